@@ -1,0 +1,256 @@
+/*
+ * termauth.h - libtermauth, sign a person in to an OAuth 2.0 / OpenID Connect
+ * identity provider (IdP) from a terminal program, and keep the session.
+ *
+ * The lifecycle, in the order a program meets it:
+ *
+ *   1. Make a client handle and configure it:
+ *
+ *        struct ta_client *c;
+ *        if (ta_client_new(&c) != TA_OK) ...;
+ *        ta_client_set(c, TA_OPT_ISSUER, "https://login.example.com");
+ *        ta_client_set(c, TA_OPT_CLIENT_ID, "my-cli");
+ *        ta_client_set(c, TA_OPT_SCOPES, "openid profile offline_access");
+ *
+ *      The person-facing parts are callbacks (struct ta_callbacks): the
+ *      library never prints, never exits and never reads the terminal. The
+ *      paste fallback reads the file descriptor the program hands over with
+ *      ta_client_set_paste_fd() (usually 0, standard input).
+ *
+ *   2. Sign in: ta_login() discovers the IdP, opens the browser at the
+ *      authorization URL (PKCE S256, state, nonce), waits on a loopback
+ *      listener on 127.0.0.1 and on the paste descriptor at the same time,
+ *      exchanges the code and checks the ID token's claims. It hands back a
+ *      struct ta_session.
+ *
+ *   3. Keep it: ta_store_save() writes the session of a profile to a 0600
+ *      file in a 0700 directory, replaced atomically; ta_store_load() reads
+ *      it back; ta_store_remove() forgets it.
+ *
+ *   4. Use it: ta_session_access_token() and ta_session_expires_at().
+ *
+ *   5. Release: ta_session_free(), ta_client_free(). Both wipe the secrets
+ *      they hold before freeing them.
+ *
+ * Conventions:
+ *   - Every call that can fail returns an enum ta_result. The numbers are
+ *     stable and never reused. ta_result_str() names a result;
+ *     ta_client_message() gives the detail of the last failure on that
+ *     handle, including the IdP's error and error_description.
+ *   - Inputs are copied: the caller keeps ownership of what it passes in.
+ *   - Outputs come back through out-parameters, and each is released with
+ *     its own _free function. Strings returned by accessors (const char *)
+ *     belong to the object and live as long as it does.
+ *   - No type of any dependency appears here. Handles are opaque.
+ *   - A handle may be used by one thread at a time.
+ *
+ * Example (error handling shortened):
+ *
+ *   struct ta_client *c = NULL;
+ *   struct ta_session *s = NULL;
+ *   ta_client_new(&c);
+ *   ta_client_set(c, TA_OPT_ISSUER, issuer);
+ *   ta_client_set(c, TA_OPT_CLIENT_ID, client_id);
+ *   ta_client_set_paste_fd(c, 0);
+ *   if (ta_login(c, &s) != TA_OK)
+ *       fprintf(stderr, "sign-in failed: %s\n", ta_client_message(c));
+ *   else
+ *       ta_store_save(c, "default", s);
+ *   ta_session_free(s);
+ *   ta_client_free(c);
+ */
+#ifndef TERMAUTH_H
+#define TERMAUTH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TA_API __attribute__((visibility("default")))
+#else
+#define TA_API
+#endif
+
+#define TA_VERSION "0.1.0"
+
+/* Result codes. Stable: a number never changes meaning. */
+enum ta_result {
+	TA_OK = 0,
+	TA_E_NOMEM = 1,        /* out of memory */
+	TA_E_ARG = 2,          /* a bad argument or option value */
+	TA_E_CONFIG = 3,       /* the configuration file cannot be used */
+	TA_E_INSECURE = 4,     /* an URL is not https and not loopback */
+	TA_E_UNREACHABLE = 5,  /* the IdP cannot be reached (network, TLS) */
+	TA_E_HTTP = 6,         /* the IdP answered with an unexpected HTTP status */
+	TA_E_PROTOCOL = 7,     /* the IdP's answer is malformed */
+	TA_E_IDP = 8,          /* the IdP answered an OAuth error (see message) */
+	TA_E_DENIED = 9,       /* the person (or IdP) refused: access_denied */
+	TA_E_CALLBACK = 10,    /* the redirect back to us is malformed */
+	TA_E_ISSUER = 11,      /* iss in the redirect is not our IdP (RFC 9207) */
+	TA_E_TIMEOUT = 12,     /* the sign-in deadline passed */
+	TA_E_PORT_IN_USE = 13, /* the loopback port is taken */
+	TA_E_LISTEN = 14,      /* the loopback listener could not start */
+	TA_E_ID_TOKEN = 15,    /* the ID token failed its checks */
+	TA_E_STORE = 16,       /* the session store cannot be read or written */
+	TA_E_NO_SESSION = 17,  /* no stored session for this profile */
+	TA_E_EXPIRED = 18,     /* the stored access token is (about to be) expired */
+	TA_E_CANCELLED = 19,   /* the program asked the sign-in to stop */
+	TA_E_TOO_LARGE = 20,   /* an answer or file exceeds its size limit */
+	TA_E_INTERNAL = 21     /* a library call failed unexpectedly */
+};
+
+/* The name of a result, e.g. "TA_E_TIMEOUT: the sign-in deadline passed".
+ * Static storage; never NULL, also for unknown numbers. */
+TA_API const char *ta_result_str(enum ta_result r);
+
+/* "0.1.0" */
+TA_API const char *ta_version(void);
+
+/* ---------------------------------------------------------------------- */
+/* The client handle */
+
+struct ta_client;
+
+enum ta_option {
+	TA_OPT_ISSUER = 1,    /* the IdP's issuer URL (https, or http on loopback) */
+	TA_OPT_CLIENT_ID = 2, /* the OAuth client id (a public client) */
+	TA_OPT_SCOPES = 3,    /* space separated; default "openid" */
+	TA_OPT_PORT = 4,      /* loopback port, decimal; "0" (default) = random */
+	TA_OPT_TIMEOUT = 5,   /* overall sign-in deadline, seconds; default 300 */
+	TA_OPT_FLOW = 6,      /* "browser" (default) or "paste": paste does not
+	                       * launch the browser, the person opens the URL */
+	TA_OPT_BROWSER = 7,   /* command that opens an URL; default $BROWSER,
+	                       * then xdg-open */
+	TA_OPT_HTTP_TIMEOUT = 8 /* seconds per HTTP request; default 30 */
+};
+
+/* Person-facing events. All members may be NULL. */
+struct ta_callbacks {
+	void *data; /* handed back as the first argument of each callback */
+	/* The URL to open in a browser: shown always, since the person may
+	 * need it even when a browser was launched (paste_ok: a pasted redirect
+	 * URL is accepted on the paste descriptor). */
+	void (*show_url)(void *data, const char *url, int browser_launched,
+	                 int paste_ok);
+	/* Something for the person to know: a pasted line was not usable, the
+	 * browser could not be started, a forged callback was ignored. */
+	void (*notice)(void *data, const char *message);
+	/* Diagnostics: level 1 (-v) to 3 (-vvv). Never contains a secret. */
+	void (*debug)(void *data, int level, const char *message);
+	/* Polled about every 100 ms during the wait; non-zero cancels the
+	 * sign-in with TA_E_CANCELLED (e.g. after SIGINT). */
+	int (*cancelled)(void *data);
+};
+
+/* Allocates a client with defaults. Returns TA_OK or TA_E_NOMEM. */
+TA_API enum ta_result ta_client_new(struct ta_client **out);
+
+/* Wipes and frees the client. NULL is allowed. */
+TA_API void ta_client_free(struct ta_client *c);
+
+/* Sets an option (the value is copied; NULL restores the default).
+ * Returns TA_E_ARG for a value that does not parse. */
+TA_API enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
+                                    const char *value);
+
+/* The current value of a string option, or NULL when unset. */
+TA_API const char *ta_client_get(const struct ta_client *c, enum ta_option opt);
+
+/* Copies the callbacks (NULL clears them). */
+TA_API void ta_client_set_callbacks(struct ta_client *c,
+                                    const struct ta_callbacks *cb);
+
+/* The descriptor a pasted redirect URL is read from during ta_login()
+ * (one URL per line); -1 (the default) disables the paste fallback. The
+ * library does not close it. */
+TA_API void ta_client_set_paste_fd(struct ta_client *c, int fd);
+
+/* The detail of the last failure on this handle: one line, no secrets.
+ * "" when there was none. Valid until the next call on the handle. */
+TA_API const char *ta_client_message(const struct ta_client *c);
+
+/* ---------------------------------------------------------------------- */
+/* Sessions */
+
+struct ta_session;
+
+/* Signs in with the browser (or paste) flow. On TA_OK *out holds the new
+ * session, to be freed with ta_session_free(). */
+TA_API enum ta_result ta_login(struct ta_client *c, struct ta_session **out);
+
+/* Wipes and frees a session. NULL is allowed. */
+TA_API void ta_session_free(struct ta_session *s);
+
+/* Accessors: NULL when the IdP did not send the value. */
+TA_API const char *ta_session_access_token(const struct ta_session *s);
+TA_API const char *ta_session_refresh_token(const struct ta_session *s);
+TA_API const char *ta_session_id_token(const struct ta_session *s);
+TA_API const char *ta_session_token_type(const struct ta_session *s);
+TA_API const char *ta_session_scope(const struct ta_session *s);
+TA_API const char *ta_session_issuer(const struct ta_session *s);
+TA_API const char *ta_session_client_id(const struct ta_session *s);
+TA_API const char *ta_session_subject(const struct ta_session *s);
+/* Expiry of the access token, seconds since the epoch; 0 when unknown. */
+TA_API long long ta_session_expires_at(const struct ta_session *s);
+
+/* TA_OK when the access token is valid for at least min_ttl more seconds
+ * at time now (seconds since the epoch); TA_E_EXPIRED otherwise. A token
+ * of unknown expiry counts as valid. */
+TA_API enum ta_result ta_session_check_fresh(const struct ta_session *s,
+                                             long long now, long long min_ttl);
+
+/* ---------------------------------------------------------------------- */
+/* The session store: one session per profile, in
+ * $XDG_STATE_HOME/termauth/<profile>.json (default ~/.local/state), a
+ * 0600 file in a 0700 directory, replaced atomically. Profile names are
+ * 1-64 characters of [A-Za-z0-9._-], not starting with '.'. c may be NULL,
+ * in which case no message is kept. */
+
+TA_API enum ta_result ta_store_save(struct ta_client *c, const char *profile,
+                                    const struct ta_session *s);
+/* TA_E_NO_SESSION when the profile has none. */
+TA_API enum ta_result ta_store_load(struct ta_client *c, const char *profile,
+                                    struct ta_session **out);
+/* TA_OK also when there was nothing to remove. */
+TA_API enum ta_result ta_store_remove(struct ta_client *c, const char *profile);
+/* The path of the profile's store file; free() it. */
+TA_API enum ta_result ta_store_path(const char *profile, char **out);
+
+/* ---------------------------------------------------------------------- */
+/* Profiles: an INI file, $TERMAUTH_CONFIG or
+ * $XDG_CONFIG_HOME/termauth/config (default ~/.config), with sections
+ * "[profile NAME]" and keys issuer, client_id, scopes, flow, port,
+ * timeout. */
+
+struct ta_profile;
+
+/* Reads the profile from the configuration file. A missing file or a
+ * missing profile gives an empty profile (TA_OK). A file that does not
+ * parse gives TA_E_CONFIG, with the line in the message. */
+TA_API enum ta_result ta_profile_load(struct ta_client *c, const char *name,
+                                      struct ta_profile **out);
+TA_API void ta_profile_free(struct ta_profile *p);
+TA_API const char *ta_profile_name(const struct ta_profile *p);
+/* The value of a key, or NULL. */
+TA_API const char *ta_profile_get(const struct ta_profile *p, const char *key);
+/* Sets (copies) or, with NULL, removes a key. TA_E_ARG for an unknown key
+ * or a value with a newline. */
+TA_API enum ta_result ta_profile_set(struct ta_profile *p, const char *key,
+                                     const char *value);
+/* Writes the profile into the configuration file, keeping the other
+ * profiles, atomically (the file is regenerated: comments are not kept). */
+TA_API enum ta_result ta_profile_save(struct ta_client *c,
+                                      const struct ta_profile *p);
+/* Copies the profile's settings into the client's options. */
+TA_API enum ta_result ta_profile_apply(const struct ta_profile *p,
+                                       struct ta_client *c);
+/* The configuration file's path; free() it. */
+TA_API enum ta_result ta_config_path(char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

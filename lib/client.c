@@ -1,0 +1,121 @@
+/*
+ * client.c - the client handle: options with their defaults, callbacks, the
+ * paste descriptor. Part of the small core, so it uses no network library.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+enum ta_result ta_client_new(struct ta_client **out)
+{
+	struct ta_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return TA_E_NOMEM;
+	c->timeout = 300;
+	c->http_timeout = 30;
+	c->paste_fd = -1;
+	*out = c;
+	return TA_OK;
+}
+
+void ta_client_free(struct ta_client *c)
+{
+	if (!c)
+		return;
+	free(c->issuer);
+	free(c->client_id);
+	free(c->scopes);
+	free(c->flow);
+	free(c->browser);
+	ta_wipe(c, sizeof(*c));
+	free(c);
+}
+
+/* Parses a whole decimal number in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static char **string_option(struct ta_client *c, enum ta_option opt)
+{
+	switch (opt) {
+	case TA_OPT_ISSUER: return &c->issuer;
+	case TA_OPT_CLIENT_ID: return &c->client_id;
+	case TA_OPT_SCOPES: return &c->scopes;
+	case TA_OPT_FLOW: return &c->flow;
+	case TA_OPT_BROWSER: return &c->browser;
+	default: return NULL;
+	}
+}
+
+enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
+                             const char *value)
+{
+	char **slot;
+
+	switch (opt) {
+	case TA_OPT_PORT:
+		if (!value)
+			return c->port = 0, TA_OK;
+		if (parse_int(value, 0, 65535, &c->port))
+			return ta_fail(c, TA_E_ARG, "port must be 0-65535, not '%s'", value);
+		return TA_OK;
+	case TA_OPT_TIMEOUT:
+		if (!value)
+			return c->timeout = 300, TA_OK;
+		if (parse_int(value, 1, 86400, &c->timeout))
+			return ta_fail(c, TA_E_ARG, "timeout must be 1-86400 seconds, not '%s'", value);
+		return TA_OK;
+	case TA_OPT_HTTP_TIMEOUT:
+		if (!value)
+			return c->http_timeout = 30, TA_OK;
+		if (parse_int(value, 1, 3600, &c->http_timeout))
+			return ta_fail(c, TA_E_ARG, "HTTP timeout must be 1-3600 seconds, not '%s'", value);
+		return TA_OK;
+	case TA_OPT_FLOW:
+		if (value && strcmp(value, "browser") && strcmp(value, "paste"))
+			return ta_fail(c, TA_E_ARG, "flow must be browser or paste, not '%s'", value);
+		break;
+	default:
+		break;
+	}
+	slot = string_option(c, opt);
+	if (!slot)
+		return ta_fail(c, TA_E_ARG, "unknown option %d", (int)opt);
+	if (value && strchr(value, '\n'))
+		return ta_fail(c, TA_E_ARG, "option values cannot hold a newline");
+	return ta_set_string(slot, value);
+}
+
+const char *ta_client_get(const struct ta_client *c, enum ta_option opt)
+{
+	char **slot = string_option((struct ta_client *)c, opt);
+
+	return slot ? *slot : NULL;
+}
+
+void ta_client_set_callbacks(struct ta_client *c, const struct ta_callbacks *cb)
+{
+	if (cb)
+		c->cb = *cb;
+	else
+		memset(&c->cb, 0, sizeof(c->cb));
+}
+
+void ta_client_set_paste_fd(struct ta_client *c, int fd)
+{
+	c->paste_fd = fd;
+}

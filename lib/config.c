@@ -1,0 +1,347 @@
+/*
+ * config.c - profiles in an INI file ([profile NAME] sections, key = value),
+ * read with inih. Saving regenerates the whole file from what was read, so
+ * the other profiles are kept but comments are not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <ini.h>
+#include "internal.h"
+#include "config.h"
+
+#define CONFIG_FILE_MAX (64 * 1024)
+
+static const char *const known_keys[] = {
+	"issuer", "client_id", "scopes", "flow", "port", "timeout",
+};
+
+static int key_known(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
+		if (!strcmp(known_keys[i], key))
+			return 1;
+	return 0;
+}
+
+static void profile_clear(struct ta_profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkeys; i++) {
+		free(p->keys[i]);
+		free(p->values[i]);
+	}
+	free(p->keys);
+	free(p->values);
+	free(p->name);
+	memset(p, 0, sizeof(*p));
+}
+
+void ta_profile_free(struct ta_profile *p)
+{
+	if (!p)
+		return;
+	profile_clear(p);
+	free(p);
+}
+
+const char *ta_profile_name(const struct ta_profile *p)
+{
+	return p->name;
+}
+
+const char *ta_profile_get(const struct ta_profile *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkeys; i++)
+		if (!strcmp(p->keys[i], key))
+			return p->values[i];
+	return NULL;
+}
+
+/* Sets a key without checking it against the known ones (the file may hold
+ * keys of a newer version, which are kept). */
+static enum ta_result profile_put(struct ta_profile *p, const char *key,
+                                  const char *value)
+{
+	size_t i;
+	char **k, **v;
+
+	for (i = 0; i < p->nkeys; i++) {
+		if (strcmp(p->keys[i], key))
+			continue;
+		if (value)
+			return ta_set_string(&p->values[i], value);
+		free(p->keys[i]);
+		free(p->values[i]);
+		p->nkeys--;
+		memmove(p->keys + i, p->keys + i + 1, (p->nkeys - i) * sizeof(char *));
+		memmove(p->values + i, p->values + i + 1, (p->nkeys - i) * sizeof(char *));
+		return TA_OK;
+	}
+	if (!value)
+		return TA_OK;
+	k = realloc(p->keys, (p->nkeys + 1) * sizeof(char *));
+	if (!k)
+		return TA_E_NOMEM;
+	p->keys = k;
+	v = realloc(p->values, (p->nkeys + 1) * sizeof(char *));
+	if (!v)
+		return TA_E_NOMEM;
+	p->values = v;
+	k[p->nkeys] = strdup(key);
+	v[p->nkeys] = strdup(value);
+	if (!k[p->nkeys] || !v[p->nkeys]) {
+		free(k[p->nkeys]);
+		free(v[p->nkeys]);
+		return TA_E_NOMEM;
+	}
+	p->nkeys++;
+	return TA_OK;
+}
+
+enum ta_result ta_profile_set(struct ta_profile *p, const char *key,
+                              const char *value)
+{
+	if (!key || !key_known(key))
+		return TA_E_ARG;
+	if (value && (strchr(value, '\n') || strchr(value, '\r')))
+		return TA_E_ARG;
+	return profile_put(p, key, value);
+}
+
+void ta_config_clear(struct ta_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nprofiles; i++)
+		profile_clear(&cfg->profiles[i]);
+	free(cfg->profiles);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static struct ta_profile *config_find(struct ta_config *cfg, const char *name,
+                                      int create)
+{
+	struct ta_profile *p;
+	size_t i;
+
+	for (i = 0; i < cfg->nprofiles; i++)
+		if (!strcmp(cfg->profiles[i].name, name))
+			return &cfg->profiles[i];
+	if (!create)
+		return NULL;
+	p = realloc(cfg->profiles, (cfg->nprofiles + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	cfg->profiles = p;
+	p = &cfg->profiles[cfg->nprofiles];
+	memset(p, 0, sizeof(*p));
+	if (!(p->name = strdup(name)))
+		return NULL;
+	cfg->nprofiles++;
+	return p;
+}
+
+/* inih's handler: 1 to go on, 0 to mark the line as an error. */
+static int on_entry(void *user, const char *section, const char *key,
+                    const char *value)
+{
+	struct ta_config *cfg = user;
+	struct ta_profile *p;
+
+	if (strncmp(section, "profile ", 8))
+		return 1; /* other sections belong to later versions */
+	if (!ta_profile_name_ok(section + 8))
+		return 0;
+	if (!(p = config_find(cfg, section + 8, 1)))
+		return 0;
+	if (!key) /* inih reports a bare section with key NULL when built so */
+		return 1;
+	return profile_put(p, key, value) == TA_OK;
+}
+
+enum ta_result ta_config_parse(struct ta_client *c, const char *text,
+                               struct ta_config *cfg)
+{
+	int line;
+
+	memset(cfg, 0, sizeof(*cfg));
+	line = ini_parse_string(text, on_entry, cfg);
+	if (line != 0) {
+		ta_config_clear(cfg);
+		return ta_fail(c, TA_E_CONFIG, "the configuration file is malformed at line %d", line);
+	}
+	return TA_OK;
+}
+
+enum ta_result ta_config_path(char **out)
+{
+	const char *env = getenv("TERMAUTH_CONFIG");
+	char *base = NULL;
+	enum ta_result r;
+	int n;
+
+	if (env && *env)
+		return (*out = strdup(env)) ? TA_OK : TA_E_NOMEM;
+	if ((r = ta_xdg_dir("XDG_CONFIG_HOME", ".config", &base)) != TA_OK)
+		return r;
+	n = snprintf(NULL, 0, "%s/termauth/config", base);
+	if (n < 0 || !(*out = malloc((size_t)n + 1))) {
+		free(base);
+		return TA_E_NOMEM;
+	}
+	snprintf(*out, (size_t)n + 1, "%s/termauth/config", base);
+	free(base);
+	return TA_OK;
+}
+
+/* Reads the configuration file; a missing file is an empty one. */
+static enum ta_result config_read(struct ta_client *c, const char *path,
+                                  struct ta_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	enum ta_result r = ta_file_read(c, path, CONFIG_FILE_MAX, &text, &len);
+
+	if (r == TA_E_STORE && errno == ENOENT) {
+		memset(cfg, 0, sizeof(*cfg));
+		return TA_OK;
+	}
+	if (r != TA_OK)
+		return r == TA_E_STORE ? TA_E_CONFIG : r; /* the message is set */
+	if (strlen(text) != len)
+		r = ta_fail(c, TA_E_CONFIG, "%s holds a NUL byte", path);
+	else
+		r = ta_config_parse(c, text, cfg);
+	free(text);
+	return r;
+}
+
+enum ta_result ta_profile_load(struct ta_client *c, const char *name,
+                               struct ta_profile **out)
+{
+	struct ta_config cfg = { 0 };
+	struct ta_profile *found, *p = NULL;
+	char *path = NULL;
+	enum ta_result r;
+
+	if (!ta_profile_name_ok(name))
+		return ta_fail(c, TA_E_ARG, "'%s' is not a valid profile name (use letters, digits, '.', '_', '-')",
+		               name ? name : "");
+	if ((r = ta_config_path(&path)) != TA_OK)
+		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
+	if ((r = config_read(c, path, &cfg)) != TA_OK)
+		goto out;
+	if (!(p = calloc(1, sizeof(*p)))) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	found = config_find(&cfg, name, 0);
+	if (found) {
+		*p = *found; /* take over its contents */
+		memset(found, 0, sizeof(*found));
+		found->name = strdup(""); /* keep the array well-formed for clearing */
+	} else if (!(p->name = strdup(name))) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	*out = p;
+	p = NULL;
+out:
+	ta_profile_free(p);
+	ta_config_clear(&cfg);
+	free(path);
+	return r;
+}
+
+enum ta_result ta_config_format(const struct ta_config *cfg, char **out)
+{
+	size_t i, j, cap = 1, len = 0;
+	char *buf;
+
+	for (i = 0; i < cfg->nprofiles; i++) {
+		const struct ta_profile *p = &cfg->profiles[i];
+		cap += strlen(p->name) + 16;
+		for (j = 0; j < p->nkeys; j++)
+			cap += strlen(p->keys[j]) + strlen(p->values[j]) + 5;
+	}
+	if (!(buf = malloc(cap)))
+		return TA_E_NOMEM;
+	buf[0] = '\0';
+	for (i = 0; i < cfg->nprofiles; i++) {
+		const struct ta_profile *p = &cfg->profiles[i];
+		if (!p->name[0])
+			continue;
+		len += (size_t)snprintf(buf + len, cap - len, "%s[profile %s]\n",
+		                        len ? "\n" : "", p->name);
+		for (j = 0; j < p->nkeys; j++)
+			len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n",
+			                        p->keys[j], p->values[j]);
+	}
+	*out = buf;
+	return TA_OK;
+}
+
+enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
+{
+	struct ta_config cfg = { 0 };
+	struct ta_profile *slot;
+	char *path = NULL, *text = NULL, *slash;
+	enum ta_result r;
+	size_t i;
+
+	if ((r = ta_config_path(&path)) != TA_OK)
+		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
+	if ((r = config_read(c, path, &cfg)) != TA_OK)
+		goto out;
+	if (!(slot = config_find(&cfg, p->name, 1))) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < p->nkeys; i++)
+		if ((r = profile_put(slot, p->keys[i], p->values[i])) != TA_OK)
+			goto out;
+	if ((r = ta_config_format(&cfg, &text)) != TA_OK)
+		goto out;
+	if ((slash = strrchr(path, '/')) && slash != path) {
+		*slash = '\0';
+		r = ta_dir_make(c, path);
+		*slash = '/';
+		if (r != TA_OK)
+			goto out;
+	}
+	if ((r = ta_file_replace(c, path, text, strlen(text))) != TA_OK)
+		r = TA_E_CONFIG; /* the message is set */
+out:
+	free(text);
+	free(path);
+	ta_config_clear(&cfg);
+	return r;
+}
+
+enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
+{
+	static const struct { const char *key; enum ta_option opt; } map[] = {
+		{ "issuer", TA_OPT_ISSUER }, { "client_id", TA_OPT_CLIENT_ID },
+		{ "scopes", TA_OPT_SCOPES }, { "flow", TA_OPT_FLOW },
+		{ "port", TA_OPT_PORT }, { "timeout", TA_OPT_TIMEOUT },
+	};
+	enum ta_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = ta_profile_get(p, map[i].key);
+		if (v && (r = ta_client_set(c, map[i].opt, v)) != TA_OK) {
+			char why[TA_MESSAGE_MAX];
+			snprintf(why, sizeof(why), "%s", ta_client_message(c));
+			return ta_fail(c, TA_E_CONFIG, "profile '%s': %s", p->name, why);
+		}
+	}
+	return TA_OK;
+}

@@ -1,0 +1,29 @@
+/*
+ * config.h - the parsed configuration file, shared by config.c and the tests
+ * and fuzzer that reach its parser directly.
+ */
+#ifndef TA_CONFIG_H
+#define TA_CONFIG_H
+
+#include "internal.h"
+
+struct ta_profile {
+	char *name;
+	char **keys;
+	char **values;
+	size_t nkeys;
+};
+
+struct ta_config {
+	struct ta_profile *profiles;
+	size_t nprofiles;
+};
+
+/* Parses INI text into cfg (emptied first). TA_E_CONFIG with the line. */
+TA_HIDDEN enum ta_result ta_config_parse(struct ta_client *c, const char *text,
+                                         struct ta_config *cfg);
+/* The INI text of cfg; free() it. */
+TA_HIDDEN enum ta_result ta_config_format(const struct ta_config *cfg, char **out);
+TA_HIDDEN void ta_config_clear(struct ta_config *cfg);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * http.c - see http.h. libcurl is told to speak http and https only, and
+ * the URL itself is checked here, because allowing http in libcurl allows
+ * it for every host. libcurl does not read CURL_CA_BUNDLE or SSL_CERT_FILE
+ * (only the curl tool does), so they are read here.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+#include "http.h"
+#include "url.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result;
+
+static void curl_init(void)
+{
+	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *userp)
+{
+	struct ta_http_response *r = userp;
+	size_t len = size * n, cap;
+	char *p;
+
+	if (r->len + len > TA_HTTP_MAX_BODY) {
+		r->too_large = 1;
+		return 0;
+	} /* libcurl aborts with CURLE_WRITE_ERROR */
+	if (r->len + len + 1 > r->cap) {
+		cap = r->cap ? r->cap : 4096;
+		while (cap < r->len + len + 1)
+			cap *= 2;
+		/* Not realloc: the old block may hold a token and must be wiped. */
+		if (!(p = malloc(cap)))
+			return 0;
+		if (r->body) {
+			memcpy(p, r->body, r->len);
+			ta_wipe(r->body, r->cap);
+			free(r->body);
+		}
+		r->body = p;
+		r->cap = cap;
+	}
+	memcpy(r->body + r->len, data, len);
+	r->len += len;
+	r->body[r->len] = '\0';
+	return len;
+}
+
+void ta_http_response_clear(struct ta_http_response *resp)
+{
+	if (resp->body) {
+		ta_wipe(resp->body, resp->cap);
+		free(resp->body);
+	}
+	memset(resp, 0, sizeof(*resp));
+}
+
+static const char *ca_bundle(void)
+{
+	const char *v = getenv("CURL_CA_BUNDLE");
+
+	if (v && *v)
+		return v;
+	v = getenv("SSL_CERT_FILE");
+	return v && *v ? v : NULL;
+}
+
+static enum ta_result curl_failure(struct ta_client *c, const char *url,
+                                   CURLcode rc, const char *detail,
+                                   const struct ta_http_response *resp)
+{
+	if (resp->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		return ta_fail(c, TA_E_TOO_LARGE, "the answer from %s exceeds %d bytes",
+		               url, TA_HTTP_MAX_BODY);
+	if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WRITE_ERROR)
+		return ta_fail(c, TA_E_NOMEM, "out of memory reading %s", url);
+	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url,
+	               detail[0] ? detail : curl_easy_strerror(rc));
+}
+
+static enum ta_result perform(struct ta_client *c, const char *url,
+                              const char *form, struct ta_http_response *resp)
+{
+	char detail[CURL_ERROR_SIZE] = "";
+	struct curl_slist *headers = NULL;
+	enum ta_result r;
+	CURLcode rc;
+	CURL *h;
+
+	memset(resp, 0, sizeof(*resp));
+	if ((r = ta_url_check(c, "endpoint", url)) != TA_OK)
+		return r;
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_result != CURLE_OK || !(h = curl_easy_init()))
+		return ta_fail(c, TA_E_INTERNAL, "libcurl could not start");
+	headers = curl_slist_append(headers, "Accept: application/json");
+	if (!headers) {
+		curl_easy_cleanup(h);
+		return TA_E_NOMEM;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "termauth/" TA_VERSION);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->http_timeout);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE, (long)TA_HTTP_MAX_BODY);
+	rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	if (rc != CURLE_OK) {
+		r = ta_fail(c, TA_E_INTERNAL, "libcurl cannot be limited to http(s)");
+		goto out;
+	}
+	if (ca_bundle())
+		curl_easy_setopt(h, CURLOPT_CAINFO, ca_bundle());
+	/* "" disables every proxy, including those from the environment. */
+	if (ta_url_is_loopback(url))
+		curl_easy_setopt(h, CURLOPT_PROXY, "");
+	if (form) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(form));
+	}
+	ta_debug(c, 2, "%s %s", form ? "POST" : "GET", url);
+	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK) {
+		r = curl_failure(c, url, rc, detail, resp);
+		ta_http_response_clear(resp);
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+	ta_debug(c, 2, "%s answered HTTP %ld, %zu bytes", url, resp->status, resp->len);
+	if (!resp->body && !(resp->body = calloc(1, 1))) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	r = TA_OK;
+out:
+	curl_slist_free_all(headers);
+	curl_easy_cleanup(h);
+	return r;
+}
+
+enum ta_result ta_http_get(struct ta_client *c, const char *url,
+                           struct ta_http_response *resp)
+{
+	return perform(c, url, NULL, resp);
+}
+
+enum ta_result ta_http_post_form(struct ta_client *c, const char *url,
+                                 const char *form, struct ta_http_response *resp)
+{
+	return perform(c, url, form, resp);
+}

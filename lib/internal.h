@@ -1,0 +1,92 @@
+/*
+ * internal.h - what the files of libtermauth share and the public header
+ * does not show: the client handle's layout, the message buffer, secret
+ * helpers, and the internal parsers that tests and fuzzers reach directly.
+ * Nothing here is part of the API.
+ */
+#ifndef TA_INTERNAL_H
+#define TA_INTERNAL_H
+
+#include <stddef.h>
+#include "termauth.h"
+
+#define TA_HIDDEN __attribute__((visibility("hidden")))
+#define TA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+#define TA_MESSAGE_MAX 512
+
+struct ta_client {
+	char *issuer;
+	char *client_id;
+	char *scopes;
+	char *flow;
+	char *browser;
+	int port;
+	int timeout;      /* seconds, the whole sign-in */
+	int http_timeout; /* seconds, each request */
+	int paste_fd;
+	struct ta_callbacks cb;
+	char message[TA_MESSAGE_MAX];
+};
+
+struct ta_session {
+	char *access_token;
+	char *refresh_token;
+	char *id_token;
+	char *token_type;
+	char *scope;
+	char *issuer;
+	char *client_id;
+	char *subject;
+	long long expires_at;
+};
+
+/* Sets the handle's message (printf style) and returns r, so that a failure
+ * reads `return ta_fail(c, TA_E_X, "...")`. c may be NULL. */
+TA_HIDDEN enum ta_result ta_fail(struct ta_client *c, enum ta_result r,
+                                 const char *fmt, ...) TA_PRINTF(3, 4);
+TA_HIDDEN void ta_debug(const struct ta_client *c, int level,
+                        const char *fmt, ...) TA_PRINTF(3, 4);
+TA_HIDDEN void ta_notice(const struct ta_client *c, const char *fmt, ...)
+	TA_PRINTF(2, 3);
+
+/* Copies text from the IdP for display: printable ASCII only (anything else
+ * becomes '?', so it cannot paint the terminal), at most cap-1 characters. */
+TA_HIDDEN void ta_printable(char *dst, size_t cap, const char *src);
+
+/* secret.c: strings that may hold secrets are wiped before they are freed. */
+TA_HIDDEN void ta_wipe(void *p, size_t n);
+TA_HIDDEN void ta_free_secret(char *s);
+/* Replaces *dst with a copy of src (NULL allowed), wiping the old value.
+ * Returns TA_OK or TA_E_NOMEM. */
+TA_HIDDEN enum ta_result ta_set_string(char **dst, const char *src);
+/* Constant-time equality of two NUL-terminated strings (the length is not
+ * hidden; the content is). */
+TA_HIDDEN int ta_secret_equal(const char *a, const char *b);
+
+/* session.c: the store file's JSON form. */
+TA_HIDDEN enum ta_result ta_session_to_json(const struct ta_session *s,
+                                            char **out);
+TA_HIDDEN enum ta_result ta_session_from_json(struct ta_client *c,
+                                              const char *buf, size_t len,
+                                              struct ta_session **out);
+TA_HIDDEN enum ta_result ta_session_new(struct ta_session **out);
+
+/* Files: read a whole regular file of at most max bytes (NUL-terminated,
+ * the length in *len); TA_E_NO_SESSION is not used here: ENOENT gives
+ * TA_E_STORE with errno preserved as ENOENT. */
+TA_HIDDEN enum ta_result ta_file_read(struct ta_client *c, const char *path,
+                                      size_t max, char **out, size_t *len);
+/* Writes data to path atomically: a 0600 temporary file created
+ * O_EXCL|O_NOFOLLOW next to it, fsync, rename, fsync of the directory. */
+TA_HIDDEN enum ta_result ta_file_replace(struct ta_client *c, const char *path,
+                                         const char *data, size_t len);
+/* Creates dir and its parents as needed, the last one with mode 0700. */
+TA_HIDDEN enum ta_result ta_dir_make(struct ta_client *c, const char *dir);
+/* $VAR if set and absolute, else $HOME/fallback. free() the result. */
+TA_HIDDEN enum ta_result ta_xdg_dir(const char *var, const char *fallback,
+                                    char **out);
+/* A valid profile name: 1-64 of [A-Za-z0-9._-], not starting with '.'. */
+TA_HIDDEN int ta_profile_name_ok(const char *name);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * token.c - see token.h. Answers are parsed strictly (jansson, duplicates
+ * refused); the IdP's error text is shown, trimmed to printable ASCII so it
+ * cannot paint the terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <jansson.h>
+#include "token.h"
+#include "http.h"
+#include "url.h"
+
+static enum ta_result oauth_error(struct ta_client *c, json_t *o, long status)
+{
+	json_t *e = json_object_get(o, "error");
+	const char *d = json_string_value(json_object_get(o, "error_description"));
+	char error[64], desc[200];
+
+	if (!json_is_string(e))
+		return ta_fail(c, TA_E_HTTP, "the token endpoint answered HTTP %ld", status);
+	ta_printable(error, sizeof(error), json_string_value(e));
+	ta_printable(desc, sizeof(desc), d);
+	return ta_fail(c, strcmp(error, "access_denied") ? TA_E_IDP : TA_E_DENIED,
+	               "the IdP refused: %s%s%s", error, d ? " (" : "", d ? desc : "");
+}
+
+/* Copies an optional string member; TA_E_PROTOCOL when it is not a string. */
+static enum ta_result take_string(struct ta_client *c, json_t *o, const char *key,
+                                  char **dst)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v || json_is_null(v))
+		return TA_OK;
+	if (!json_is_string(v) || !json_string_length(v))
+		return ta_fail(c, TA_E_PROTOCOL, "the token response's %s is not a string", key);
+	return ta_set_string(dst, json_string_value(v));
+}
+
+static enum ta_result parse_success(struct ta_client *c, json_t *o, long long now,
+                                    struct ta_session *s)
+{
+	static const struct { const char *key; size_t offset; } strings[] = {
+		{ "access_token", offsetof(struct ta_session, access_token) },
+		{ "token_type", offsetof(struct ta_session, token_type) },
+		{ "refresh_token", offsetof(struct ta_session, refresh_token) },
+		{ "id_token", offsetof(struct ta_session, id_token) },
+		{ "scope", offsetof(struct ta_session, scope) },
+	};
+	json_t *exp = json_object_get(o, "expires_in");
+	enum ta_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if ((r = take_string(c, o, strings[i].key,
+		                     (char **)((char *)s + strings[i].offset))) != TA_OK)
+			return r;
+	if (!s->access_token || !s->token_type)
+		return ta_fail(c, TA_E_PROTOCOL, "the token response lacks access_token or token_type");
+	if (exp) {
+		/* Some IdPs send the number as a string; both are accepted. */
+		long long secs = -1;
+		if (json_is_integer(exp))
+			secs = json_integer_value(exp);
+		else if (json_is_string(exp)) {
+			char *end;
+			secs = strtoll(json_string_value(exp), &end, 10);
+			if (*end || end == json_string_value(exp))
+				secs = -1;
+		}
+		if (secs < 0 || secs > 10LL * 365 * 86400)
+			return ta_fail(c, TA_E_PROTOCOL, "the token response's expires_in is not a sane number");
+		s->expires_at = now + secs;
+	}
+	return TA_OK;
+}
+
+enum ta_result ta_token_response_parse(struct ta_client *c, long status,
+                                       const char *body, size_t len, long long now,
+                                       struct ta_session **out)
+{
+	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	struct ta_session *s = NULL;
+	enum ta_result r;
+
+	if (!json_is_object(o)) {
+		r = status == 200 ? ta_fail(c, TA_E_PROTOCOL, "the token endpoint's answer is not JSON")
+		                  : ta_fail(c, TA_E_HTTP, "the token endpoint answered HTTP %ld", status);
+		goto out;
+	}
+	if (status != 200) {
+		r = oauth_error(c, o, status);
+		goto out;
+	}
+	if ((r = ta_session_new(&s)) != TA_OK)
+		goto out;
+	if ((r = parse_success(c, o, now, s)) != TA_OK)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	ta_session_free(s);
+	json_decref(o);
+	return r;
+}
+
+enum ta_result ta_token_exchange_code(struct ta_client *c, const char *token_endpoint,
+                                      const char *code, const char *redirect_uri,
+                                      const char *verifier, struct ta_session **out)
+{
+	struct ta_http_response resp;
+	struct ta_buf form = { 0 };
+	enum ta_result r;
+
+	ta_buf_add_param(&form, "grant_type", "authorization_code");
+	ta_buf_add_param(&form, "code", code);
+	ta_buf_add_param(&form, "redirect_uri", redirect_uri);
+	ta_buf_add_param(&form, "client_id", c->client_id);
+	ta_buf_add_param(&form, "code_verifier", verifier);
+	if (form.failed) {
+		ta_buf_clear(&form);
+		return TA_E_NOMEM;
+	}
+	ta_debug(c, 1, "exchanging the code at %s", token_endpoint);
+	r = ta_http_post_form(c, token_endpoint, form.data, &resp);
+	ta_buf_clear(&form);
+	if (r != TA_OK)
+		return r;
+	r = ta_token_response_parse(c, resp.status, resp.body, resp.len,
+	                            (long long)time(NULL), out);
+	ta_http_response_clear(&resp);
+	return r;
+}

@@ -1,0 +1,28 @@
+/*
+ * token.h - the token endpoint: the code exchange, and the parser of its
+ * answers (a token response or an OAuth error).
+ */
+#ifndef TA_TOKEN_H
+#define TA_TOKEN_H
+
+#include <stddef.h>
+#include "internal.h"
+
+/* Judges a token endpoint answer. 200 with a token response: TA_OK and a
+ * new session (expires_at from expires_in and now). An OAuth error:
+ * TA_E_IDP (TA_E_DENIED for access_denied), the message naming the error
+ * and its description. Anything else: TA_E_HTTP or TA_E_PROTOCOL. */
+TA_HIDDEN enum ta_result ta_token_response_parse(struct ta_client *c, long status,
+                                                 const char *body, size_t len,
+                                                 long long now,
+                                                 struct ta_session **out);
+
+/* Redeems an authorization code (with its PKCE verifier). */
+TA_HIDDEN enum ta_result ta_token_exchange_code(struct ta_client *c,
+                                                const char *token_endpoint,
+                                                const char *code,
+                                                const char *redirect_uri,
+                                                const char *verifier,
+                                                struct ta_session **out);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * cli.c - see cli.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+
+static int use_colour(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(2) && !(nc && *nc);
+}
+
+static void say(const char *tag, const char *fmt, va_list ap)
+{
+	fputs("termauth: ", stderr);
+	if (tag)
+		fprintf(stderr, use_colour() ? "\033[1;31m%s:\033[0m " : "%s: ", tag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("error", fmt, ap);
+	va_end(ap);
+}
+
+void cli_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(NULL, fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("error", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Run 'termauth %s%s--help' for usage.\n", cmd ? cmd->name : "",
+	        cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int cli_exit_code(enum ta_result r)
+{
+	switch (r) {
+	case TA_OK: return EXIT_OK;
+	case TA_E_ARG: return EXIT_USAGE;
+	case TA_E_NO_SESSION:
+	case TA_E_EXPIRED: return EXIT_SIGNIN;
+	case TA_E_ID_TOKEN: return EXIT_VERIFY;
+	case TA_E_UNREACHABLE: return EXIT_UNREACHABLE;
+	case TA_E_CANCELLED: return EXIT_CANCELLED;
+	default: return EXIT_FAIL;
+	}
+}
+
+int cli_fail(struct ta_client *c, enum ta_result r)
+{
+	const char *m = ta_client_message(c);
+
+	cli_error("%s", m && *m ? m : ta_result_str(r));
+	return cli_exit_code(r);
+}
+
+int cli_help(const struct command *cmd)
+{
+	fputs(cmd->usage, stdout);
+	return EXIT_OK;
+}
+
+int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
+                      const char *arg, int *done)
+{
+	switch (opt) {
+	case 'p':
+		cli->profile = arg;
+		return 1;
+	case 'v':
+		cli->verbose++;
+		return 1;
+	case 'h':
+		*done = cli_help(cmd);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+long long cli_parse_seconds(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno || *end ? -1 : v;
+}
+
+/* Callbacks: everything for the person goes to stderr. */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int cb_cancelled(void *data)
+{
+	(void)data;
+	return interrupted;
+}
+
+static void cb_notice(void *data, const char *message)
+{
+	(void)data;
+	cli_say("%s", message);
+}
+
+static void cb_debug(void *data, int level, const char *message)
+{
+	struct cli *cli = data;
+
+	if (level <= cli->verbose)
+		fprintf(stderr, "termauth: debug: %s\n", message);
+}
+
+static void cb_show_url(void *data, const char *url, int launched, int paste_ok)
+{
+	(void)data;
+	if (launched)
+		fprintf(stderr, "Opening your browser to sign in. If it does not open, visit:\n\n  %s\n\n", url);
+	else
+		fprintf(stderr, "Open this URL in a browser to sign in:\n\n  %s\n\n", url);
+	if (paste_ok)
+		fputs("Waiting for the browser - or paste here the address it ends on, and press Enter.\n",
+		      stderr);
+	else
+		fputs("Waiting for the browser...\n", stderr);
+}
+
+enum ta_result cli_client_new(struct cli *cli, struct ta_client **out)
+{
+	struct ta_callbacks cb = {
+		.data = cli,
+		.show_url = cb_show_url,
+		.notice = cb_notice,
+		.debug = cb_debug,
+		.cancelled = cb_cancelled,
+	};
+	struct sigaction sa;
+	enum ta_result r = ta_client_new(out);
+
+	if (r != TA_OK)
+		return r;
+	ta_client_set_callbacks(*out, &cb);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return TA_OK;
+}

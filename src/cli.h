@@ -1,0 +1,65 @@
+/*
+ * cli.h - what the commands of the termauth tool share: the command table,
+ * options common to all, messages on stderr, exit codes.
+ */
+#ifndef TA_CLI_H
+#define TA_CLI_H
+
+#include <termauth.h>
+
+/* Exit codes, as documented in termauth(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_SIGNIN = 3,
+	EXIT_VERIFY = 4,
+	EXIT_UNREACHABLE = 5,
+	EXIT_CANCELLED = 130
+};
+
+struct cli {
+	const char *profile; /* -p, TERMAUTH_PROFILE, or "default" */
+	int verbose;         /* -v count */
+};
+
+struct command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* the full --help text */
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout;
+
+/* "termauth: message" on stderr; the word "error" in red on a terminal
+ * unless NO_COLOR is set. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: the message, a hint to --help, and EXIT_USAGE. */
+int cli_usage_error(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The exit code for a library result. */
+int cli_exit_code(enum ta_result r);
+/* Reports a library failure (the handle's message, else the result's name)
+ * and returns its exit code. */
+int cli_fail(struct ta_client *c, enum ta_result r);
+/* Prints the command's help on stdout; returns EXIT_OK. */
+int cli_help(const struct command *cmd);
+/* Handles the options every command takes (-p, -v, -h); returns 1 when
+ * opt was one of them (and *done set to an exit code for -h), else 0. */
+int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
+                      const char *arg, int *done);
+/* A client handle with the tool's callbacks (messages on stderr). */
+enum ta_result cli_client_new(struct cli *cli, struct ta_client **out);
+/* Parses a non-negative number of seconds; -1 when it is not one. */
+long long cli_parse_seconds(const char *s);
+
+/* getopt_long's short and long options shared by every command. */
+#define CLI_COMMON_SHORT "p:vh"
+#define CLI_COMMON_LONG \
+	{ "profile", required_argument, NULL, 'p' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+#endif

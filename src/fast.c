@@ -1,0 +1,127 @@
+/*
+ * fast.c - the `termauth` executable people and programs run. It serves the
+ * one hot case itself: `termauth token` when the stored access token is
+ * still fresh, using only libc and a static jansson, so that git, kubectl
+ * and scripts pay no more than a minimal C program. Everything else -
+ * other commands, options it does not know, a token to refresh, a missing
+ * session, any error - goes unchanged to `termauth-full`, the whole tool,
+ * which then says what is wrong.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "token_common.h"
+
+#ifndef TA_LIBEXECDIR
+#define TA_LIBEXECDIR "/usr/local/libexec/termauth"
+#endif
+
+/* The value of "--name VALUE" or "--name=VALUE" at argv[*i], or NULL. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int parse_seconds(const char *s, long long *out)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/* Recognises exactly the forms of `token` this executable can serve. */
+static int parse_fast(int argc, char **argv, struct token_args *a)
+{
+	int i, seen_token = 0;
+	const char *v;
+
+	a->profile = getenv("TERMAUTH_PROFILE");
+	if (!a->profile || !*a->profile)
+		a->profile = "default";
+	a->min_ttl = TOKEN_DEFAULT_MIN_TTL;
+	a->json = 0;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "token") && !seen_token)
+			seen_token = 1;
+		else if (!strcmp(argv[i], "-p") && i + 1 < argc)
+			a->profile = argv[++i];
+		else if ((v = option_value(argc, argv, &i, "--profile")))
+			a->profile = v;
+		else if (seen_token && (v = option_value(argc, argv, &i, "--min-ttl"))) {
+			if (parse_seconds(v, &a->min_ttl))
+				return -1;
+		} else if (seen_token && !strcmp(argv[i], "--json"))
+			a->json = 1;
+		else
+			return -1;
+	}
+	return seen_token ? 0 : -1;
+}
+
+static int serve_cached(int argc, char **argv)
+{
+	struct token_args a;
+	struct ta_session *s = NULL;
+	long long now = (long long)time(NULL);
+	int rc = -1;
+
+	/* TERMAUTH_TOKEN and TERMAUTH_CREDENTIAL are the full tool's business. */
+	if (getenv("TERMAUTH_TOKEN") || getenv("TERMAUTH_CREDENTIAL"))
+		return -1;
+	if (parse_fast(argc, argv, &a))
+		return -1;
+	if (ta_store_load(NULL, a.profile, &s) != TA_OK)
+		return -1;
+	if (ta_session_check_fresh(s, now, a.min_ttl) == TA_OK)
+		rc = token_print(s, a.json, now) ? 1 : 0;
+	ta_session_free(s);
+	return rc;
+}
+
+/* Runs termauth-full: next to this executable (a build tree), else in the
+ * installed libexec directory. */
+static int hand_over(char **argv)
+{
+	char self[PATH_MAX], full[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			if (snprintf(full, sizeof(full), "%s/termauth-full", self) < (int)sizeof(full) &&
+			    access(full, X_OK) == 0)
+				execv(full, argv);
+		}
+	}
+	execv(TA_LIBEXECDIR "/termauth-full", argv);
+	fprintf(stderr, "termauth: cannot run %s/termauth-full: %s\n", TA_LIBEXECDIR,
+	        strerror(errno));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = serve_cached(argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	return hand_over(argv);
+}

@@ -1,0 +1,37 @@
+/*
+ * token_common.c - see token_common.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "token_common.h"
+
+int token_print(const struct ta_session *s, int json, long long now)
+{
+	long long exp = ta_session_expires_at(s);
+	char *text;
+	json_t *o;
+	int rc;
+
+	if (!json) {
+		rc = printf("%s\n", ta_session_access_token(s));
+		return rc < 0 || fflush(stdout) ? -1 : 0;
+	}
+	o = json_pack("{s:s, s:s?}", "access_token", ta_session_access_token(s),
+	              "token_type", ta_session_token_type(s));
+	if (!o)
+		return -1;
+	if (exp) {
+		json_object_set_new(o, "expires_at", json_integer(exp));
+		json_object_set_new(o, "expires_in", json_integer(exp > now ? exp - now : 0));
+	}
+	text = json_dumps(o, JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!text)
+		return -1;
+	rc = printf("%s\n", text);
+	explicit_bzero(text, strlen(text));
+	free(text);
+	return rc < 0 || fflush(stdout) ? -1 : 0;
+}

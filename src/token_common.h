@@ -1,0 +1,23 @@
+/*
+ * token_common.h - what `termauth token` does in both executables: the
+ * small one that serves a cached token with no network libraries loaded,
+ * and the full tool it hands over to when the cache cannot serve.
+ */
+#ifndef TA_TOKEN_COMMON_H
+#define TA_TOKEN_COMMON_H
+
+#include <termauth.h>
+
+#define TOKEN_DEFAULT_MIN_TTL 60
+
+struct token_args {
+	const char *profile;
+	long long min_ttl;
+	int json;
+};
+
+/* Prints the token (or, with json, an object with the token and its
+ * expiry) on stdout. Returns 0, or -1 when stdout failed. */
+int token_print(const struct ta_session *s, int json, long long now);
+
+#endif

@@ -1,0 +1,99 @@
+# lib.sh - shared by the integration scenarios: a private HOME and XDG
+# directories per test, the real test IdP (tests/idp/server.mjs), the
+# Chromium driver as $BROWSER, and assertions that say what went wrong.
+# Sourced by each t_*.sh; TERMAUTH is the `termauth` executable under test.
+set -eu
+
+: "${TERMAUTH:?TERMAUTH must name the termauth executable}"
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+IDP_DIR=$SRC/tests/idp
+T=$(mktemp -d "${TMPDIR:-/tmp}/termauth-test.XXXXXX")
+export HOME="$T/home" XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
+export XDG_RUNTIME_DIR="$T/run" TA_BROWSER_LOG="$T/browser.log"
+unset TERMAUTH_PROFILE TERMAUTH_CONFIG TERMAUTH_TOKEN TERMAUTH_CREDENTIAL BROWSER DISPLAY
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+STORE_DIR=$XDG_STATE_HOME/termauth
+CLIENT_ID=termauth-test
+IDP_PID=
+failures=0
+
+cleanup() {
+  [ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null && wait "$IDP_PID" 2>/dev/null
+  if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "(kept $T)"; fi
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+finish() {
+  if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
+  echo "all checks passed"
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+  d=$1; shift
+  if "$@"; then pass "$d"; else fail "$d"; fi
+}
+assert_eq() { # DESCRIPTION EXPECTED ACTUAL
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+assert_contains() { # DESCRIPTION FILE TEXT
+  if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1: '$3' not in: $(cat "$2")"; fi
+}
+assert_not_contains() { # DESCRIPTION FILE TEXT
+  if [ -n "$3" ] && grep -qF -- "$3" "$2"; then fail "$1: found it in $2"; else pass "$1"; fi
+}
+assert_one_line() { # DESCRIPTION FILE: one line of message on stderr
+  n=$(grep -c 'termauth: error:' "$2" || true)
+  if [ "$n" = 1 ]; then pass "$1"; else fail "$1: $n error lines in: $(cat "$2")"; fi
+}
+assert_nothing_stored() { # DESCRIPTION
+  if [ -z "$(ls -A "$STORE_DIR" 2>/dev/null)" ]; then pass "$1: nothing stored"
+  else fail "$1: the store holds $(ls -A "$STORE_DIR")"; fi
+}
+
+# start_idp [VAR=VALUE...]: starts the IdP with that environment; sets ISSUER.
+start_idp() {
+  [ -d "$IDP_DIR/node_modules" ] || (cd "$IDP_DIR" && npm ci --no-audit --no-fund >/dev/null)
+  env "$@" IDP_RECORD="$T/idp-record.jsonl" node "$IDP_DIR/server.mjs" >"$T/idp.url" 2>"$T/idp.err" &
+  IDP_PID=$!
+  i=0
+  while [ ! -s "$T/idp.url" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  ISSUER=$(head -n 1 "$T/idp.url")
+  case "$ISSUER" in http://127.0.0.1:*) ;; *) echo "the IdP did not start: $(cat "$T/idp.err")"; exit 1 ;; esac
+}
+
+# run_login [termauth login options...]: signs in with the Chromium driver
+# (TA_BROWSER_MODE chooses its behaviour); stdin from $LOGIN_STDIN or
+# /dev/null; sets rc, stderr in $T/login.err, stdout in $T/login.out.
+run_login() {
+  rc=0
+  BROWSER="$IDP_DIR/browser" "$TERMAUTH" login --issuer "$ISSUER" --client-id "$CLIENT_ID" \
+    --scope "openid profile offline_access" "$@" \
+    <"${LOGIN_STDIN:-/dev/null}" >"$T/login.out" 2>"$T/login.err" || rc=$?
+}
+
+# wait_browser: waits until the driver has logged its run (it is detached).
+wait_browser() {
+  i=0
+  while [ ! -s "$TA_BROWSER_LOG" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+# json FILE EXPR: evaluates a JavaScript expression on the JSON in FILE (as
+# j): the whole file, or its last line when it holds one object per line.
+json() {
+  node -e '
+    const t = require("fs").readFileSync(process.argv[1], "utf8").trim();
+    let j; try { j = JSON.parse(t); } catch { j = JSON.parse(t.split("\n").pop()); }
+    console.log(eval(process.argv[2]));' "$1" "$2"
+}
+
+# userinfo TOKEN: the IdP's userinfo answer for this access token (the token
+# goes through a file to curl, never through argv).
+userinfo() {
+  printf 'header = "Authorization: Bearer %s"\n' "$1" >"$T/curl.cfg"
+  curl -s --config "$T/curl.cfg" "$ISSUER/me"
+  rm -f "$T/curl.cfg"
+}

@@ -24,7 +24,7 @@ static enum ta_result oauth_error(struct ta_client *c, json_t *o, long status)
 	ta_printable(error, sizeof(error), json_string_value(e));
 	ta_printable(desc, sizeof(desc), d);
 	return ta_fail(c, strcmp(error, "access_denied") ? TA_E_IDP : TA_E_DENIED,
-	               "the IdP refused: %s%s%s", error, d ? " (" : "", d ? desc : "");
+	               "the IdP refused: %s%s%s%s", error, d ? " (" : "", d ? desc : "", d ? ")" : "");
 }
 
 /* Copies an optional string member; TA_E_PROTOCOL when it is not a string. */

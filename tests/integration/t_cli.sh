@@ -1,0 +1,50 @@
+#!/bin/sh
+# The command line's manners: help and version, usage errors (exit 2), a
+# missing session (exit 3), and bad options that change nothing. No IdP.
+. "$(dirname "$0")/lib.sh"
+
+expect() { # DESCRIPTION EXIT_CODE STDERR_TEXT COMMAND...
+  d=$1 want=$2 text=$3; shift 3
+  rc=0; "$TERMAUTH" "$@" >"$T/out" 2>"$T/err" || rc=$?
+  assert_eq "$d: exit $want" "$want" "$rc"
+  [ -z "$text" ] || assert_contains "$d: message" "$T/err" "$text"
+}
+
+expect "--version" 0 "" --version
+assert_contains "--version prints the version" "$T/out" "termauth 0.1.0"
+expect "--help" 0 "" --help
+assert_contains "--help lists login" "$T/out" "login    sign in through the browser"
+for cmd in login token status logout; do
+  expect "$cmd --help" 0 "" "$cmd" --help
+  assert_contains "$cmd --help shows its usage" "$T/out" "Usage: termauth $cmd"
+  expect "help $cmd" 0 "" help "$cmd"
+  assert_contains "help $cmd shows its usage" "$T/out" "Usage: termauth $cmd"
+done
+expect "no command" 2 "Usage: termauth"
+expect "unknown command" 2 "termauth: error: no command 'frobnicate'" frobnicate
+expect "unknown option" 2 "termauth: error: unknown or incomplete option '--bogus'" token --bogus
+expect "bad --min-ttl" 2 "termauth: error: --min-ttl wants seconds, not 'soon'" token --min-ttl soon
+expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name" -p ../x login --issuer https://idp.example --client-id x
+expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer yet: give --issuer URL --client-id ID" login
+expect "bad --port" 2 "termauth: error: port must be 0-65535, not '99999'" login --issuer https://idp.example --client-id x --port 99999
+expect "bad --flow" 2 "termauth: error: flow must be browser or paste, not 'carrier-pigeon'" login --issuer https://idp.example --client-id x --flow carrier-pigeon
+check "bad options wrote no profile" test ! -e "$XDG_CONFIG_HOME/termauth/config"
+expect "token when not signed in" 3 "termauth: error: not signed in (profile 'default'): run 'termauth login'" token
+assert_eq "token prints nothing on stdout when failing" "" "$(cat "$T/out")"
+expect "token --json when not signed in" 3 "not signed in" token --json
+expect "status when not signed in" 3 "not signed in (profile 'default')" status
+expect "status --json when not signed in" 3 "" status --json
+assert_eq "status --json says signed_in false" false "$(json "$T/out" j.signed_in)"
+expect "logout when not signed in" 0 "not signed in (profile 'default'): nothing to forget" logout
+TERMAUTH_PROFILE=work expect "TERMAUTH_PROFILE picks the profile" 3 "not signed in (profile 'work')" token
+
+# An expired session: exit 3, and the message says so.
+mkdir -p "$STORE_DIR"; chmod 700 "$STORE_DIR"
+printf '{"format":1,"expires_at":1000,"access_token":"old-token","token_type":"Bearer"}' >"$STORE_DIR/default.json"
+expect "an expired token" 3 "termauth: error: the access token of profile 'default' has expired; sign in again: termauth login" token
+assert_not_contains "the expired token is not printed" "$T/out" "old-token"
+# A corrupt store: a clear message, exit 1, and the file left as it was.
+printf 'not json' >"$STORE_DIR/default.json"
+expect "a corrupt store" 1 "termauth: error: the session file is not valid JSON" token
+assert_eq "the corrupt file is left alone" "not json" "$(cat "$STORE_DIR/default.json")"
+finish

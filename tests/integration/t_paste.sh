@@ -1,0 +1,27 @@
+#!/bin/sh
+# The browser cannot reach the loopback listener: the person copies the
+# address it ends on and pastes it into termauth. A garbage line first is
+# answered with a hint and the wait goes on; then the real URL signs in.
+. "$(dirname "$0")/lib.sh"
+start_idp
+mkfifo "$T/stdin"
+export TA_BROWSER_PASTE_FILE="$T/pasted-url"
+( exec 3>"$T/stdin"
+  i=0
+  while [ ! -s "$TA_BROWSER_PASTE_FILE" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+  printf 'not a url at all\n' >&3
+  sleep 0.3
+  cat "$TA_BROWSER_PASTE_FILE" >&3
+  sleep 30 ) &
+WRITER=$!
+LOGIN_STDIN=$T/stdin TA_BROWSER_MODE=paste run_login
+kill $WRITER 2>/dev/null || true
+wait_browser
+assert_eq "the pasted sign-in succeeds" 0 "$rc"
+assert_contains "the garbage line got a hint" "$T/login.err" "that is not the redirect URL of this sign-in"
+assert_contains "the person was told they may paste" "$T/login.err" "or paste here the address it ends on"
+assert_contains "signed in" "$T/login.err" "signed in to $ISSUER as alice"
+TOKEN=$("$TERMAUTH" token)
+assert_eq "the token works at the IdP" alice \
+  "$(userinfo "$TOKEN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))')"
+finish

@@ -237,7 +237,8 @@ TA_API const char *ta_profile_name(const struct ta_profile *p);
 /* The value of a key, or NULL. */
 TA_API const char *ta_profile_get(const struct ta_profile *p, const char *key);
 /* Sets (copies) or, with NULL, removes a key. TA_E_ARG for an unknown key
- * or a value with a newline. */
+ * or a value with a newline; TA_E_TOO_LARGE when "key = value" would pass
+ * the 198 characters a line of the file may hold. */
 TA_API enum ta_result ta_profile_set(struct ta_profile *p, const char *key,
                                      const char *value);
 /* Writes the profile into the configuration file, keeping the other

@@ -153,10 +153,18 @@ static int paste_read(struct ta_client *c, struct login *l)
 	return 0;
 }
 
+static enum ta_result check_cancelled(struct ta_client *c)
+{
+	if (c->cb.cancelled && c->cb.cancelled(c->cb.data))
+		return ta_fail(c, TA_E_CANCELLED, "the sign-in was cancelled");
+	return TA_OK;
+}
+
 /* Waits for the redirect; TA_OK when l->outcome holds a decisive one. */
 static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 {
 	long long deadline = monotonic_ms() + (long long)c->timeout * 1000;
+	enum ta_result r;
 	char why[256];
 	int ignored;
 
@@ -169,8 +177,8 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 
 		if (left <= 0)
 			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", c->timeout);
-		if (c->cb.cancelled && c->cb.cancelled(c->cb.data))
-			return ta_fail(c, TA_E_CANCELLED, "the sign-in was cancelled");
+		if ((r = check_cancelled(c)) != TA_OK)
+			return r;
 		if (ta_browser_failed(&l->browser))
 			ta_notice(c, "the browser could not open the page; open the URL yourself");
 		if (poll(fds, 2, (int)(left < POLL_MS ? left : POLL_MS)) < 0 && errno != EINTR)
@@ -208,6 +216,22 @@ static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 	return TA_OK;
 }
 
+/* 1 when the scope list holds the word openid (the default list does). */
+static int asks_openid(const char *scopes)
+{
+	size_t n;
+
+	if (!scopes)
+		return 1;
+	for (; *scopes; scopes += n) {
+		scopes += strspn(scopes, " ");
+		n = strcspn(scopes, " ");
+		if (n == 6 && !strncmp(scopes, "openid", 6))
+			return 1;
+	}
+	return 0;
+}
+
 /* Redeems the code and checks what comes back. */
 static enum ta_result finish(struct ta_client *c, struct login *l, struct ta_session **out)
 {
@@ -222,7 +246,7 @@ static enum ta_result finish(struct ta_client *c, struct login *l, struct ta_ses
 		struct ta_id_expect e = { l->md.issuer, c->client_id, l->nonce, (long long)time(NULL) };
 		if ((r = ta_id_token_check(c, s->id_token, &e, &s->subject)) != TA_OK)
 			goto out;
-	} else if (!c->scopes || strstr(c->scopes, "openid")) {
+	} else if (asks_openid(c->scopes)) {
 		r = ta_fail(c, TA_E_ID_TOKEN, "the IdP sent no ID token for an openid sign-in");
 		goto out;
 	}
@@ -260,7 +284,8 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 	l->expect.state = l->state;
 	l->expect.issuer = l->md.issuer;
 	l->expect.iss_required = l->md.iss_parameter_supported;
-	if ((r = start_sign_in(c, l)) != TA_OK || (r = wait_redirect(c, l)) != TA_OK)
+	if ((r = check_cancelled(c)) != TA_OK || (r = start_sign_in(c, l)) != TA_OK ||
+	    (r = wait_redirect(c, l)) != TA_OK)
 		goto out;
 	ta_loopback_stop(l->listener);
 	l->listener = NULL;
@@ -268,7 +293,8 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 		r = ta_fail(c, l->outcome.result, "%s", l->outcome.why);
 		goto out;
 	}
-	r = finish(c, l, out);
+	if ((r = check_cancelled(c)) == TA_OK)
+		r = finish(c, l, out);
 out:
 	login_clear(l);
 	free(l);

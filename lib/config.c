@@ -112,6 +112,8 @@ enum ta_result ta_profile_set(struct ta_profile *p, const char *key,
 		return TA_E_ARG;
 	if (value && (strchr(value, '\n') || strchr(value, '\r')))
 		return TA_E_ARG;
+	if (value && strlen(key) + strlen(" = ") + strlen(value) > TA_CONFIG_LINE_MAX)
+		return TA_E_TOO_LARGE;
 	return profile_put(p, key, value);
 }
 
@@ -207,9 +209,10 @@ static enum ta_result config_read(struct ta_client *c, const char *path,
 {
 	char *text = NULL;
 	size_t len = 0;
-	enum ta_result r = ta_file_read(c, path, CONFIG_FILE_MAX, &text, &len);
+	enum ta_result r = ta_file_read(c, path, CONFIG_FILE_MAX, 0, &text, &len);
 
 	if (r == TA_E_STORE && errno == ENOENT) {
+		c->message[0] = '\0'; /* a missing file is no failure */
 		memset(cfg, 0, sizeof(*cfg));
 		return TA_OK;
 	}
@@ -309,7 +312,9 @@ enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 			goto out;
 	if ((r = ta_config_format(&cfg, &text)) != TA_OK)
 		goto out;
-	if ((slash = strrchr(path, '/')) && slash != path) {
+	/* Our own directory is created (0700); a TERMAUTH_CONFIG path is the
+	 * person's choice, and its directory is neither made nor changed. */
+	if (!getenv("TERMAUTH_CONFIG") && (slash = strrchr(path, '/')) && slash != path) {
 		*slash = '\0';
 		r = ta_dir_make(c, path);
 		*slash = '/';

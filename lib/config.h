@@ -7,6 +7,10 @@
 
 #include "internal.h"
 
+/* inih reads lines of at most 198 characters (INI_MAX_LINE 200 with the
+ * newline and NUL): longer ones are refused when set, not written broken. */
+#define TA_CONFIG_LINE_MAX 198
+
 struct ta_profile {
 	char *name;
 	char **keys;

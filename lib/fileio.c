@@ -15,7 +15,7 @@
 #include "internal.h"
 
 enum ta_result ta_file_read(struct ta_client *c, const char *path, size_t max,
-                            char **out, size_t *len)
+                            int private_file, char **out, size_t *len)
 {
 	enum ta_result r = TA_E_STORE;
 	struct stat st;
@@ -31,6 +31,11 @@ enum ta_result ta_file_read(struct ta_client *c, const char *path, size_t max,
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		r = ta_fail(c, TA_E_STORE, "%s is not a regular file", path);
+		goto out;
+	}
+	if (private_file && ((st.st_mode & 077) || st.st_uid != geteuid())) {
+		r = ta_fail(c, TA_E_STORE, "%s may be read by others; it is not used until it is private (chmod 600, owned by you)",
+		            path);
 		goto out;
 	}
 	if ((size_t)st.st_size > max) {
@@ -57,6 +62,7 @@ enum ta_result ta_file_read(struct ta_client *c, const char *path, size_t max,
 out:
 	close(fd);
 	free(buf);
+	errno = 0; /* only a missing file leaves ENOENT for the caller */
 	return r;
 }
 

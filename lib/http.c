@@ -69,6 +69,19 @@ static const char *ca_bundle(void)
 	return v && *v ? v : NULL;
 }
 
+/* libcurl asks this during a transfer; non-zero aborts it. */
+static int on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct ta_client *c = data;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+
+	return c->cb.cancelled && c->cb.cancelled(c->cb.data);
+}
+
 static enum ta_result curl_failure(struct ta_client *c, const char *url,
                                    CURLcode rc, const char *detail,
                                    const struct ta_http_response *resp)
@@ -76,6 +89,8 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
 	if (resp->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		return ta_fail(c, TA_E_TOO_LARGE, "the answer from %s exceeds %d bytes",
 		               url, TA_HTTP_MAX_BODY);
+	if (rc == CURLE_ABORTED_BY_CALLBACK)
+		return ta_fail(c, TA_E_CANCELLED, "the sign-in was cancelled");
 	if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WRITE_ERROR)
 		return ta_fail(c, TA_E_NOMEM, "out of memory reading %s", url);
 	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url,
@@ -109,6 +124,9 @@ static enum ta_result perform(struct ta_client *c, const char *url,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "termauth/" TA_VERSION);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->http_timeout);
@@ -120,8 +138,10 @@ static enum ta_result perform(struct ta_client *c, const char *url,
 		r = ta_fail(c, TA_E_INTERNAL, "libcurl cannot be limited to http(s)");
 		goto out;
 	}
-	if (ca_bundle())
+	if (ca_bundle()) {
+		ta_debug(c, 2, "CA bundle: %s", ca_bundle());
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca_bundle());
+	}
 	/* "" disables every proxy, including those from the environment. */
 	if (ta_url_is_loopback(url))
 		curl_easy_setopt(h, CURLOPT_PROXY, "");

@@ -53,6 +53,20 @@ static int aud_ok(json_t *aud, json_t *azp, const char *client_id)
 	return n == 1;
 }
 
+/* sub is 1 to 255 ASCII characters (OpenID Connect Core 2); control
+ * characters are refused too, since it is shown on the terminal. */
+static int printable_ascii(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	for (; s[n]; n++)
+		if (s[n] < 0x20 || s[n] > 0x7e)
+			return 0;
+	return n > 0 && n <= max;
+}
+
 static enum ta_result check_claims(struct ta_client *c, json_t *claims,
                                    const struct ta_id_expect *e)
 {
@@ -68,14 +82,14 @@ static enum ta_result check_claims(struct ta_client *c, json_t *claims,
 		return ta_fail(c, TA_E_ID_TOKEN, "the ID token has no exp");
 	if (json_number_value(exp) + TA_ID_TOKEN_LEEWAY < (double)e->now)
 		return ta_fail(c, TA_E_ID_TOKEN, "the ID token has expired (check the clock)");
-	if (iat && !json_is_integer(iat) && !json_is_real(iat))
-		return ta_fail(c, TA_E_ID_TOKEN, "the ID token's iat is not a number");
-	if (iat && json_number_value(iat) - TA_ID_TOKEN_LEEWAY > (double)e->now)
+	if (!json_is_integer(iat) && !json_is_real(iat))
+		return ta_fail(c, TA_E_ID_TOKEN, "the ID token has no iat");
+	if (json_number_value(iat) - TA_ID_TOKEN_LEEWAY > (double)e->now)
 		return ta_fail(c, TA_E_ID_TOKEN, "the ID token was issued in the future (check the clock)");
 	if (!nonce || !ta_secret_equal(nonce, e->nonce))
 		return ta_fail(c, TA_E_ID_TOKEN, "the ID token's nonce is not ours: possible replay");
-	if (!json_is_string(json_object_get(claims, "sub")))
-		return ta_fail(c, TA_E_ID_TOKEN, "the ID token has no subject");
+	if (!printable_ascii(json_string_value(json_object_get(claims, "sub")), 255))
+		return ta_fail(c, TA_E_ID_TOKEN, "the ID token has no usable subject");
 	return TA_OK;
 }
 

@@ -64,6 +64,9 @@ TA_HIDDEN enum ta_result ta_set_string(char **dst, const char *src);
  * hidden; the content is). */
 TA_HIDDEN int ta_secret_equal(const char *a, const char *b);
 
+/* json_alloc.c: routes jansson's frees through a wiping free. */
+TA_HIDDEN void ta_json_alloc_init(void);
+
 /* session.c: the store file's JSON form. */
 TA_HIDDEN enum ta_result ta_session_to_json(const struct ta_session *s,
                                             char **out);
@@ -73,10 +76,12 @@ TA_HIDDEN enum ta_result ta_session_from_json(struct ta_client *c,
 TA_HIDDEN enum ta_result ta_session_new(struct ta_session **out);
 
 /* Files: read a whole regular file of at most max bytes (NUL-terminated,
- * the length in *len); TA_E_NO_SESSION is not used here: ENOENT gives
- * TA_E_STORE with errno preserved as ENOENT. */
+ * the length in *len). A missing file gives TA_E_STORE with errno ENOENT.
+ * With private_file, a file others may read or that another user owns is
+ * refused, as OpenSSH refuses such a private key. */
 TA_HIDDEN enum ta_result ta_file_read(struct ta_client *c, const char *path,
-                                      size_t max, char **out, size_t *len);
+                                      size_t max, int private_file, char **out,
+                                      size_t *len);
 /* Writes data to path atomically: a 0600 temporary file created
  * O_EXCL|O_NOFOLLOW next to it, fsync, rename, fsync of the directory. */
 TA_HIDDEN enum ta_result ta_file_replace(struct ta_client *c, const char *path,

@@ -4,7 +4,8 @@
  * clearing; routing its allocator through here means no token survives in
  * freed memory. Set once, at load time, before jansson allocates anything.
  * (An embedding program that also uses jansson gets its blocks wiped too,
- * which costs a little time and nothing else.)
+ * which costs a little time and nothing else.) Setting the same two
+ * pointers again, as ta_session_new does, is harmless.
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -20,7 +21,9 @@ static void wiping_free(void *p)
 	free(p);
 }
 
-__attribute__((constructor)) static void json_alloc_init(void)
+/* Runs at load time; ta_session_new calls it too, which makes a static
+ * link pull this file in (a constructor alone would not be linked). */
+__attribute__((constructor)) void ta_json_alloc_init(void)
 {
 	json_set_alloc_funcs(malloc, wiping_free);
 }

@@ -12,6 +12,7 @@
 
 enum ta_result ta_session_new(struct ta_session **out)
 {
+	ta_json_alloc_init(); /* also links json_alloc.o out of a static archive */
 	*out = calloc(1, sizeof(**out));
 	return *out ? TA_OK : TA_E_NOMEM;
 }
@@ -45,9 +46,12 @@ long long ta_session_expires_at(const struct ta_session *s) { return s->expires_
 enum ta_result ta_session_check_fresh(const struct ta_session *s,
                                       long long now, long long min_ttl)
 {
-	if (!s->access_token)
+	if (!s->access_token || s->expires_at < 0)
 		return TA_E_EXPIRED;
-	if (s->expires_at && s->expires_at - now < min_ttl)
+	if (s->expires_at == 0) /* unknown: the IdP did not say */
+		return TA_OK;
+	/* expires_at > now first, so that the subtraction cannot overflow. */
+	if (s->expires_at <= now || s->expires_at - now < min_ttl)
 		return TA_E_EXPIRED;
 	return TA_OK;
 }
@@ -116,7 +120,7 @@ enum ta_result ta_session_from_json(struct ta_client *c, const char *buf,
 	if ((r = ta_session_new(&s)) != TA_OK)
 		goto out;
 	v = json_object_get(o, "expires_at");
-	if (v && !json_is_integer(v)) {
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
 		r = ta_fail(c, TA_E_STORE, "the session file's expires_at is not a number");
 		goto out;
 	}

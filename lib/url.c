@@ -148,8 +148,9 @@ enum ta_result ta_url_check(struct ta_client *c, const char *what, const char *u
 	if (!url || url_host(url, &https, &host, &hlen))
 		return ta_fail(c, TA_E_ARG, "the %s is not an http(s) URL: %s", what,
 		               url ? url : "(none)");
-	if (strpbrk(url, " \t\r\n"))
-		return ta_fail(c, TA_E_ARG, "the %s URL holds white space", what);
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return ta_fail(c, TA_E_ARG, "the %s URL holds white space or control characters", what);
 	if (!https && !ta_host_is_loopback(host, hlen))
 		return ta_fail(c, TA_E_INSECURE,
 		               "the %s %s uses plain http; only https is allowed, except on loopback addresses",

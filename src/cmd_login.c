@@ -108,7 +108,13 @@ static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
 			continue;
 		if ((r = ta_client_set(c, settings[i].opt, given[i])) != TA_OK)
 			return r;
-		if ((r = ta_profile_set(p, settings[i].key, given[i])) != TA_OK)
+		r = ta_profile_set(p, settings[i].key, given[i]);
+		if (r == TA_E_TOO_LARGE) {
+			cli_error("the %s is too long to keep in the profile (a line of the configuration file holds at most 198 characters)",
+			          settings[i].key);
+			return r;
+		}
+		if (r != TA_OK)
 			return r;
 	}
 	return TA_OK;
@@ -132,7 +138,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	ta_client_set_paste_fd(c, 0);
 	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
 	    (r = configure(c, p, given)) != TA_OK) {
-		rc = cli_fail(c, r);
+		rc = r == TA_E_TOO_LARGE ? EXIT_USAGE : cli_fail(c, r); /* said already */
 		goto out;
 	}
 	if (!ta_client_get(c, TA_OPT_ISSUER) || !ta_client_get(c, TA_OPT_CLIENT_ID)) {

@@ -14,7 +14,8 @@ static const char usage[] =
 	"Show the profile's session: issuer, subject, expiry, scopes and store.\n"
 	"Exit status 3 when not signed in.\n\n"
 	"Options:\n"
-	"      --json            print the same as a JSON object\n"
+	"      --json            print the same as a JSON object (expires_at in seconds since\n"
+	"                        the epoch, as token --json gives it)\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n";
@@ -30,7 +31,6 @@ static void iso_time(long long t, char *buf, size_t n)
 
 static int print_json(const char *profile, const struct ta_session *s, const char *store)
 {
-	char when[32];
 	json_t *o;
 	char *text;
 	int rc;
@@ -38,11 +38,10 @@ static int print_json(const char *profile, const struct ta_session *s, const cha
 	if (!s) {
 		o = json_pack("{s:s, s:b}", "profile", profile, "signed_in", 0);
 	} else {
-		iso_time(ta_session_expires_at(s), when, sizeof(when));
-		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:s?, s:s?, s:s}", "profile", profile,
+		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:s?, s:s}", "profile", profile,
 		              "signed_in", 1, "issuer", ta_session_issuer(s),
 		              "client_id", ta_session_client_id(s), "subject", ta_session_subject(s),
-		              "expires_at", ta_session_expires_at(s) ? when : NULL,
+		              "expires_at", ta_session_expires_at(s) ? json_integer(ta_session_expires_at(s)) : NULL,
 		              "scopes", ta_session_scope(s), "store", store);
 	}
 	if (!o || !(text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2)))) {

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include "token_common.h"
 
-#ifndef TA_LIBEXECDIR
-#define TA_LIBEXECDIR "/usr/local/libexec/termauth"
+#ifndef TA_LIBEXEC_FROM_BIN
+#define TA_LIBEXEC_FROM_BIN "../libexec/termauth"
 #endif
 
 /* The value of "--name VALUE" or "--name=VALUE" at argv[*i], or NULL. */
@@ -81,9 +81,6 @@ static int serve_cached(int argc, char **argv)
 	long long now = (long long)time(NULL);
 	int rc = -1;
 
-	/* TERMAUTH_TOKEN and TERMAUTH_CREDENTIAL are the full tool's business. */
-	if (getenv("TERMAUTH_TOKEN") || getenv("TERMAUTH_CREDENTIAL"))
-		return -1;
 	if (parse_fast(argc, argv, &a))
 		return -1;
 	if (ta_store_load(NULL, a.profile, &s) != TA_OK)
@@ -95,25 +92,29 @@ static int serve_cached(int argc, char **argv)
 }
 
 /* Runs termauth-full: next to this executable (a build tree), else in the
- * installed libexec directory. */
+ * libexec directory of the installation this executable belongs to. */
 static int hand_over(char **argv)
 {
+	static const char *const places[] = { "", "/" TA_LIBEXEC_FROM_BIN };
 	char self[PATH_MAX], full[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
+	size_t i;
 
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			*slash = '\0';
-			if (snprintf(full, sizeof(full), "%s/termauth-full", self) < (int)sizeof(full) &&
-			    access(full, X_OK) == 0)
-				execv(full, argv);
+	if (n <= 0 || !(slash = memrchr(self, '/', (size_t)n))) {
+		fprintf(stderr, "termauth: cannot find where termauth is installed\n");
+		return 1;
+	}
+	*slash = '\0';
+	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		int len = snprintf(full, sizeof(full), "%s%s/termauth-full", self, places[i]);
+		if (len > 0 && (size_t)len < sizeof(full) && access(full, X_OK) == 0) {
+			execv(full, argv);
+			break;
 		}
 	}
-	execv(TA_LIBEXECDIR "/termauth-full", argv);
-	fprintf(stderr, "termauth: cannot run %s/termauth-full: %s\n", TA_LIBEXECDIR,
-	        strerror(errno));
+	fprintf(stderr, "termauth: cannot run %s/%s/termauth-full: %s\n", self,
+	        TA_LIBEXEC_FROM_BIN, strerror(errno));
 	return 1;
 }
 

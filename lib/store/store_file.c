@@ -92,7 +92,7 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile,
 
 	if ((r = path_for(c, profile, &path)) != TA_OK)
 		goto out;
-	r = ta_file_read(c, path, STORE_FILE_MAX, &buf, &len);
+	r = ta_file_read(c, path, STORE_FILE_MAX, 1, &buf, &len);
 	if (r == TA_E_STORE && errno == ENOENT) {
 		r = ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile);
 		goto out;

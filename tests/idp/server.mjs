@@ -12,11 +12,14 @@
 //   IDP_CODE_TTL          authorization code lifetime, seconds (default 60)
 //   IDP_ACCESS_TOKEN_TTL  access token lifetime, seconds (default 3600)
 //   IDP_DEBUG=1           log requests and oidc-provider's notices to stderr
+//   IDP_TLS_CERT, IDP_TLS_KEY  PEM files: serve https instead of http (for
+//                         the tests of CA bundles; the issuer becomes https)
 //   IDP_RECORD=FILE       append one JSON line per token request (grant type,
 //                         code_verifier, status), so a test can search for
 //                         the verifier where it must never appear
 import { createServer } from 'node:http';
-import { appendFileSync } from 'node:fs';
+import { createServer as createTlsServer } from 'node:https';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 
 const debug = process.env.IDP_DEBUG === '1';
@@ -43,12 +46,15 @@ console.warn = toStderr;
 const { default: Provider } = await import('oidc-provider');
 
 // Listen first: the issuer must contain the port, and the Provider needs it.
-const server = createServer();
+const tls = process.env.IDP_TLS_CERT && process.env.IDP_TLS_KEY;
+const server = tls
+  ? createTlsServer({ cert: readFileSync(process.env.IDP_TLS_CERT), key: readFileSync(process.env.IDP_TLS_KEY) })
+  : createServer();
 await new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(0, '127.0.0.1', resolve);
 });
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-rs256', alg: 'RS256', use: 'sig' };

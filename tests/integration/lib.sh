@@ -10,7 +10,8 @@ IDP_DIR=$SRC/tests/idp
 T=$(mktemp -d "${TMPDIR:-/tmp}/termauth-test.XXXXXX")
 export HOME="$T/home" XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
 export XDG_RUNTIME_DIR="$T/run" TA_BROWSER_LOG="$T/browser.log"
-unset TERMAUTH_PROFILE TERMAUTH_CONFIG TERMAUTH_TOKEN TERMAUTH_CREDENTIAL BROWSER DISPLAY
+unset TERMAUTH_PROFILE TERMAUTH_CONFIG TERMAUTH_TOKEN TERMAUTH_CREDENTIAL BROWSER DISPLAY \
+  CURL_CA_BUNDLE SSL_CERT_FILE
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 STORE_DIR=$XDG_STATE_HOME/termauth
@@ -62,7 +63,7 @@ start_idp() {
   i=0
   while [ ! -s "$T/idp.url" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
   ISSUER=$(head -n 1 "$T/idp.url")
-  case "$ISSUER" in http://127.0.0.1:*) ;; *) echo "the IdP did not start: $(cat "$T/idp.err")"; exit 1 ;; esac
+  case "$ISSUER" in http://127.0.0.1:*|https://127.0.0.1:*) ;; *) echo "the IdP did not start: $(cat "$T/idp.err")"; exit 1 ;; esac
 }
 
 # run_login [termauth login options...]: signs in with the Chromium driver

@@ -28,6 +28,9 @@ expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name
 expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer yet: give --issuer URL --client-id ID" login
 expect "bad --port" 2 "termauth: error: port must be 0-65535, not '99999'" login --issuer https://idp.example --client-id x --port 99999
 expect "bad --flow" 2 "termauth: error: flow must be browser or paste, not 'carrier-pigeon'" login --issuer https://idp.example --client-id x --flow carrier-pigeon
+long=$(printf 'scope%.0s ' $(seq 40))
+expect "a scope list too long for the profile" 2 "termauth: error: the scopes is too long to keep in the profile" login --issuer https://idp.example --client-id x --scope "$long"
+assert_one_line "... one error line" "$T/err"
 check "bad options wrote no profile" test ! -e "$XDG_CONFIG_HOME/termauth/config"
 expect "token when not signed in" 3 "termauth: error: not signed in (profile 'default'): run 'termauth login'" token
 assert_eq "token prints nothing on stdout when failing" "" "$(cat "$T/out")"
@@ -41,8 +44,17 @@ TERMAUTH_PROFILE=work expect "TERMAUTH_PROFILE picks the profile" 3 "not signed 
 # An expired session: exit 3, and the message says so.
 mkdir -p "$STORE_DIR"; chmod 700 "$STORE_DIR"
 printf '{"format":1,"expires_at":1000,"access_token":"old-token","token_type":"Bearer"}' >"$STORE_DIR/default.json"
+chmod 600 "$STORE_DIR/default.json"
 expect "an expired token" 3 "termauth: error: the access token of profile 'default' has expired; sign in again: termauth login" token
 assert_not_contains "the expired token is not printed" "$T/out" "old-token"
+# A store file others may read is not used (as OpenSSH treats a private key).
+printf '{"format":1,"expires_at":0,"access_token":"open-token","token_type":"Bearer"}' >"$STORE_DIR/default.json"
+chmod 644 "$STORE_DIR/default.json"
+expect "a store file others may read" 1 "may be read by others; it is not used until it is private (chmod 600" token
+assert_not_contains "its token is not printed" "$T/out" "open-token"
+chmod 600 "$STORE_DIR/default.json"
+expect "once private it serves" 0 "" token
+assert_eq "... the token" open-token "$(cat "$T/out")"
 # A corrupt store: a clear message, exit 1, and the file left as it was.
 printf 'not json' >"$STORE_DIR/default.json"
 expect "a corrupt store" 1 "termauth: error: the session file is not valid JSON" token

@@ -187,20 +187,13 @@ enum ta_result ta_config_path(char **out)
 	const char *env = getenv("TERMAUTH_CONFIG");
 	char *base = NULL;
 	enum ta_result r;
-	int n;
 
 	if (env && *env)
 		return (*out = strdup(env)) ? TA_OK : TA_E_NOMEM;
-	if ((r = ta_xdg_dir("XDG_CONFIG_HOME", ".config", &base)) != TA_OK)
-		return r;
-	n = snprintf(NULL, 0, "%s/termauth/config", base);
-	if (n < 0 || !(*out = malloc((size_t)n + 1))) {
-		free(base);
-		return TA_E_NOMEM;
-	}
-	snprintf(*out, (size_t)n + 1, "%s/termauth/config", base);
+	if ((r = ta_xdg_dir("XDG_CONFIG_HOME", ".config", &base)) == TA_OK)
+		r = ta_path_join(base, "termauth", "/config", out);
 	free(base);
-	return TA_OK;
+	return r;
 }
 
 /* Reads the configuration file; a missing file is an empty one. */

@@ -164,23 +164,27 @@ enum ta_result ta_dir_make(struct ta_client *c, const char *dir)
 	return TA_OK;
 }
 
+enum ta_result ta_path_join(const char *dir, const char *name, const char *suffix,
+                            char **out)
+{
+	int n = snprintf(NULL, 0, "%s/%s%s", dir, name, suffix);
+
+	if (n < 0 || !(*out = malloc((size_t)n + 1)))
+		return TA_E_NOMEM;
+	snprintf(*out, (size_t)n + 1, "%s/%s%s", dir, name, suffix);
+	return TA_OK;
+}
+
 enum ta_result ta_xdg_dir(const char *var, const char *fallback, char **out)
 {
 	const char *v = getenv(var), *home;
-	char *p;
-	int n;
 
 	if (v && v[0] == '/')
 		return (*out = strdup(v)) ? TA_OK : TA_E_NOMEM;
 	home = getenv("HOME");
 	if (!home || home[0] != '/')
 		return TA_E_STORE;
-	n = snprintf(NULL, 0, "%s/%s", home, fallback);
-	if (n < 0 || !(p = malloc((size_t)n + 1)))
-		return TA_E_NOMEM;
-	snprintf(p, (size_t)n + 1, "%s/%s", home, fallback);
-	*out = p;
-	return TA_OK;
+	return ta_path_join(home, fallback, "", out);
 }
 
 int ta_profile_name_ok(const char *name)

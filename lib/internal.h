@@ -88,6 +88,9 @@ TA_HIDDEN enum ta_result ta_file_replace(struct ta_client *c, const char *path,
                                          const char *data, size_t len);
 /* Creates dir and its parents as needed, the last one with mode 0700. */
 TA_HIDDEN enum ta_result ta_dir_make(struct ta_client *c, const char *dir);
+/* "dir/name" followed by suffix, in a new string; free() it. */
+TA_HIDDEN enum ta_result ta_path_join(const char *dir, const char *name,
+                                      const char *suffix, char **out);
 /* $VAR if set and absolute, else $HOME/fallback. free() the result. */
 TA_HIDDEN enum ta_result ta_xdg_dir(const char *var, const char *fallback,
                                     char **out);

@@ -17,38 +17,24 @@ static enum ta_result store_dir(char **out)
 {
 	char *state = NULL;
 	enum ta_result r = ta_xdg_dir("XDG_STATE_HOME", ".local/state", &state);
-	int n;
 
-	if (r != TA_OK)
-		return r;
-	n = snprintf(NULL, 0, "%s/termauth", state);
-	if (n < 0 || !(*out = malloc((size_t)n + 1))) {
-		free(state);
-		return TA_E_NOMEM;
-	}
-	snprintf(*out, (size_t)n + 1, "%s/termauth", state);
+	if (r == TA_OK)
+		r = ta_path_join(state, "termauth", "", out);
 	free(state);
-	return TA_OK;
+	return r;
 }
 
 enum ta_result ta_store_path(const char *profile, char **out)
 {
 	char *dir = NULL;
 	enum ta_result r;
-	int n;
 
 	if (!ta_profile_name_ok(profile))
 		return TA_E_ARG;
-	if ((r = store_dir(&dir)) != TA_OK)
-		return r;
-	n = snprintf(NULL, 0, "%s/%s.json", dir, profile);
-	if (n < 0 || !(*out = malloc((size_t)n + 1))) {
-		free(dir);
-		return TA_E_NOMEM;
-	}
-	snprintf(*out, (size_t)n + 1, "%s/%s.json", dir, profile);
+	if ((r = store_dir(&dir)) == TA_OK)
+		r = ta_path_join(dir, profile, ".json", out);
 	free(dir);
-	return TA_OK;
+	return r;
 }
 
 static enum ta_result path_for(struct ta_client *c, const char *profile, char **out)

@@ -1,7 +1,8 @@
 /*
  * config.c - profiles in an INI file ([profile NAME] sections, key = value),
  * read with inih. Saving regenerates the whole file from what was read, so
- * the other profiles are kept but comments are not.
+ * the other profiles and sections are kept but comments are not. What is
+ * written reads back the same: the fuzzer checks it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,14 +128,16 @@ void ta_config_clear(struct ta_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-static struct ta_profile *config_find(struct ta_config *cfg, const char *name,
-                                      int create)
+/* Finds (or adds) a profile, or with other set a section that is not a
+ * profile, named by its whole header. */
+static struct ta_profile *section_find(struct ta_config *cfg, const char *name,
+                                       int other, int create)
 {
 	struct ta_profile *p;
 	size_t i;
 
 	for (i = 0; i < cfg->nprofiles; i++)
-		if (!strcmp(cfg->profiles[i].name, name))
+		if (cfg->profiles[i].other_section == other && !strcmp(cfg->profiles[i].name, name))
 			return &cfg->profiles[i];
 	if (!create)
 		return NULL;
@@ -144,10 +147,17 @@ static struct ta_profile *config_find(struct ta_config *cfg, const char *name,
 	cfg->profiles = p;
 	p = &cfg->profiles[cfg->nprofiles];
 	memset(p, 0, sizeof(*p));
+	p->other_section = other;
 	if (!(p->name = strdup(name)))
 		return NULL;
 	cfg->nprofiles++;
 	return p;
+}
+
+static struct ta_profile *config_find(struct ta_config *cfg, const char *name,
+                                      int create)
+{
+	return section_find(cfg, name, 0, create);
 }
 
 /* inih's handler: 1 to go on, 0 to mark the line as an error. */
@@ -157,24 +167,52 @@ static int on_entry(void *user, const char *section, const char *key,
 	struct ta_config *cfg = user;
 	struct ta_profile *p;
 
-	if (strncmp(section, "profile ", 8))
-		return 1; /* other sections belong to later versions */
-	if (!ta_profile_name_ok(section + 8))
+	if (key && !*key)
+		return 0; /* "= value": a key with no name */
+	if (strncmp(section, "profile ", 8)) /* kept as it is, for later versions */
+		p = section_find(cfg, section, 1, 1);
+	else if (!ta_profile_name_ok(section + 8))
 		return 0;
-	if (!(p = config_find(cfg, section + 8, 1)))
+	else
+		p = config_find(cfg, section + 8, 1);
+	if (!p)
 		return 0;
 	if (!key) /* inih reports a bare section with key NULL when built so */
 		return 1;
 	return profile_put(p, key, value) == TA_OK;
 }
 
+/* A copy of text without the blanks that begin its lines: this inih is
+ * built to read an indented line as the continuation of the previous
+ * value, which would turn "  client_id = x" into part of the issuer. */
+static char *unindent(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	int line_start = 1;
+
+	if (!out)
+		return NULL;
+	for (; *text; text++) {
+		if (line_start && (*text == ' ' || *text == '\t'))
+			continue;
+		line_start = *text == '\n';
+		*o++ = *text;
+	}
+	*o = '\0';
+	return out;
+}
+
 enum ta_result ta_config_parse(struct ta_client *c, const char *text,
                                struct ta_config *cfg)
 {
+	char *flat = unindent(text);
 	int line;
 
 	memset(cfg, 0, sizeof(*cfg));
-	line = ini_parse_string(text, on_entry, cfg);
+	if (!flat)
+		return TA_E_NOMEM;
+	line = ini_parse_string(flat, on_entry, cfg);
+	free(flat);
 	if (line != 0) {
 		ta_config_clear(cfg);
 		return ta_fail(c, TA_E_CONFIG, "the configuration file is malformed at line %d", line);
@@ -205,7 +243,8 @@ static enum ta_result config_read(struct ta_client *c, const char *path,
 	enum ta_result r = ta_file_read(c, path, CONFIG_FILE_MAX, 0, &text, &len);
 
 	if (r == TA_E_STORE && errno == ENOENT) {
-		c->message[0] = '\0'; /* a missing file is no failure */
+		if (c)
+			c->message[0] = '\0'; /* a missing file is no failure */
 		memset(cfg, 0, sizeof(*cfg));
 		return TA_OK;
 	}
@@ -256,9 +295,17 @@ out:
 	return r;
 }
 
-enum ta_result ta_config_format(const struct ta_config *cfg, char **out)
+/* "key = value" reads better, but a line must keep within what inih reads,
+ * and " ;" would start a comment: then "key=value", as it was read. */
+static int spaced_fits(const char *key, const char *value)
+{
+	return strlen(key) + 3 + strlen(value) <= TA_CONFIG_LINE_MAX && value[0] != ';';
+}
+
+static enum ta_result format_text(const struct ta_config *cfg, char **out)
 {
 	size_t i, j, cap = 1, len = 0;
+	int pass;
 	char *buf;
 
 	for (i = 0; i < cfg->nprofiles; i++) {
@@ -270,17 +317,50 @@ enum ta_result ta_config_format(const struct ta_config *cfg, char **out)
 	if (!(buf = malloc(cap)))
 		return TA_E_NOMEM;
 	buf[0] = '\0';
-	for (i = 0; i < cfg->nprofiles; i++) {
-		const struct ta_profile *p = &cfg->profiles[i];
-		if (!p->name[0])
-			continue;
-		len += (size_t)snprintf(buf + len, cap - len, "%s[profile %s]\n",
-		                        len ? "\n" : "", p->name);
-		for (j = 0; j < p->nkeys; j++)
-			len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n",
-			                        p->keys[j], p->values[j]);
+	/* Keys before any section header (section "") must come first. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < cfg->nprofiles; i++) {
+			const struct ta_profile *p = &cfg->profiles[i];
+			int global = p->other_section && !p->name[0];
+			if (global != (pass == 0) || (!p->other_section && !p->name[0]))
+				continue; /* the other pass's, or a profile taken by ta_profile_load */
+			if (!global)
+				len += (size_t)snprintf(buf + len, cap - len, "%s[%s%s]\n", len ? "\n" : "",
+				                        p->other_section ? "" : "profile ", p->name);
+			for (j = 0; j < p->nkeys; j++)
+				len += (size_t)snprintf(buf + len, cap - len,
+				                        spaced_fits(p->keys[j], p->values[j]) ? "%s = %s\n" : "%s=%s\n",
+				                        p->keys[j], p->values[j]);
+		}
 	}
 	*out = buf;
+	return TA_OK;
+}
+
+/* inih has quirks (continuation lines, inline comments, its line length)
+ * that a file written by hand may lean on in ways no rewrite can keep.
+ * So the text is only handed out when it reads back to itself; otherwise
+ * the file is left for the person to edit, rather than changed silently. */
+enum ta_result ta_config_format(const struct ta_config *cfg, char **out)
+{
+	struct ta_config again;
+	char *text = NULL, *text2 = NULL;
+	enum ta_result r;
+
+	if ((r = format_text(cfg, &text)) != TA_OK)
+		return r;
+	if ((r = ta_config_parse(NULL, text, &again)) == TA_OK) {
+		r = format_text(&again, &text2);
+		if (r == TA_OK && (again.nprofiles != cfg->nprofiles || strcmp(text, text2)))
+			r = TA_E_CONFIG;
+		ta_config_clear(&again);
+	}
+	free(text2);
+	if (r != TA_OK) {
+		free(text);
+		return r == TA_E_NOMEM ? r : TA_E_CONFIG;
+	}
+	*out = text;
 	return TA_OK;
 }
 
@@ -303,8 +383,12 @@ enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 	for (i = 0; i < p->nkeys; i++)
 		if ((r = profile_put(slot, p->keys[i], p->values[i])) != TA_OK)
 			goto out;
-	if ((r = ta_config_format(&cfg, &text)) != TA_OK)
+	if ((r = ta_config_format(&cfg, &text)) != TA_OK) {
+		if (r == TA_E_CONFIG)
+			ta_fail(c, r, "%s has lines termauth cannot rewrite without changing them; edit it by hand",
+			        path);
 		goto out;
+	}
 	/* Our own directory is created (0700); a TERMAUTH_CONFIG path is the
 	 * person's choice, and its directory is neither made nor changed. */
 	if (!getenv("TERMAUTH_CONFIG") && (slash = strrchr(path, '/')) && slash != path) {

@@ -12,7 +12,8 @@
 #define TA_CONFIG_LINE_MAX 198
 
 struct ta_profile {
-	char *name;
+	char *name;        /* the profile's name, or a whole other section header */
+	int other_section; /* not a [profile NAME] section: kept, never used */
 	char **keys;
 	char **values;
 	size_t nkeys;
@@ -26,7 +27,8 @@ struct ta_config {
 /* Parses INI text into cfg (emptied first). TA_E_CONFIG with the line. */
 TA_HIDDEN enum ta_result ta_config_parse(struct ta_client *c, const char *text,
                                          struct ta_config *cfg);
-/* The INI text of cfg; free() it. */
+/* The INI text of cfg; free() it. TA_E_CONFIG when that text would not
+ * read back the same (then the file must not be rewritten). */
 TA_HIDDEN enum ta_result ta_config_format(const struct ta_config *cfg, char **out);
 TA_HIDDEN void ta_config_clear(struct ta_config *cfg);
 

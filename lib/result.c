@@ -62,8 +62,8 @@ const char *ta_client_message(const struct ta_client *c)
 	return c ? c->message : "";
 }
 
-static void deliver(const struct ta_client *c, int level, const char *fmt,
-                    va_list ap)
+TA_PRINTF(3, 0) static void deliver(const struct ta_client *c, int level,
+                                    const char *fmt, va_list ap)
 {
 	char buf[TA_MESSAGE_MAX];
 

@@ -2,6 +2,7 @@
  * url.c - see url.h. Hand-written rather than libcurl's URL API because the
  * checks here are small, and must be exactly these.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,22 +83,20 @@ void ta_buf_clear(struct ta_buf *b)
 
 int ta_host_is_loopback(const char *host, size_t len)
 {
-	size_t i, dots = 0;
+	char ip[INET_ADDRSTRLEN];
+	struct in_addr addr;
 
 	if (len == 5 && !strncmp(host, "[::1]", 5))
 		return 1;
 	if (len == 9 && !strncasecmp(host, "localhost", 9))
 		return 1;
-	if (len < 9 || strncmp(host, "127.", 4))
+	/* A dotted-quad IPv4 literal in 127.0.0.0/8, parsed strictly:
+	 * "127.0.0.256" or "127.evil.com" would go to DNS. */
+	if (len >= sizeof(ip))
 		return 0;
-	/* 127.a.b.c with decimal octets only: "127.evil.com" is not loopback. */
-	for (i = 4; i < len; i++) {
-		if (host[i] == '.')
-			dots++;
-		else if (host[i] < '0' || host[i] > '9')
-			return 0;
-	}
-	return dots == 2 && host[len - 1] != '.';
+	memcpy(ip, host, len);
+	ip[len] = '\0';
+	return inet_pton(AF_INET, ip, &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
 }
 
 /* Splits "scheme://host[:port]/..." and finds the host. 0 or -1. */
@@ -145,12 +144,15 @@ enum ta_result ta_url_check(struct ta_client *c, const char *what, const char *u
 	size_t hlen;
 	int https;
 
-	if (!url || url_host(url, &https, &host, &hlen))
-		return ta_fail(c, TA_E_ARG, "the %s is not an http(s) URL: %s", what,
-		               url ? url : "(none)");
+	if (!url)
+		return ta_fail(c, TA_E_ARG, "there is no %s URL", what);
+	/* First, so that the URL may be quoted below: it can come from the
+	 * IdP's metadata, and must not paint the terminal. */
 	for (const char *p = url; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
 			return ta_fail(c, TA_E_ARG, "the %s URL holds white space or control characters", what);
+	if (url_host(url, &https, &host, &hlen))
+		return ta_fail(c, TA_E_ARG, "the %s is not an http(s) URL: %s", what, url);
 	if (!https && !ta_host_is_loopback(host, hlen))
 		return ta_fail(c, TA_E_INSECURE,
 		               "the %s %s uses plain http; only https is allowed, except on loopback addresses",

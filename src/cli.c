@@ -18,11 +18,14 @@ static int use_colour(void)
 	return isatty(2) && !(nc && *nc);
 }
 
-static void say(const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void say(const char *tag, const char *fmt,
+                                                       va_list ap)
 {
 	fputs("termauth: ", stderr);
-	if (tag)
-		fprintf(stderr, use_colour() ? "\033[1;31m%s:\033[0m " : "%s: ", tag);
+	if (tag && use_colour())
+		fprintf(stderr, "\033[1;31m%s:\033[0m ", tag);
+	else if (tag)
+		fprintf(stderr, "%s: ", tag);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

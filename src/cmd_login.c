@@ -146,12 +146,15 @@ static int run(struct cli *cli, int argc, char **argv)
 		                     cli->profile, ta_client_get(c, TA_OPT_ISSUER) ? "client id" : "issuer");
 		goto out;
 	}
-	if ((r = ta_login(c, &s)) != TA_OK ||
-	    (r = ta_store_save(c, cli->profile, s)) != TA_OK ||
-	    (r = ta_profile_save(c, p)) != TA_OK) {
+	if ((r = ta_login(c, &s)) != TA_OK || (r = ta_store_save(c, cli->profile, s)) != TA_OK) {
 		rc = cli_fail(c, r);
 		goto out;
 	}
+	/* The session is kept by now: failing to remember the options costs
+	 * only typing them again, so it is a warning, not a failed sign-in. */
+	if (ta_profile_save(c, p) != TA_OK)
+		cli_say("warning: the options were not saved in profile '%s': %s", cli->profile,
+		        ta_client_message(c));
 	cli_say("signed in to %s as %s (profile '%s')", ta_session_issuer(s),
 	        ta_session_subject(s) ? ta_session_subject(s) : "(no subject)", cli->profile);
 	rc = EXIT_OK;

@@ -13,6 +13,8 @@ rc=0; "$P/bin/termauth" token 2>"$T/err" || rc=$?
 assert_eq "the installed termauth hands over to termauth-full" 3 "$rc"
 assert_contains "... which answers" "$T/err" "not signed in (profile 'default')"
 flags=$(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --define-variable=prefix="$P" --cflags --libs termauth)
+# A sanitizer build's library needs its runtime in the program as well.
+ldd "$P/lib/libtermauth.so" | grep -q libasan && flags="$flags -fsanitize=address,undefined"
 # shellcheck disable=SC2086
 cc -o "$T/example" "$SRC/examples/login.c" $flags -Wl,-rpath,"$P/lib"
 rc=0; "$T/example" >"$T/out" 2>"$T/err" || rc=$?

@@ -99,7 +99,9 @@ enum ta_result {
 	TA_E_EXPIRED = 18,     /* the stored access token is (about to be) expired */
 	TA_E_CANCELLED = 19,   /* the program asked the sign-in to stop */
 	TA_E_TOO_LARGE = 20,   /* an answer or file exceeds its size limit */
-	TA_E_INTERNAL = 21     /* a library call failed unexpectedly */
+	TA_E_INTERNAL = 21,    /* a library call failed unexpectedly */
+	TA_E_CODE_EXPIRED = 22, /* the device code expired before approval */
+	TA_E_NO_DEVICE_FLOW = 23 /* the IdP offers no device flow */
 };
 
 /* The name of a result, e.g. "TA_E_TIMEOUT: the sign-in deadline passed".
@@ -119,12 +121,29 @@ enum ta_option {
 	TA_OPT_CLIENT_ID = 2, /* the OAuth client id (a public client) */
 	TA_OPT_SCOPES = 3,    /* space separated; default "openid" */
 	TA_OPT_PORT = 4,      /* loopback port, decimal; "0" (default) = random */
-	TA_OPT_TIMEOUT = 5,   /* overall sign-in deadline, seconds; default 300 */
-	TA_OPT_FLOW = 6,      /* "browser" (default) or "paste": paste does not
-	                       * launch the browser, the person opens the URL */
+	TA_OPT_TIMEOUT = 5,   /* overall sign-in deadline, seconds; default 300
+	                       * for the browser, the code's life for the device */
+	TA_OPT_FLOW = 6,      /* "auto" (default), "browser", "device" or "paste".
+	                       * paste: like browser, but no browser is launched;
+	                       * auto: device when no browser can be used here
+	                       * (SSH, no display, a container) and the IdP
+	                       * offers it, else browser */
 	TA_OPT_BROWSER = 7,   /* command that opens an URL; default $BROWSER,
 	                       * then xdg-open */
-	TA_OPT_HTTP_TIMEOUT = 8 /* seconds per HTTP request; default 30 */
+	TA_OPT_HTTP_TIMEOUT = 8, /* seconds per HTTP request; default 30 */
+	/* Endpoints for IdPs without discovery (GitHub); when the token
+	 * endpoint is set, discovery is skipped. */
+	TA_OPT_AUTHORIZATION_ENDPOINT = 9,
+	TA_OPT_TOKEN_ENDPOINT = 10,
+	TA_OPT_DEVICE_ENDPOINT = 11,
+	/* Sent as client_secret: only for IdPs that insist on one for native
+	 * apps (Google); in an installed program it is not secret. */
+	TA_OPT_CLIENT_SECRET = 12,
+	/* A well-known IdP: "github", "google", "microsoft", "gitlab". Sets the
+	 * endpoints and quirks it needs (TA_OPT_TENANT first for microsoft);
+	 * options set later override them. */
+	TA_OPT_PROVIDER = 13,
+	TA_OPT_TENANT = 14 /* Microsoft Entra tenant (default "organizations") */
 };
 
 /* Person-facing events. All members may be NULL. */
@@ -143,6 +162,18 @@ struct ta_callbacks {
 	/* Polled about every 100 ms during the wait; non-zero cancels the
 	 * sign-in with TA_E_CANCELLED (e.g. after SIGINT). */
 	int (*cancelled)(void *data);
+	/* Device flow: what the person must do, once, before polling starts.
+	 * verification_uri_complete may be NULL (then the person types
+	 * user_code at verification_uri); expires_in is the code's life in
+	 * seconds. */
+	void (*show_device_code)(void *data, const char *user_code,
+	                         const char *verification_uri,
+	                         const char *verification_uri_complete,
+	                         int expires_in);
+	/* Device flow: called about once a second while waiting, with the
+	 * seconds the code has left (measured on the monotonic clock, so a
+	 * wrong wall clock does not matter). */
+	void (*device_progress)(void *data, int seconds_left);
 };
 
 /* Allocates a client with defaults. Returns TA_OK or TA_E_NOMEM. */
@@ -177,8 +208,10 @@ TA_API const char *ta_client_message(const struct ta_client *c);
 
 struct ta_session;
 
-/* Signs in with the browser (or paste) flow. On TA_OK *out holds the new
- * session, to be freed with ta_session_free(). */
+/* Signs in with the flow of TA_OPT_FLOW (see there). On TA_OK *out holds
+ * the new session, to be freed with ta_session_free(). The device flow
+ * reports through show_device_code and device_progress; the browser flow
+ * through show_url and the paste descriptor. */
 TA_API enum ta_result ta_login(struct ta_client *c, struct ta_session **out);
 
 /* Wipes and frees a session. NULL is allowed. */

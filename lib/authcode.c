@@ -1,8 +1,9 @@
 /*
  * authcode.c - the browser sign-in (authorization code with PKCE, RFC 8252
- * and RFC 9700): discover, listen on loopback, open the browser, wait for
- * the redirect on the listener or a pasted URL on the paste descriptor
- * (whichever comes first), exchange the code, check the ID token.
+ * and RFC 9700): listen on loopback, open the browser, wait for the
+ * redirect on the listener or a pasted URL on the paste descriptor
+ * (whichever comes first), exchange the code. login.c does what comes
+ * before (discovery) and after (the ID token's checks).
  */
 #include <errno.h>
 #include <poll.h>
@@ -13,8 +14,8 @@
 #include <unistd.h>
 #include "browser.h"
 #include "callback.h"
+#include "authcode.h"
 #include "discovery.h"
-#include "idtoken.h"
 #include "loopback.h"
 #include "pkce.h"
 #include "token.h"
@@ -22,11 +23,13 @@
 
 #define PASTE_LINE_MAX 8192
 #define POLL_MS 100
+#define TA_BROWSER_TIMEOUT 300 /* seconds, when no timeout is set */
 
 /* Everything one sign-in holds; secrets are wiped in login_clear. */
 struct login {
-	struct ta_metadata md;
-	char *verifier, *state, *nonce;
+	const struct ta_metadata *md;
+	const char *nonce;
+	char *verifier, *state;
 	char redirect_uri[64];
 	struct ta_buf url;
 	struct ta_expect expect;
@@ -42,10 +45,8 @@ struct login {
 static void login_clear(struct login *l)
 {
 	ta_loopback_stop(l->listener);
-	ta_metadata_clear(&l->md);
 	ta_free_secret(l->verifier);
 	ta_free_secret(l->state);
-	ta_free_secret(l->nonce);
 	ta_free_secret(l->outcome.code);
 	ta_buf_clear(&l->url);
 	ta_wipe(l, sizeof(*l));
@@ -75,8 +76,8 @@ static enum ta_result build_authorize_url(struct ta_client *c, struct login *l)
 	ta_buf_add_param(&q, "nonce", l->nonce);
 	ta_buf_add_param(&q, "code_challenge", challenge);
 	ta_buf_add_param(&q, "code_challenge_method", "S256");
-	ta_buf_adds(&l->url, l->md.authorization_endpoint);
-	ta_buf_adds(&l->url, strchr(l->md.authorization_endpoint, '?') ? "&" : "?");
+	ta_buf_adds(&l->url, l->md->authorization_endpoint);
+	ta_buf_adds(&l->url, strchr(l->md->authorization_endpoint, '?') ? "&" : "?");
 	if (!q.failed)
 		ta_buf_adds(&l->url, q.data);
 	r = q.failed || l->url.failed ? TA_E_NOMEM : TA_OK;
@@ -153,17 +154,11 @@ static int paste_read(struct ta_client *c, struct login *l)
 	return 0;
 }
 
-static enum ta_result check_cancelled(struct ta_client *c)
-{
-	if (c->cb.cancelled && c->cb.cancelled(c->cb.data))
-		return ta_fail(c, TA_E_CANCELLED, "the sign-in was cancelled");
-	return TA_OK;
-}
-
 /* Waits for the redirect; TA_OK when l->outcome holds a decisive one. */
 static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 {
-	long long deadline = monotonic_ms() + (long long)c->timeout * 1000;
+	int timeout = c->timeout ? c->timeout : TA_BROWSER_TIMEOUT;
+	long long deadline = monotonic_ms() + (long long)timeout * 1000;
 	enum ta_result r;
 	char why[256];
 	int ignored;
@@ -176,8 +171,8 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 		long long left = deadline - monotonic_ms();
 
 		if (left <= 0)
-			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", c->timeout);
-		if ((r = check_cancelled(c)) != TA_OK)
+			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", timeout);
+		if ((r = ta_check_cancelled(c)) != TA_OK)
 			return r;
 		if (ta_browser_failed(&l->browser))
 			ta_notice(c, "the browser could not open the page; open the URL yourself");
@@ -216,76 +211,28 @@ static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 	return TA_OK;
 }
 
-/* 1 when the scope list holds the word openid (the default list does). */
-static int asks_openid(const char *scopes)
-{
-	size_t n;
-
-	if (!scopes)
-		return 1;
-	for (; *scopes; scopes += n) {
-		scopes += strspn(scopes, " ");
-		n = strcspn(scopes, " ");
-		if (n == 6 && !strncmp(scopes, "openid", 6))
-			return 1;
-	}
-	return 0;
-}
-
-/* Redeems the code and checks what comes back. */
-static enum ta_result finish(struct ta_client *c, struct login *l, struct ta_session **out)
-{
-	struct ta_session *s = NULL;
-	enum ta_result r;
-
-	r = ta_token_exchange_code(c, l->md.token_endpoint, l->outcome.code,
-	                           l->redirect_uri, l->verifier, &s);
-	if (r != TA_OK)
-		goto out;
-	if (s->id_token) {
-		struct ta_id_expect e = { l->md.issuer, c->client_id, l->nonce, (long long)time(NULL) };
-		if ((r = ta_id_token_check(c, s->id_token, &e, &s->subject)) != TA_OK)
-			goto out;
-	} else if (asks_openid(c->scopes)) {
-		r = ta_fail(c, TA_E_ID_TOKEN, "the IdP sent no ID token for an openid sign-in");
-		goto out;
-	}
-	if ((r = ta_set_string(&s->issuer, l->md.issuer)) != TA_OK ||
-	    (r = ta_set_string(&s->client_id, c->client_id)) != TA_OK)
-		goto out;
-	if (!s->scope && (r = ta_set_string(&s->scope, c->scopes ? c->scopes : "openid")) != TA_OK)
-		goto out;
-	*out = s;
-	s = NULL;
-out:
-	ta_session_free(s);
-	return r;
-}
-
-enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
+enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata *md,
+                                   const char *nonce, struct ta_session **out)
 {
 	struct login *l = calloc(1, sizeof(*l));
 	enum ta_result r;
 
 	if (!l)
 		return TA_E_NOMEM;
-	c->message[0] = '\0';
+	l->md = md;
+	l->nonce = nonce;
 	l->paste_fd = c->paste_fd;
-	if (!c->issuer || !c->client_id) {
-		r = ta_fail(c, TA_E_ARG, "an issuer and a client id are needed to sign in");
+	if (!md->authorization_endpoint) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP has no authorization endpoint; try --flow device");
 		goto out;
 	}
-	if ((r = ta_discover(c, c->issuer, &l->md)) != TA_OK)
-		goto out;
 	if ((r = ta_random_string(32, &l->verifier)) != TA_OK ||
-	    (r = ta_random_string(32, &l->state)) != TA_OK ||
-	    (r = ta_random_string(32, &l->nonce)) != TA_OK)
+	    (r = ta_random_string(32, &l->state)) != TA_OK)
 		goto out;
 	l->expect.state = l->state;
-	l->expect.issuer = l->md.issuer;
-	l->expect.iss_required = l->md.iss_parameter_supported;
-	if ((r = check_cancelled(c)) != TA_OK || (r = start_sign_in(c, l)) != TA_OK ||
-	    (r = wait_redirect(c, l)) != TA_OK)
+	l->expect.issuer = md->issuer;
+	l->expect.iss_required = md->iss_parameter_supported;
+	if ((r = start_sign_in(c, l)) != TA_OK || (r = wait_redirect(c, l)) != TA_OK)
 		goto out;
 	ta_loopback_stop(l->listener);
 	l->listener = NULL;
@@ -293,8 +240,9 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 		r = ta_fail(c, l->outcome.result, "%s", l->outcome.why);
 		goto out;
 	}
-	if ((r = check_cancelled(c)) == TA_OK)
-		r = finish(c, l, out);
+	if ((r = ta_check_cancelled(c)) == TA_OK)
+		r = ta_token_exchange_code(c, md->token_endpoint, l->outcome.code, l->redirect_uri,
+		                           l->verifier, out);
 out:
 	login_clear(l);
 	free(l);

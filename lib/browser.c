@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -66,6 +67,43 @@ enum ta_result ta_browser_launch(struct ta_client *c, const char *url, pid_t *pi
 		ta_fail(c, r, "no browser could be started (set BROWSER)");
 	free(list);
 	return r;
+}
+
+static int env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v;
+}
+
+/* Docker and Podman leave these; systemd-nspawn and others set $container. */
+static int in_container(void)
+{
+	return env_set("container") || access("/.dockerenv", F_OK) == 0 ||
+	       access("/run/.containerenv", F_OK) == 0;
+}
+
+int ta_browser_usable(const struct ta_client *c, char *why, size_t n)
+{
+	/* In this order: over SSH the browser would open on the wrong side
+	 * even with X forwarding; an explicit BROWSER is the person's word. */
+	const struct {
+		int applies;
+		const char *reason;
+		int usable;
+	} rules[] = {
+		{ env_set("SSH_CONNECTION") || env_set("SSH_TTY"), "an SSH session", 0 },
+		{ c->browser || env_set("BROWSER"), "BROWSER is set", 1 },
+		{ in_container(), "a container", 0 },
+		{ !env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY"), "no DISPLAY or WAYLAND_DISPLAY", 0 },
+		{ 1, "a display", 1 },
+	};
+	size_t i;
+
+	for (i = 0; !rules[i].applies; i++)
+		;
+	snprintf(why, n, "%s", rules[i].reason);
+	return rules[i].usable;
 }
 
 int ta_browser_failed(pid_t *pid)

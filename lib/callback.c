@@ -129,7 +129,7 @@ void ta_callback_judge(const char *query, size_t len, const struct ta_expect *e,
 		goto out;
 	}
 	iss = ta_query_get(&q, "iss");
-	if (iss ? strcmp(iss, e->issuer) != 0 : e->iss_required) {
+	if (iss ? !e->issuer || strcmp(iss, e->issuer) != 0 : e->iss_required) {
 		ta_printable(shown, sizeof(shown), iss);
 		if (iss)
 			fail(out, TA_E_ISSUER, "the redirect names another issuer (%s): possible mix-up attack", shown);

@@ -37,7 +37,7 @@ enum ta_verdict {
 
 struct ta_expect {
 	const char *state;  /* ours, compared in constant time */
-	const char *issuer; /* the IdP's issuer, for iss (RFC 9207) */
+	const char *issuer; /* the IdP's issuer, for iss (RFC 9207); may be NULL */
 	int iss_required;   /* the IdP advertises iss in its redirects */
 };
 

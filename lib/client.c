@@ -13,7 +13,7 @@ enum ta_result ta_client_new(struct ta_client **out)
 
 	if (!c)
 		return TA_E_NOMEM;
-	c->timeout = 300;
+	c->timeout = 0; /* unset: 300 s for the browser, the code's life for the device */
 	c->http_timeout = 30;
 	c->paste_fd = -1;
 	*out = c;
@@ -29,6 +29,12 @@ void ta_client_free(struct ta_client *c)
 	free(c->scopes);
 	free(c->flow);
 	free(c->browser);
+	free(c->authorization_endpoint);
+	free(c->token_endpoint);
+	free(c->device_endpoint);
+	ta_free_secret(c->client_secret);
+	free(c->provider);
+	free(c->tenant);
 	ta_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -57,6 +63,12 @@ static char **string_option(struct ta_client *c, enum ta_option opt)
 	case TA_OPT_SCOPES: return &c->scopes;
 	case TA_OPT_FLOW: return &c->flow;
 	case TA_OPT_BROWSER: return &c->browser;
+	case TA_OPT_AUTHORIZATION_ENDPOINT: return &c->authorization_endpoint;
+	case TA_OPT_TOKEN_ENDPOINT: return &c->token_endpoint;
+	case TA_OPT_DEVICE_ENDPOINT: return &c->device_endpoint;
+	case TA_OPT_CLIENT_SECRET: return &c->client_secret;
+	case TA_OPT_PROVIDER: return &c->provider;
+	case TA_OPT_TENANT: return &c->tenant;
 	default: return NULL;
 	}
 }
@@ -75,7 +87,7 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		return TA_OK;
 	case TA_OPT_TIMEOUT:
 		if (!value)
-			return c->timeout = 300, TA_OK;
+			return c->timeout = 0, TA_OK;
 		if (parse_int(value, 1, 86400, &c->timeout))
 			return ta_fail(c, TA_E_ARG, "timeout must be 1-86400 seconds, not '%s'", value);
 		return TA_OK;
@@ -86,9 +98,13 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 			return ta_fail(c, TA_E_ARG, "HTTP timeout must be 1-3600 seconds, not '%s'", value);
 		return TA_OK;
 	case TA_OPT_FLOW:
-		if (value && strcmp(value, "browser") && strcmp(value, "paste"))
-			return ta_fail(c, TA_E_ARG, "flow must be browser or paste, not '%s'", value);
+		if (value && strcmp(value, "auto") && strcmp(value, "browser") &&
+		    strcmp(value, "device") && strcmp(value, "paste"))
+			return ta_fail(c, TA_E_ARG, "flow must be auto, browser, device or paste, not '%s'",
+			               value);
 		break;
+	case TA_OPT_PROVIDER:
+		return ta_provider_apply(c, value);
 	default:
 		break;
 	}

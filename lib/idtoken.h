@@ -12,7 +12,7 @@
 struct ta_id_expect {
 	const char *issuer;
 	const char *client_id;
-	const char *nonce; /* compared in constant time */
+	const char *nonce; /* compared in constant time; NULL: none was sent */
 	long long now;
 };
 

@@ -21,6 +21,12 @@ struct ta_client {
 	char *scopes;
 	char *flow;
 	char *browser;
+	char *authorization_endpoint;
+	char *token_endpoint;
+	char *device_endpoint;
+	char *client_secret;
+	char *provider;
+	char *tenant;
 	int port;
 	int timeout;      /* seconds, the whole sign-in */
 	int http_timeout; /* seconds, each request */
@@ -49,6 +55,16 @@ TA_HIDDEN void ta_debug(const struct ta_client *c, int level,
                         const char *fmt, ...) TA_PRINTF(3, 4);
 TA_HIDDEN void ta_notice(const struct ta_client *c, const char *fmt, ...)
 	TA_PRINTF(2, 3);
+
+/* TA_E_CANCELLED (message set) when the program's cancelled callback
+ * says so; TA_OK otherwise. */
+TA_HIDDEN enum ta_result ta_check_cancelled(struct ta_client *c);
+
+/* provider.c: fills the options of a well-known IdP ("github", ...);
+ * NULL forgets the provider. TA_E_ARG for an unknown name. */
+TA_HIDDEN enum ta_result ta_provider_apply(struct ta_client *c, const char *name);
+/* At sign-in: fills what the person left unset from the provider's preset. */
+TA_HIDDEN enum ta_result ta_provider_fill(struct ta_client *c);
 
 /* Copies text from the IdP for display: printable ASCII only (anything else
  * becomes '?', so it cannot paint the terminal), at most cap-1 characters. */

@@ -29,6 +29,8 @@ static const char *const result_names[] = {
 	[TA_E_CANCELLED] = "TA_E_CANCELLED: cancelled",
 	[TA_E_TOO_LARGE] = "TA_E_TOO_LARGE: too large",
 	[TA_E_INTERNAL] = "TA_E_INTERNAL: internal failure",
+	[TA_E_CODE_EXPIRED] = "TA_E_CODE_EXPIRED: the device code expired",
+	[TA_E_NO_DEVICE_FLOW] = "TA_E_NO_DEVICE_FLOW: the IdP offers no device flow",
 };
 
 const char *ta_result_str(enum ta_result r)

@@ -1,7 +1,7 @@
 /*
  * token.c - see token.h. Answers are parsed strictly (jansson, duplicates
- * refused); the IdP's error text is shown, trimmed to printable ASCII so it
- * cannot paint the terminal.
+ * refused; or form-encoded, see response.c); the IdP's error text is shown,
+ * trimmed to printable ASCII so it cannot paint the terminal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,22 +10,9 @@
 #include <time.h>
 #include <jansson.h>
 #include "token.h"
+#include "response.h"
 #include "http.h"
 #include "url.h"
-
-static enum ta_result oauth_error(struct ta_client *c, json_t *o, long status)
-{
-	json_t *e = json_object_get(o, "error");
-	const char *d = json_string_value(json_object_get(o, "error_description"));
-	char error[64], desc[200];
-
-	if (!json_is_string(e))
-		return ta_fail(c, TA_E_HTTP, "the token endpoint answered HTTP %ld", status);
-	ta_printable(error, sizeof(error), json_string_value(e));
-	ta_printable(desc, sizeof(desc), d);
-	return ta_fail(c, strcmp(error, "access_denied") ? TA_E_IDP : TA_E_DENIED,
-	               "the IdP refused: %s%s%s%s", error, d ? " (" : "", d ? desc : "", d ? ")" : "");
-}
 
 /* Copies an optional string member; TA_E_PROTOCOL when it is not a string. */
 static enum ta_result take_string(struct ta_client *c, json_t *o, const char *key,
@@ -60,7 +47,7 @@ static enum ta_result parse_success(struct ta_client *c, json_t *o, long long no
 		{ "id_token", offsetof(struct ta_session, id_token) },
 		{ "scope", offsetof(struct ta_session, scope) },
 	};
-	json_t *exp = json_object_get(o, "expires_in");
+	long long secs = ta_response_seconds(o, "expires_in");
 	enum ta_result r;
 	size_t i;
 
@@ -72,39 +59,33 @@ static enum ta_result parse_success(struct ta_client *c, json_t *o, long long no
 		return ta_fail(c, TA_E_PROTOCOL, "the token response lacks access_token or token_type");
 	if (s->scope && !scope_ok(s->scope))
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's scope holds characters a scope cannot");
-	if (exp) {
-		/* Some IdPs send the number as a string; both are accepted. */
-		long long secs = -1;
-		if (json_is_integer(exp))
-			secs = json_integer_value(exp);
-		else if (json_is_string(exp)) {
-			char *end;
-			secs = strtoll(json_string_value(exp), &end, 10);
-			if (*end || end == json_string_value(exp))
-				secs = -1;
-		}
-		if (secs < 0 || secs > 10LL * 365 * 86400)
-			return ta_fail(c, TA_E_PROTOCOL, "the token response's expires_in is not a sane number");
+	/* Some IdPs send the number as a string; both are accepted. */
+	if (secs == -2)
+		return ta_fail(c, TA_E_PROTOCOL, "the token response's expires_in is not a sane number");
+	if (secs >= 0)
 		s->expires_at = now + secs;
-	}
 	return TA_OK;
 }
 
-enum ta_result ta_token_response_parse(struct ta_client *c, long status,
-                                       const char *body, size_t len, long long now,
-                                       struct ta_session **out)
+/* ta_token_response_parse, also handing out the OAuth error code. */
+static enum ta_result parse_response(struct ta_client *c, long status, const char *body,
+                                     size_t len, long long now, struct ta_session **out,
+                                     char *error, size_t errlen)
 {
-	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *o = ta_response_object(body, len);
 	struct ta_session *s = NULL;
 	enum ta_result r;
 
-	if (!json_is_object(o)) {
+	if (!o) {
 		r = status == 200 ? ta_fail(c, TA_E_PROTOCOL, "the token endpoint's answer is not JSON")
 		                  : ta_fail(c, TA_E_HTTP, "the token endpoint answered HTTP %ld", status);
 		goto out;
 	}
+	/* An error may come with any status: GitHub sends them with 200. */
+	if ((r = ta_response_error(c, o, error, errlen)) != TA_OK)
+		goto out;
 	if (status != 200) {
-		r = oauth_error(c, o, status);
+		r = ta_fail(c, TA_E_HTTP, "the token endpoint answered HTTP %ld", status);
 		goto out;
 	}
 	if ((r = ta_session_new(&s)) != TA_OK)
@@ -119,30 +100,49 @@ out:
 	return r;
 }
 
+enum ta_result ta_token_response_parse(struct ta_client *c, long status,
+                                       const char *body, size_t len, long long now,
+                                       struct ta_session **out)
+{
+	return parse_response(c, status, body, len, now, out, NULL, 0);
+}
+
+enum ta_result ta_token_request(struct ta_client *c, const char *endpoint,
+                                struct ta_buf *form, struct ta_session **out,
+                                char *error, size_t errlen)
+{
+	struct ta_http_response resp;
+	enum ta_result r;
+
+	if (error && errlen)
+		error[0] = '\0';
+	ta_buf_add_param(form, "client_id", c->client_id);
+	if (c->client_secret)
+		ta_buf_add_param(form, "client_secret", c->client_secret);
+	if (form->failed)
+		return TA_E_NOMEM;
+	r = ta_http_post_form(c, endpoint, form->data, &resp);
+	if (r != TA_OK)
+		return r;
+	r = parse_response(c, resp.status, resp.body, resp.len, (long long)time(NULL), out, error,
+	                   errlen);
+	ta_http_response_clear(&resp);
+	return r;
+}
+
 enum ta_result ta_token_exchange_code(struct ta_client *c, const char *token_endpoint,
                                       const char *code, const char *redirect_uri,
                                       const char *verifier, struct ta_session **out)
 {
-	struct ta_http_response resp;
 	struct ta_buf form = { 0 };
 	enum ta_result r;
 
 	ta_buf_add_param(&form, "grant_type", "authorization_code");
 	ta_buf_add_param(&form, "code", code);
 	ta_buf_add_param(&form, "redirect_uri", redirect_uri);
-	ta_buf_add_param(&form, "client_id", c->client_id);
 	ta_buf_add_param(&form, "code_verifier", verifier);
-	if (form.failed) {
-		ta_buf_clear(&form);
-		return TA_E_NOMEM;
-	}
 	ta_debug(c, 1, "exchanging the code at %s", token_endpoint);
-	r = ta_http_post_form(c, token_endpoint, form.data, &resp);
+	r = ta_token_request(c, token_endpoint, &form, out, NULL, 0);
 	ta_buf_clear(&form);
-	if (r != TA_OK)
-		return r;
-	r = ta_token_response_parse(c, resp.status, resp.body, resp.len,
-	                            (long long)time(NULL), out);
-	ta_http_response_clear(&resp);
 	return r;
 }

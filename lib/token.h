@@ -17,6 +17,15 @@ TA_HIDDEN enum ta_result ta_token_response_parse(struct ta_client *c, long statu
                                                  long long now,
                                                  struct ta_session **out);
 
+struct ta_buf;
+
+/* Posts a token request: form holds the grant's parameters, and the
+ * client's id (and secret, when one is set) are added. On an OAuth error
+ * its code is copied into error (may be NULL). */
+TA_HIDDEN enum ta_result ta_token_request(struct ta_client *c, const char *endpoint,
+                                          struct ta_buf *form, struct ta_session **out,
+                                          char *error, size_t errlen);
+
 /* Redeems an authorization code (with its PKCE verifier). */
 TA_HIDDEN enum ta_result ta_token_exchange_code(struct ta_client *c,
                                                 const char *token_endpoint,

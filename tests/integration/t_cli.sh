@@ -27,7 +27,7 @@ expect "bad --min-ttl" 2 "termauth: error: --min-ttl wants seconds, not 'soon'" 
 expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name" -p ../x login --issuer https://idp.example --client-id x
 expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer yet: give --issuer URL --client-id ID" login
 expect "bad --port" 2 "termauth: error: port must be 0-65535, not '99999'" login --issuer https://idp.example --client-id x --port 99999
-expect "bad --flow" 2 "termauth: error: flow must be browser or paste, not 'carrier-pigeon'" login --issuer https://idp.example --client-id x --flow carrier-pigeon
+expect "bad --flow" 2 "termauth: error: flow must be auto, browser, device or paste, not 'carrier-pigeon'" login --issuer https://idp.example --client-id x --flow carrier-pigeon
 long=$(printf 'scope%.0s ' $(seq 40))
 expect "a scope list too long for the profile" 2 "termauth: error: the scopes is too long to keep in the profile" login --issuer https://idp.example --client-id x --scope "$long"
 assert_one_line "... one error line" "$T/err"

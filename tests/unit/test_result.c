@@ -7,7 +7,7 @@
 #include "unit.h"
 #include "internal.h"
 
-#define TA_RESULT_LAST 21
+#define TA_RESULT_LAST 23
 
 /* The numbers are written out, not derived: enum ta_result is stable. */
 static void result_numbers_are_pinned(void **state)
@@ -39,6 +39,8 @@ static void result_numbers_are_pinned(void **state)
 		{ TA_E_CANCELLED, 19, "TA_E_CANCELLED" },
 		{ TA_E_TOO_LARGE, 20, "TA_E_TOO_LARGE" },
 		{ TA_E_INTERNAL, 21, "TA_E_INTERNAL" },
+		{ TA_E_CODE_EXPIRED, 22, "TA_E_CODE_EXPIRED" },
+		{ TA_E_NO_DEVICE_FLOW, 23, "TA_E_NO_DEVICE_FLOW" },
 	};
 	size_t i;
 
@@ -75,7 +77,7 @@ static void result_str_every_code(void **state)
 
 static void result_str_unknown_numbers(void **state)
 {
-	static const int unknown[] = { TA_RESULT_LAST + 1, 22, 99, 999, -1, -21, 1 << 30,
+	static const int unknown[] = { TA_RESULT_LAST + 1, 24, 99, 999, -1, -21, 1 << 30,
 		                       -(1 << 30) };
 	const char *u = ta_result_str((enum ta_result)999);
 	size_t i;
@@ -124,7 +126,7 @@ static void client_defaults(void **state)
 	assert_null(ta_client_get(c, TA_OPT_FLOW));
 	assert_null(ta_client_get(c, TA_OPT_BROWSER));
 	assert_int_equal(c->port, 0);
-	assert_int_equal(c->timeout, 300);
+	assert_int_equal(c->timeout, 0); /* unset: each flow has its own */
 	assert_int_equal(c->http_timeout, 30);
 	assert_int_equal(c->paste_fd, -1);
 	ta_client_set_paste_fd(c, 0);
@@ -159,7 +161,20 @@ static void client_set_table(void **state)
 		{ TA_OPT_HTTP_TIMEOUT, "3601", TA_E_ARG },
 		{ TA_OPT_FLOW, "browser", TA_OK },
 		{ TA_OPT_FLOW, "paste", TA_OK },
-		{ TA_OPT_FLOW, "device", TA_E_ARG },
+		{ TA_OPT_FLOW, "device", TA_OK },
+		{ TA_OPT_FLOW, "auto", TA_OK },
+		{ TA_OPT_FLOW, "qr", TA_E_ARG },
+		{ TA_OPT_PROVIDER, "github", TA_OK },
+		{ TA_OPT_PROVIDER, "google", TA_OK },
+		{ TA_OPT_PROVIDER, "microsoft", TA_OK },
+		{ TA_OPT_PROVIDER, "gitlab", TA_OK },
+		{ TA_OPT_PROVIDER, "GitHub", TA_E_ARG },
+		{ TA_OPT_PROVIDER, "bitbucket", TA_E_ARG },
+		{ TA_OPT_TOKEN_ENDPOINT, "https://idp.example/token", TA_OK },
+		{ TA_OPT_DEVICE_ENDPOINT, "https://idp.example/device", TA_OK },
+		{ TA_OPT_AUTHORIZATION_ENDPOINT, "https://idp.example/authorize", TA_OK },
+		{ TA_OPT_CLIENT_SECRET, "not-really-secret", TA_OK },
+		{ TA_OPT_TENANT, "contoso", TA_OK },
 		{ TA_OPT_FLOW, "Browser", TA_E_ARG },
 		{ TA_OPT_FLOW, "", TA_E_ARG },
 		{ TA_OPT_ISSUER, "https://idp.example.com", TA_OK },
@@ -205,7 +220,7 @@ static void client_set_values_and_defaults(void **state)
 	assert_int_equal(ta_client_set(c, TA_OPT_HTTP_TIMEOUT, "5"), TA_OK);
 	assert_int_equal(c->http_timeout, 5);
 	assert_int_equal(ta_client_set(c, TA_OPT_FLOW, "paste"), TA_OK);
-	assert_int_equal(ta_client_set(c, TA_OPT_FLOW, "device"), TA_E_ARG);
+	assert_int_equal(ta_client_set(c, TA_OPT_FLOW, "carrier-pigeon"), TA_E_ARG);
 	assert_string_equal(ta_client_get(c, TA_OPT_FLOW), "paste");
 	assert_int_equal(ta_client_set(c, TA_OPT_ISSUER, "https://a"), TA_OK);
 	assert_int_equal(ta_client_set(c, TA_OPT_ISSUER, "https://b"), TA_OK);
@@ -223,7 +238,7 @@ static void client_set_values_and_defaults(void **state)
 	assert_int_equal(ta_client_set(c, TA_OPT_PORT, NULL), TA_OK);
 	assert_int_equal(c->port, 0);
 	assert_int_equal(ta_client_set(c, TA_OPT_TIMEOUT, NULL), TA_OK);
-	assert_int_equal(c->timeout, 300);
+	assert_int_equal(c->timeout, 0); /* unset: each flow has its own */
 	assert_int_equal(ta_client_set(c, TA_OPT_HTTP_TIMEOUT, NULL), TA_OK);
 	assert_int_equal(c->http_timeout, 30);
 	assert_int_equal(ta_client_set(c, TA_OPT_ISSUER, NULL), TA_OK);

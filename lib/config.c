@@ -15,7 +15,8 @@
 #define CONFIG_FILE_MAX (64 * 1024)
 
 static const char *const known_keys[] = {
-	"issuer", "client_id", "scopes", "flow", "port", "timeout",
+	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
+	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret",
 };
 
 static int key_known(const char *key)
@@ -413,6 +414,11 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "issuer", TA_OPT_ISSUER }, { "client_id", TA_OPT_CLIENT_ID },
 		{ "scopes", TA_OPT_SCOPES }, { "flow", TA_OPT_FLOW },
 		{ "port", TA_OPT_PORT }, { "timeout", TA_OPT_TIMEOUT },
+		{ "provider", TA_OPT_PROVIDER }, { "tenant", TA_OPT_TENANT },
+		{ "authorization_endpoint", TA_OPT_AUTHORIZATION_ENDPOINT },
+		{ "token_endpoint", TA_OPT_TOKEN_ENDPOINT },
+		{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT },
+		{ "client_secret", TA_OPT_CLIENT_SECRET },
 	};
 	enum ta_result r;
 	size_t i;

@@ -132,12 +132,16 @@ static enum ta_result request_code(struct ta_client *c, const struct ta_metadata
 }
 
 /* Waits until `until` (monotonic ms), reporting progress about once a
- * second. TA_E_CODE_EXPIRED at the code's deadline, TA_E_CANCELLED. */
-static enum ta_result wait_until(struct ta_client *c, long long until, long long deadline)
+ * second. At the deadline: TA_E_TIMEOUT when it was the person's
+ * --timeout, else TA_E_CODE_EXPIRED. TA_E_CANCELLED. */
+static enum ta_result wait_until(struct ta_client *c, long long until, long long deadline,
+                                 int timeout_set)
 {
 	for (;;) {
 		long long now = monotonic_ms(), step;
 
+		if (now >= deadline && timeout_set)
+			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", c->timeout);
 		if (now >= deadline)
 			return ta_fail(c, TA_E_CODE_EXPIRED,
 			               "the code expired before the sign-in was approved; run the sign-in again");
@@ -175,13 +179,14 @@ static enum ta_result poll_until_done(struct ta_client *c, const struct ta_metad
 	long long start = monotonic_ms();
 	long long deadline = start + g->expires_in * 1000;
 	long long interval = g->interval, backoff = 0, next;
+	int timeout_set = c->timeout > 0 && start + (long long)c->timeout * 1000 < deadline;
 	char error[64];
 	enum ta_result r;
 
-	if (deadline > start + (long long)c->timeout * 1000 && c->timeout > 0)
+	if (timeout_set)
 		deadline = start + (long long)c->timeout * 1000;
 	for (next = start + interval * 1000;; next = monotonic_ms() + (backoff ? backoff : interval) * 1000) {
-		if ((r = wait_until(c, next, deadline)) != TA_OK)
+		if ((r = wait_until(c, next, deadline, timeout_set)) != TA_OK)
 			return r;
 		r = poll_token(c, md, g, out, error, sizeof(error));
 		if (r == TA_OK)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "qr.h"
 
 static int use_colour(void)
 {
@@ -136,7 +137,7 @@ static int cb_cancelled(void *data)
 
 static void cb_notice(void *data, const char *message)
 {
-	(void)data;
+	cli_progress_end(data);
 	cli_say("%s", message);
 }
 
@@ -144,8 +145,10 @@ static void cb_debug(void *data, int level, const char *message)
 {
 	struct cli *cli = data;
 
-	if (level <= cli->verbose)
-		fprintf(stderr, "termauth: debug: %s\n", message);
+	if (level > cli->verbose)
+		return;
+	cli_progress_end(cli);
+	fprintf(stderr, "termauth: debug: %s\n", message);
 }
 
 static void cb_show_url(void *data, const char *url, int launched, int paste_ok)
@@ -162,6 +165,46 @@ static void cb_show_url(void *data, const char *url, int launched, int paste_ok)
 		fputs("Waiting for the browser...\n", stderr);
 }
 
+static void cb_show_device_code(void *data, const char *user_code, const char *uri,
+                                const char *uri_complete, int expires_in)
+{
+	struct cli *cli = data;
+	int tty = isatty(2), colour = use_colour();
+
+	fprintf(stderr, "To sign in, open this page on any device:\n\n  %s\n\nand enter the code\n\n"
+	                "  %s%s%s\n\n", uri, colour ? "\033[1m" : "", user_code, colour ? "\033[0m" : "");
+	if (uri_complete) {
+		fprintf(stderr, "or open %s%s\n", uri_complete,
+		        tty && !cli->no_qr ? ", or scan this with a phone:" : ".");
+		if (tty && !cli->no_qr && qr_print(stderr, uri_complete, colour) == 0)
+			fputc('\n', stderr);
+	}
+	fprintf(stderr, "The code is valid for %d min.\n", (expires_in + 59) / 60);
+}
+
+/* The countdown: an updating line on a terminal, a line a minute else. */
+static void cb_device_progress(void *data, int left)
+{
+	struct cli *cli = data;
+
+	if (isatty(2)) {
+		fprintf(stderr, "\r\033[KWaiting for approval - the code expires in %d:%02d ", left / 60,
+		        left % 60);
+		cli->progress_line = 1;
+	} else if ((left + 59) / 60 != cli->progress_said) {
+		cli->progress_said = (left + 59) / 60;
+		fprintf(stderr, "termauth: waiting for approval (the code expires in %d min)\n",
+		        cli->progress_said);
+	}
+}
+
+void cli_progress_end(struct cli *cli)
+{
+	if (cli->progress_line)
+		fputc('\n', stderr);
+	cli->progress_line = 0;
+}
+
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out)
 {
 	struct ta_callbacks cb = {
@@ -170,6 +213,8 @@ enum ta_result cli_client_new(struct cli *cli, struct ta_client **out)
 		.notice = cb_notice,
 		.debug = cb_debug,
 		.cancelled = cb_cancelled,
+		.show_device_code = cb_show_device_code,
+		.device_progress = cb_device_progress,
 	};
 	struct sigaction sa;
 	enum ta_result r = ta_client_new(out);

@@ -21,6 +21,9 @@ enum {
 struct cli {
 	const char *profile; /* -p, TERMAUTH_PROFILE, or "default" */
 	int verbose;         /* -v count */
+	int no_qr;           /* login --no-qr */
+	int progress_line;   /* an updating progress line is on the terminal */
+	int progress_said;   /* the minutes last told, where lines cannot update */
 };
 
 struct command {
@@ -52,6 +55,8 @@ int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
                       const char *arg, int *done);
 /* A client handle with the tool's callbacks (messages on stderr). */
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out);
+/* Ends an updating progress line (the device flow's countdown), if any. */
+void cli_progress_end(struct cli *cli);
 /* Parses a non-negative number of seconds; -1 when it is not one. */
 long long cli_parse_seconds(const char *s);
 

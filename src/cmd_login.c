@@ -1,7 +1,7 @@
 /*
- * cmd_login.c - `termauth login`: sign in with the browser (or a pasted
- * URL), store the session, and remember the options in the profile so that
- * the next sign-in needs none.
+ * cmd_login.c - `termauth login`: sign in (browser, pasted URL or device
+ * code), store the session, and remember the options in the profile so
+ * that the next sign-in needs none.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,28 +11,52 @@
 
 static const char usage[] =
 	"Usage: termauth login [OPTIONS]\n\n"
-	"Sign in through the browser and keep the session in the profile's store.\n"
-	"The browser opens at the IdP; the IdP sends it back to a listener on\n"
-	"127.0.0.1. If the browser cannot reach it (SSH, containers, WSL), paste\n"
-	"the address the browser ends on into the terminal instead.\n\n"
+	"Sign in and keep the session in the profile's store. Two flows:\n"
+	"  browser  the browser opens at the IdP, which sends it back to a listener\n"
+	"           on 127.0.0.1; if the browser cannot reach it (SSH, containers,\n"
+	"           WSL), paste the address the browser ends on into the terminal.\n"
+	"  device   a code is shown (and a QR code on a terminal): approve it on any\n"
+	"           device with a browser while termauth waits.\n"
+	"By default (auto) the device flow is used when no browser can be used here\n"
+	"(an SSH session, no display, a container) and the IdP offers it; -v says\n"
+	"why. --flow, then TERMAUTH_FLOW, then the profile's flow override it.\n\n"
 	"Options (saved in the profile, so later sign-ins need none):\n"
 	"      --issuer URL      the IdP's issuer (https; http only on loopback)\n"
 	"      --client-id ID    the OAuth client id registered for this tool\n"
 	"      --scope SCOPES    space-separated scopes (default: openid); repeatable\n"
+	"      --flow FLOW       auto (default), browser, device, or paste (like browser,\n"
+	"                        but only print the URL)\n"
 	"      --port N          loopback port for the redirect (default: a random free port)\n"
-	"      --flow FLOW       browser (default): open the browser; paste: only print the URL\n"
-	"      --timeout SECS    give up after this long (default: 300)\n"
+	"      --timeout SECS    give up after this long (default: 300 for the browser,\n"
+	"                        the code's life for the device flow)\n"
+	"      --provider NAME   github, google, microsoft or gitlab: their endpoints and\n"
+	"                        quirks, with your own --client-id\n"
+	"      --tenant T        Microsoft Entra tenant (default: organizations)\n"
+	"      --authorization-endpoint URL, --token-endpoint URL, --device-endpoint URL\n"
+	"                        endpoints for an IdP without discovery (the token\n"
+	"                        endpoint given means: no discovery)\n"
+	"Options for this sign-in only:\n"
+	"      --no-qr           do not draw the QR code of the device flow\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n\n"
-	"Example:\n"
-	"  termauth login --issuer https://login.example.com --client-id my-cli\n";
+	"A client secret, for IdPs that give native apps one (Google), is read from\n"
+	"TERMAUTH_CLIENT_SECRET or the profile's client_secret, never from the\n"
+	"command line.\n\n"
+	"Examples:\n"
+	"  termauth login --issuer https://login.example.com --client-id my-cli\n"
+	"  termauth login --flow device --scope \"openid offline_access\"\n"
+	"  termauth -p gh login --provider github --client-id Iv1.0123456789abcdef\n";
 
 /* The command line's settings, in profile keys. */
 static const struct { const char *key; enum ta_option opt; int flag; } settings[] = {
 	{ "issuer", TA_OPT_ISSUER, 'i' }, { "client_id", TA_OPT_CLIENT_ID, 'c' },
 	{ "scopes", TA_OPT_SCOPES, 's' }, { "port", TA_OPT_PORT, 'P' },
 	{ "flow", TA_OPT_FLOW, 'f' }, { "timeout", TA_OPT_TIMEOUT, 't' },
+	{ "provider", TA_OPT_PROVIDER, 'R' }, { "tenant", TA_OPT_TENANT, 'T' },
+	{ "authorization_endpoint", TA_OPT_AUTHORIZATION_ENDPOINT, 'A' },
+	{ "token_endpoint", TA_OPT_TOKEN_ENDPOINT, 'K' },
+	{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT, 'D' },
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -62,6 +86,12 @@ static int parse(struct cli *cli, int argc, char **argv, const char *given[NSETT
 		{ "port", required_argument, NULL, 'P' },
 		{ "flow", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "provider", required_argument, NULL, 'R' },
+		{ "tenant", required_argument, NULL, 'T' },
+		{ "authorization-endpoint", required_argument, NULL, 'A' },
+		{ "token-endpoint", required_argument, NULL, 'K' },
+		{ "device-endpoint", required_argument, NULL, 'D' },
+		{ "no-qr", no_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -77,6 +107,10 @@ static int parse(struct cli *cli, int argc, char **argv, const char *given[NSETT
 		if (opt == 's') {
 			if (add_scope(scopes, optarg))
 				return EXIT_FAIL;
+			continue;
+		}
+		if (opt == 'Q') {
+			cli->no_qr = 1;
 			continue;
 		}
 		for (i = 0; i < NSETTINGS && settings[i].flag != opt; i++)
@@ -101,7 +135,15 @@ static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
 	enum ta_result r;
 	size_t i;
 
+	const char *env_flow = getenv("TERMAUTH_FLOW"), *secret = getenv("TERMAUTH_CLIENT_SECRET");
+
 	if ((r = ta_profile_apply(p, c)) != TA_OK)
+		return r;
+	/* The environment sits between the profile and the command line, and
+	 * is not saved. */
+	if (env_flow && *env_flow && (r = ta_client_set(c, TA_OPT_FLOW, env_flow)) != TA_OK)
+		return r;
+	if (secret && *secret && (r = ta_client_set(c, TA_OPT_CLIENT_SECRET, secret)) != TA_OK)
 		return r;
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given[i])
@@ -141,12 +183,16 @@ static int run(struct cli *cli, int argc, char **argv)
 		rc = r == TA_E_TOO_LARGE ? EXIT_USAGE : cli_fail(c, r); /* said already */
 		goto out;
 	}
-	if (!ta_client_get(c, TA_OPT_ISSUER) || !ta_client_get(c, TA_OPT_CLIENT_ID)) {
+	if (!ta_client_get(c, TA_OPT_CLIENT_ID) ||
+	    (!ta_client_get(c, TA_OPT_ISSUER) && !ta_client_get(c, TA_OPT_PROVIDER) &&
+	     !ta_client_get(c, TA_OPT_TOKEN_ENDPOINT))) {
 		rc = cli_usage_error(&cmd_login, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
-		                     cli->profile, ta_client_get(c, TA_OPT_ISSUER) ? "client id" : "issuer");
+		                     cli->profile, ta_client_get(c, TA_OPT_CLIENT_ID) ? "issuer" : "client id");
 		goto out;
 	}
-	if ((r = ta_login(c, &s)) != TA_OK || (r = ta_store_save(c, cli->profile, s)) != TA_OK) {
+	r = ta_login(c, &s);
+	cli_progress_end(cli);
+	if (r != TA_OK || (r = ta_store_save(c, cli->profile, s)) != TA_OK) {
 		rc = cli_fail(c, r);
 		goto out;
 	}

@@ -14,13 +14,26 @@
 //   paste               deliver nothing; write the callback URL (one line) to
 //                       TA_BROWSER_PASTE_FILE, as a person copying the address bar
 //   fail                exit 1 at once, as a browser that cannot start
-// TA_BROWSER_DELAY_MS   wait this long before delivering (code-expiry tests)
+//   device-approve      the device flow (RFC 8628): URL is the IdP's
+//                       verification_uri_complete (or, with
+//                       TA_BROWSER_USER_CODE, its plain verification_uri and
+//                       the driver types that code); confirm the device, sign
+//                       in, consent; exit 0 on the IdP's "Sign-in Success"
+//   device-refuse       the same, but refuse: by default confirm the device,
+//                       sign in, then [ Cancel ] on the consent page; with
+//                       TA_BROWSER_REFUSE_AT=confirm, [ Abort ] on the confirm
+//                       page (no sign-in). Exit 0 on the IdP's "The Sign-in
+//                       request was interrupted" page (the device code then
+//                       polls access_denied)
+// TA_BROWSER_DELAY_MS   wait this long before delivering (code-expiry tests);
+//                       in the device modes, before the final approve/refuse
 // TA_BROWSER_LOG        append one JSON line describing the run to this file
 //                       (else it goes to stderr). It holds statuses and page
 //                       text only: never the code or a token.
 // Deliveries are made with node's http (one connection each, closed after),
-// and the answer is shown to the page. Exit 0 when the callback was handled;
-// non-zero on any failure, and at the latest after 60 s (+ the delay).
+// and the answer is shown to the page. Exit 0 when the callback was handled
+// (device modes: when the expected final page showed); non-zero on any
+// failure, and at the latest after 60 s (+ the delay).
 import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -29,9 +42,12 @@ import { join } from 'node:path';
 const started = Date.now();
 const mode = process.env.TA_BROWSER_MODE || 'consent';
 const delayMs = Number(process.env.TA_BROWSER_DELAY_MS || 0);
-const MODES = ['consent', 'refuse', 'forge-state-first', 'duplicate-state', 'tamper-iss', 'paste', 'fail'];
+const MODES = ['consent', 'refuse', 'forge-state-first', 'duplicate-state', 'tamper-iss', 'paste', 'fail',
+  'device-approve', 'device-refuse'];
+const deviceMode = mode.startsWith('device-');
 const result = { mode };
 let secret; // the authorization code, scrubbed from anything we log
+const scrub = []; // device modes: the user code, in the forms it may take
 
 let finished; // the exit code, once the run has been logged
 function finish(code, error) {
@@ -41,7 +57,7 @@ function finish(code, error) {
   result.ok = code === 0;
   result.elapsedMs = Date.now() - started;
   let line = JSON.stringify(result);
-  if (secret) line = line.split(secret).join('<code>');
+  for (const s of [secret, ...scrub]) if (s) line = line.split(s).join('<code>');
   if (process.env.TA_BROWSER_LOG) appendFileSync(process.env.TA_BROWSER_LOG, `${line}\n`);
   else process.stderr.write(`browser: ${line}\n`);
   return code;
@@ -52,6 +68,14 @@ if (mode === 'fail') process.exit(finish(1, 'TA_BROWSER_MODE=fail'));
 if (!MODES.includes(mode)) process.exit(finish(2, `unknown TA_BROWSER_MODE ${mode}`));
 if (!url || !/^https?:\/\//.test(url)) process.exit(finish(2, 'usage: browser URL'));
 if (mode === 'paste' && !process.env.TA_BROWSER_PASTE_FILE) process.exit(finish(2, 'paste mode needs TA_BROWSER_PASTE_FILE'));
+const typedUserCode = deviceMode ? process.env.TA_BROWSER_USER_CODE || '' : '';
+const refuseAt = process.env.TA_BROWSER_REFUSE_AT || 'consent';
+if (mode === 'device-refuse' && !['consent', 'confirm'].includes(refuseAt)) process.exit(finish(2, 'TA_BROWSER_REFUSE_AT must be consent or confirm'));
+if (deviceMode) {
+  let fromUrl = '';
+  try { fromUrl = new URL(url).searchParams.get('user_code') || ''; } catch { /* checked above */ }
+  for (const c of [typedUserCode, fromUrl]) if (c) scrub.push(c, c.replace(/[^0-9A-Za-z]/g, '').toUpperCase());
+}
 
 const { chromium } = await import('playwright-core');
 const profile = mkdtempSync(join(tmpdir(), 'ta-browser-'));
@@ -179,7 +203,7 @@ const proxy = createServer((req, res) => {
 });
 proxy.on('connect', (req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n'));
 
-async function main() {
+async function openPage() {
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -188,8 +212,101 @@ async function main() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  return context.pages()[0] || await context.newPage();
+}
 
-  const page = context.pages()[0] || await context.newPage();
+// Runs in the page: which of oidc-provider 9.13.3's device-flow pages this is
+// (lib/helpers/defaults.js userCodeInputSource / userCodeConfirmSource /
+// successSource, lib/helpers/user_code_form.js, lib/response_modes/form_post.js,
+// and the devInteractions login/consent views). A document we already acted
+// on carries window.__taActed, so it is never acted on twice while its
+// navigation is under way.
+function classifyDevicePage() {
+  if (window.__taActed) return { state: 'acted' };
+  const q = (sel) => document.querySelector(sel);
+  if (document.title === 'Submitting Callback') return { state: 'autosubmit' }; // form_post, submits itself
+  if (q('[id="op.deviceConfirmForm"]') && q('button[name="abort"]')) return { state: 'confirm' };
+  if (q('input[name="login"]') && q('input[name="password"]')) return { state: 'login' };
+  if (q('input[name="prompt"][value="consent"]')) return { state: 'consent' };
+  if ((q('h1')?.textContent || '').trim() === 'Sign-in Success') return { state: 'success' };
+  if (q('[id="op.deviceInputForm"]') && q('input[name="user_code"]')) {
+    const red = q('p.red'); // an error re-renders the input page with a red line
+    if (!red) return { state: 'input' };
+    return { state: /interrupted/i.test(red.textContent) ? 'aborted' : 'input-error' };
+  }
+  if (/oops! something went wrong/i.test(document.body?.innerText || '')) return { state: 'oops' };
+  return { state: 'unknown' };
+}
+
+// The device modes: poll the page's state every 100 ms (the device link first
+// serves an auto-submitting page, and each form posts to a new page), act
+// once on each known page, and stop on a final one.
+async function deviceMain() {
+  const page = await openPage();
+  page.goto(url).catch(() => {});
+  const want = mode === 'device-approve' ? 'success' : 'aborted';
+  const acted = new Set();
+  const act = async (name, fn) => {
+    if (acted.has(name)) throw new Error(`the ${name} page was shown again`);
+    acted.add(name);
+    await page.evaluate(() => { window.__taActed = true; });
+    await fn();
+  };
+  const decide = async () => { if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs)); };
+  result.pages = [];
+  let last = '';
+  let since = Date.now();
+  for (;;) {
+    const { state } = await page.evaluate(classifyDevicePage).catch(() => ({ state: 'navigating' }));
+    if (state !== last && !['acted', 'navigating', 'unknown'].includes(state)) result.pages.push(state);
+    if (state !== last) { last = state; since = Date.now(); }
+    if (['success', 'aborted', 'input-error', 'oops'].includes(state)) {
+      result.finalPage = state;
+      result.finalText = pageText(await page.content());
+      if (state === want) return 0;
+      throw new Error(`the IdP showed ${state}, wanted ${want}: ${result.finalText}`);
+    }
+    if (state === 'input') {
+      if (!typedUserCode) throw new Error('the IdP asks for the user code: set TA_BROWSER_USER_CODE or pass verification_uri_complete');
+      await act('input', async () => {
+        await page.fill('input[name="user_code"]', typedUserCode);
+        await page.click('button[form="op.deviceInputForm"]');
+      });
+      result.typedUserCode = true;
+    } else if (state === 'confirm') {
+      if (mode === 'device-refuse' && refuseAt === 'confirm') {
+        await decide();
+        await act('confirm', () => page.click('button[name="abort"]'));
+        result.device = 'aborted at confirm';
+      } else {
+        await act('confirm', () => page.click('button[form="op.deviceConfirmForm"]:not([name="abort"])'));
+        result.device = 'confirmed';
+      }
+    } else if (state === 'login') {
+      await act('login', async () => {
+        await page.fill('input[name="login"]', 'alice');
+        await page.fill('input[name="password"]', 'x');
+        await page.click('button[type="submit"]');
+      });
+      result.signedIn = true;
+    } else if (state === 'consent') {
+      await decide();
+      if (mode === 'device-refuse') {
+        await act('consent', () => page.click('a:has-text("Cancel")'));
+        result.consent = 'refused';
+      } else {
+        await act('consent', () => page.click('button:has-text("Continue")'));
+        result.consent = 'given';
+      }
+    } else if (Date.now() - since > 30_000) {
+      throw new Error(`stuck on a page (${state}) for 30 s: ${pageText(await page.content().catch(() => ''))}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main() {
+  const page = await openPage();
   page.goto(url).catch(() => {}); // navigation may end in an aborted callback
   const login = 'input[name="login"]';
   const consent = 'input[name="prompt"][value="consent"]';
@@ -231,7 +348,7 @@ async function main() {
 
 let code;
 try {
-  const r = await main();
+  const r = await (deviceMode ? deviceMain() : main());
   code = r === 'none' ? finish(6, 'the callback never came') : finish(r);
 } catch (e) {
   code = finish(3, e);

@@ -3,8 +3,11 @@
 # (browser) work together, without termauth: discovery advertises what
 # termauth relies on, and selftest-client.mjs runs a real authorization code +
 # PKCE sign-in through headless Chromium in each TA_BROWSER_MODE, plus a
-# code-expiry run. Needs node_modules (runs `npm ci` if missing) and
-# /usr/bin/chromium. Usage: tests/idp/selftest.sh   (prints "N passed, N failed")
+# code-expiry run. Then the device grant: the IdP behind the shim (shim.mjs,
+# a stub for interval and slow_down), and selftest-device.mjs polling while the
+# driver approves or refuses, plus a device-code expiry run. Needs
+# node_modules (runs `npm ci` if missing) and /usr/bin/chromium; takes about
+# a minute. Usage: tests/idp/selftest.sh   (prints "N passed, N failed")
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
@@ -61,6 +64,62 @@ run fail browser-fail
 
 start_idp shortcode IDP_CODE_TTL=2
 TA_BROWSER_DELAY_MS=3500 run consent invalid_grant "$issuer"
+
+# start_device NAME [VAR=value...]: the shim (SHIM_* from the arguments) and
+# behind it an IdP (IDP_* from the arguments) whose issuer is the shim. The
+# shim learns where the IdP listens from the IdP's listen file, at its first
+# request. Sets $shim, $issuer (the same URL) and $listen (the IdP's own).
+start_device() {
+  name=$1; shift
+  shim_env='' idp_env=''
+  for a in "$@"; do case $a in SHIM_*) shim_env="$shim_env $a" ;; *) idp_env="$idp_env $a" ;; esac; done
+  # shellcheck disable=SC2086 # word splitting of VAR=value lists is intended
+  env $shim_env SHIM_UPSTREAM_FILE="$tmp/$name.listen" SHIM_RECORD="$tmp/$name.rec" \
+    node "$here/shim.mjs" >"$tmp/$name.shim" 2>"$tmp/$name.shim.err" &
+  pids="$pids $!"
+  for _ in $(seq 50); do
+    shim=$(head -n1 "$tmp/$name.shim")
+    [ -n "$shim" ] && break
+    sleep 0.1
+  done
+  [ -n "$shim" ] || { echo "selftest: the $name shim did not start:" >&2; cat "$tmp/$name.shim.err" >&2; exit 1; }
+  # shellcheck disable=SC2086
+  start_idp "$name" $idp_env IDP_PUBLIC_URL="$shim" IDP_LISTEN_FILE="$tmp/$name.listen"
+  listen=$(head -n1 "$tmp/$name.listen")
+}
+
+# drun NAME EXPECT SLOW_DOWNS [VAR=value...]: one device-grant run.
+drun() {
+  dname=$1 dexpect=$2 dslow=$3; shift 3
+  if env TA_BROWSER_LOG="$tmp/browser.log" "$@" \
+     node "$here/selftest-device.mjs" "$shim" "$dexpect" "$tmp/$dname.rec" "$dslow" >"$tmp/device.out" 2>&1; then
+    ok "device ${*:-(no browser)} -> $dexpect: $(sed 's/^selftest-device: OK [^:]*: //' "$tmp/device.out")"
+  else
+    bad "device $* -> $dexpect"; cat "$tmp/device.out"; tail -n1 "$tmp/browser.log"
+  fi
+}
+
+start_device dev SHIM_INTERVAL=1 SHIM_SLOW_DOWN=1
+if [ "$issuer" = "$shim" ] && [ -n "$listen" ] && [ "$listen" != "$shim" ] && [ "$(wc -l <"$tmp/dev.out")" -eq 1 ]; then
+  ok "IDP_PUBLIC_URL: issuer line $issuer, listening on $listen"
+else
+  bad "IDP_PUBLIC_URL: issuer '$issuer', shim '$shim', listening '$listen'"
+fi
+# The reason for the stub: the IdP itself gives no interval; the shim adds it.
+if node -e '
+  const ask = (u) => fetch(u + "/device/auth", { method: "POST", body: new URLSearchParams({ client_id: "termauth-test" }) }).then((r) => r.json());
+  Promise.all([ask(process.argv[1]), ask(process.argv[2])]).then(([direct, shimmed]) => {
+    if (!direct.device_code || "interval" in direct || shimmed.interval !== 1) { console.error(direct.interval, shimmed.interval); process.exit(1); }
+  })' "$listen" "$shim"; then ok "device authorization: no interval from the IdP, interval 1 from the shim"
+else bad "device authorization interval"; fi
+
+drun dev tokens 1 TA_BROWSER_MODE=device-approve           # slow_down, then the token 1+6 s in
+drun dev tokens 0 TA_BROWSER_MODE=device-approve TYPE_USER_CODE=1
+drun dev access_denied 0 TA_BROWSER_MODE=device-refuse
+drun dev access_denied 0 TA_BROWSER_MODE=device-refuse TA_BROWSER_REFUSE_AT=confirm
+
+start_device devttl SHIM_INTERVAL=1 IDP_DEVICE_CODE_TTL=3
+drun devttl expired_token 0
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,12 @@
 // `http://127.0.0.1:PORT` — so a test can start it and read where it is.
 // Everything else goes to stderr, and only with IDP_DEBUG=1.
 //
+// Something may sit in front of it (tests/idp/shim.mjs, for the device flow's
+// slow_down and interval): IDP_PUBLIC_URL makes that URL the issuer while the
+// IdP still listens on its own random port. oidc-provider builds every
+// endpoint URL from the request's Host header, so a front that passes Host
+// through makes discovery, forms and redirects all name the front.
+//
 // Environment (all optional):
 //   IDP_CODE_TTL          authorization code lifetime, seconds (default 60)
 //   IDP_ACCESS_TOKEN_TTL  access token lifetime, seconds (default 3600)
@@ -17,9 +23,18 @@
 //   IDP_RECORD=FILE       append one JSON line per token request (grant type,
 //                         code_verifier, status), so a test can search for
 //                         the verifier where it must never appear
+//   IDP_DEVICE_CODE_TTL   device code lifetime, seconds (default 600). Polls
+//                         answer expired_token from then until 15 s later
+//                         (oidc-provider's clockTolerance), and invalid_grant
+//                         ("device code not found") after that
+//   IDP_PUBLIC_URL        the issuer to announce (and print) instead of the
+//                         listening URL, e.g. the shim's http://127.0.0.1:PORT
+//   IDP_LISTEN_FILE=FILE  write the real listening URL (one line) to FILE,
+//                         atomically (temp + rename), before printing the
+//                         issuer line; stdout stays that one line
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 
 const debug = process.env.IDP_DEBUG === '1';
@@ -35,6 +50,17 @@ const seconds = (name, dflt) => {
 };
 const codeTTL = seconds('IDP_CODE_TTL', 60);
 const accessTokenTTL = seconds('IDP_ACCESS_TOKEN_TTL', 3600);
+const deviceCodeTTL = seconds('IDP_DEVICE_CODE_TTL', 600);
+let publicUrl = process.env.IDP_PUBLIC_URL || '';
+if (publicUrl) {
+  let u;
+  try { u = new URL(publicUrl); } catch { u = null; }
+  if (!u || !/^https?:$/.test(u.protocol) || u.search || u.hash || u.pathname !== '/') {
+    process.stderr.write('server.mjs: IDP_PUBLIC_URL must be an http(s) origin such as http://127.0.0.1:40001\n');
+    process.exit(2);
+  }
+  publicUrl = u.origin; // no trailing slash, as the issuer is compared verbatim
+}
 
 // oidc-provider prints notices with console.info (stdout) and warnings with
 // console.warn: stdout is reserved for the issuer line, and we stay quiet.
@@ -54,7 +80,8 @@ await new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(0, '127.0.0.1', resolve);
 });
-const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
+const listening = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
+const issuer = publicUrl || listening;
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-rs256', alg: 'RS256', use: 'sig' };
@@ -95,7 +122,7 @@ const provider = new Provider(issuer, {
     AuthorizationCode: codeTTL,
     AccessToken: accessTokenTTL,
     IdToken: 3600,
-    DeviceCode: 600,
+    DeviceCode: deviceCodeTTL,
     Interaction: 3600,
     Session: 14 * 24 * 3600,
     Grant: 14 * 24 * 3600,
@@ -141,4 +168,9 @@ const stop = () => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
+const listenFile = process.env.IDP_LISTEN_FILE;
+if (listenFile) {
+  writeFileSync(`${listenFile}.tmp${process.pid}`, `${listening}\n`);
+  renameSync(`${listenFile}.tmp${process.pid}`, listenFile);
+}
 process.stdout.write(`${issuer}\n`);

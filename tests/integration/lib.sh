@@ -17,10 +17,11 @@ chmod 700 "$XDG_RUNTIME_DIR"
 STORE_DIR=$XDG_STATE_HOME/termauth
 CLIENT_ID=termauth-test
 IDP_PID=
+SHIM_PID=
 failures=0
 
 cleanup() {
-  [ -n "$IDP_PID" ] && kill "$IDP_PID" 2>/dev/null && wait "$IDP_PID" 2>/dev/null
+  for pid in $IDP_PID $SHIM_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "(kept $T)"; fi
 }
 trap cleanup EXIT
@@ -58,6 +59,7 @@ assert_nothing_stored() { # DESCRIPTION
 # start_idp [VAR=VALUE...]: starts the IdP with that environment; sets ISSUER.
 start_idp() {
   [ -d "$IDP_DIR/node_modules" ] || (cd "$IDP_DIR" && npm ci --no-audit --no-fund >/dev/null)
+  rm -f "$T/idp.url" # the redirection below happens in the child, later
   env "$@" IDP_RECORD="$T/idp-record.jsonl" node "$IDP_DIR/server.mjs" >"$T/idp.url" 2>"$T/idp.err" &
   IDP_PID=$!
   i=0
@@ -97,4 +99,36 @@ userinfo() {
   printf 'header = "Authorization: Bearer %s"\n' "$1" >"$T/curl.cfg"
   curl -s --config "$T/curl.cfg" "$ISSUER/me"
   rm -f "$T/curl.cfg"
+}
+
+# start_shim_idp [SHIM_VAR=VALUE...] -- [IDP_VAR=VALUE...]: the IdP behind
+# tests/idp/shim.mjs (a stub that adds `interval` and answers slow_down,
+# which oidc-provider never does); ISSUER is the shim's URL, and the shim
+# records every device-code poll in $T/shim.jsonl.
+start_shim_idp() {
+  shim_env=
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do shim_env="$shim_env $1"; shift; done
+  [ $# -gt 0 ] && shift
+  rm -f "$T/shim.url" "$T/upstream"
+  # shellcheck disable=SC2086
+  env $shim_env SHIM_UPSTREAM_FILE="$T/upstream" SHIM_RECORD="$T/shim.jsonl" \
+    node "$IDP_DIR/shim.mjs" >"$T/shim.url" 2>"$T/shim.err" &
+  SHIM_PID=$!
+  i=0
+  while [ ! -s "$T/shim.url" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  start_idp "$@" IDP_PUBLIC_URL="$(head -n 1 "$T/shim.url")" IDP_LISTEN_FILE="$T/upstream"
+}
+
+# device_login [termauth login options...]: starts a device-flow sign-in in
+# the background (PID in LOGIN_PID), waits until it shows the code, and
+# sets VERIFY_URL (verification_uri_complete) and USER_CODE.
+device_login() {
+  rm -f "$T/login.err"
+  "$TERMAUTH" login --issuer "$ISSUER" --client-id "$CLIENT_ID" --flow device \
+    --scope "openid profile offline_access" "$@" </dev/null >"$T/login.out" 2>"$T/login.err" &
+  LOGIN_PID=$!
+  i=0
+  while ! grep -qs 'user_code=' "$T/login.err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  VERIFY_URL=$(sed -n 's/^or open \(http[^ ,]*user_code=[A-Z0-9-]*\).*/\1/p' "$T/login.err" | head -n 1)
+  USER_CODE=${VERIFY_URL##*user_code=}
 }

@@ -1,7 +1,9 @@
 /*
  * login.c - the smallest program that embeds libtermauth: sign in to an
- * IdP through the browser (or a pasted URL) and print the access token's
- * expiry. Usage: example_login ISSUER CLIENT_ID
+ * IdP (the browser, a pasted URL, or the device flow, as the library
+ * chooses) and print the access token's expiry. It shows the device code
+ * and the countdown its own way, through the callbacks: the library never
+ * prints. Usage: example_login ISSUER CLIENT_ID [FLOW]
  */
 #include <stdio.h>
 #include <termauth.h>
@@ -14,6 +16,21 @@ static void show_url(void *data, const char *url, int launched, int paste_ok)
 	        paste_ok ? "or paste the address you are sent back to here.\n" : "");
 }
 
+static void show_device_code(void *data, const char *user_code, const char *uri,
+                             const char *uri_complete, int expires_in)
+{
+	(void)data;
+	(void)uri_complete;
+	fprintf(stderr, "Visit %s and type %s within %d seconds.\n", uri, user_code, expires_in);
+}
+
+static void device_progress(void *data, int seconds_left)
+{
+	(void)data;
+	if (seconds_left % 30 == 0)
+		fprintf(stderr, "(%d s left)\n", seconds_left);
+}
+
 static void notice(void *data, const char *message)
 {
 	(void)data;
@@ -22,13 +39,18 @@ static void notice(void *data, const char *message)
 
 int main(int argc, char **argv)
 {
-	struct ta_callbacks cb = { .show_url = show_url, .notice = notice };
+	struct ta_callbacks cb = {
+		.show_url = show_url,
+		.notice = notice,
+		.show_device_code = show_device_code,
+		.device_progress = device_progress,
+	};
 	struct ta_client *c = NULL;
 	struct ta_session *s = NULL;
 	enum ta_result r;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s ISSUER CLIENT_ID\n", argv[0]);
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: %s ISSUER CLIENT_ID [auto|browser|device|paste]\n", argv[0]);
 		return 2;
 	}
 	if ((r = ta_client_new(&c)) != TA_OK)
@@ -36,7 +58,8 @@ int main(int argc, char **argv)
 	ta_client_set_callbacks(c, &cb);
 	ta_client_set_paste_fd(c, 0);
 	if ((r = ta_client_set(c, TA_OPT_ISSUER, argv[1])) == TA_OK &&
-	    (r = ta_client_set(c, TA_OPT_CLIENT_ID, argv[2])) == TA_OK)
+	    (r = ta_client_set(c, TA_OPT_CLIENT_ID, argv[2])) == TA_OK &&
+	    (r = ta_client_set(c, TA_OPT_FLOW, argc == 4 ? argv[3] : NULL)) == TA_OK)
 		r = ta_login(c, &s);
 	if (r == TA_OK)
 		printf("signed in; the access token expires at %lld\n", ta_session_expires_at(s));

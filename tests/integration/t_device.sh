@@ -70,4 +70,21 @@ assert_eq "expired: exit 1" 1 "$rc"
 assert_contains "expired: the message" "$T/login.err" "termauth: error: the code expired before the sign-in was approved; run the sign-in again"
 assert_one_line "expired: one error line" "$T/login.err"
 assert_nothing_stored "expired"
+
+# 4. An embedding program (examples/login.c) gets the code through its
+# callbacks and shows it its own way.
+kill "$IDP_PID"; wait "$IDP_PID" 2>/dev/null; IDP_PID=
+start_idp
+"$(dirname "$TERMAUTH")/example_login" "$ISSUER" "$CLIENT_ID" device </dev/null >"$T/ex.out" 2>"$T/ex.err" &
+EX=$!
+i=0
+while ! grep -qs 'and type' "$T/ex.err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+EX_URI=$(sed -n 's/^Visit \([^ ]*\) and type \([^ ]*\) within.*/\1/p' "$T/ex.err")
+EX_CODE=$(sed -n 's/^Visit \([^ ]*\) and type \([^ ]*\) within.*/\2/p' "$T/ex.err")
+check "the example shows the code its own way" test -n "$EX_CODE"
+rc=0; TA_BROWSER_MODE=device-approve TA_BROWSER_USER_CODE="$EX_CODE" "$IDP_DIR/browser" "$EX_URI" || rc=$?
+assert_eq "Chromium typed the code and approved" 0 "$rc"
+rc=0; wait "$EX" || rc=$?
+assert_eq "the example signed in" 0 "$rc"
+assert_contains "the example says so" "$T/ex.out" "signed in; the access token expires at"
 finish

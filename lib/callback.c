@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callback.h"
+#include "discovery.h"
 #include "url.h"
 
 enum ta_result ta_query_parse(const char *s, size_t len, struct ta_query *q)
@@ -129,7 +130,7 @@ void ta_callback_judge(const char *query, size_t len, const struct ta_expect *e,
 		goto out;
 	}
 	iss = ta_query_get(&q, "iss");
-	if (iss ? !e->issuer || strcmp(iss, e->issuer) != 0 : e->iss_required) {
+	if (iss ? !e->issuer || !ta_issuer_matches(e->issuer, iss, NULL) : e->iss_required) {
 		ta_printable(shown, sizeof(shown), iss);
 		if (iss)
 			fail(out, TA_E_ISSUER, "the redirect names another issuer (%s): possible mix-up attack", shown);

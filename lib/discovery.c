@@ -2,6 +2,9 @@
  * discovery.c - see discovery.h. The issuer in the document must equal the
  * one asked for (a trailing slash aside), so a document cannot speak for
  * another IdP (OpenID Connect Discovery section 4.3, RFC 8414 section 3.3).
+ * One exception, Microsoft's: its multi-tenant metadata ("organizations",
+ * "common") names the issuer ".../{tenantid}/v2.0", a template that each
+ * ID token fills in with its tenant (the tid claim; idtoken.c checks it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +43,28 @@ void ta_metadata_clear(struct ta_metadata *md)
 	memset(md, 0, sizeof(*md));
 }
 
-/* Equal apart from one trailing slash on either side. */
+#define TENANT_MARK "{tenantid}"
+
+int ta_issuer_matches(const char *pattern, const char *actual, const char *tenant)
+{
+	const char *mark = strstr(pattern, TENANT_MARK), *after;
+	size_t before, seg, rest;
+
+	if (!mark)
+		return !strcmp(pattern, actual);
+	before = (size_t)(mark - pattern);
+	after = mark + strlen(TENANT_MARK);
+	rest = strlen(after);
+	if (strncmp(pattern, actual, before) || strlen(actual) < before + rest)
+		return 0;
+	seg = strlen(actual) - before - rest;
+	if (seg == 0 || memchr(actual + before, '/', seg) || strcmp(actual + before + seg, after))
+		return 0;
+	return !tenant || (strlen(tenant) == seg && !memcmp(actual + before, tenant, seg));
+}
+
+/* The metadata's issuer a names the configured b: equal apart from one
+ * trailing slash on either side, or a template that b fills in. */
 static int same_issuer(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -49,7 +73,9 @@ static int same_issuer(const char *a, const char *b)
 		la--;
 	if (lb && b[lb - 1] == '/')
 		lb--;
-	return la == lb && !memcmp(a, b, la);
+	if (la == lb && !memcmp(a, b, la))
+		return 1;
+	return strstr(a, TENANT_MARK) && ta_issuer_matches(a, b, NULL);
 }
 
 static int offers_s256(json_t *methods)

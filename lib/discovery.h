@@ -21,6 +21,12 @@ struct ta_metadata {
 	int iss_parameter_supported; /* RFC 9207 */
 };
 
+/* 1 when actual is pattern, where pattern may hold one "{tenantid}" that
+ * stands for one path segment (Microsoft's multi-tenant issuer); with
+ * tenant given, the segment must be that tenant. */
+TA_HIDDEN int ta_issuer_matches(const char *pattern, const char *actual,
+                                const char *tenant);
+
 /* Fetches and checks the metadata of issuer. */
 TA_HIDDEN enum ta_result ta_discover(struct ta_client *c, const char *issuer,
                                      struct ta_metadata *md);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include "idtoken.h"
 #include "base64url.h"
+#include "discovery.h"
 
 #define MAX_JWT 16384
 
@@ -73,8 +74,11 @@ static enum ta_result check_claims(struct ta_client *c, json_t *claims,
 	json_t *exp = json_object_get(claims, "exp"), *iat = json_object_get(claims, "iat");
 	const char *iss = json_string_value(json_object_get(claims, "iss"));
 	const char *nonce = json_string_value(json_object_get(claims, "nonce"));
+	const char *tid = json_string_value(json_object_get(claims, "tid"));
 
-	if (!iss || strcmp(iss, e->issuer))
+	/* With a templated issuer, the tenant in iss must be the token's tid. */
+	if (!iss || (strstr(e->issuer, "{tenantid}") && !tid) ||
+	    !ta_issuer_matches(e->issuer, iss, tid))
 		return ta_fail(c, TA_E_ID_TOKEN, "the ID token was issued by another issuer");
 	if (!aud_ok(json_object_get(claims, "aud"), json_object_get(claims, "azp"), e->client_id))
 		return ta_fail(c, TA_E_ID_TOKEN, "the ID token is not meant for this client (aud/azp)");

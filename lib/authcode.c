@@ -194,6 +194,7 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 {
 	int launch = !c->flow || strcmp(c->flow, "paste");
+	char *token = NULL, start[128];
 	enum ta_result r;
 
 	if ((r = ta_loopback_start(c, c->port, &l->expect, &l->listener)) != TA_OK)
@@ -202,13 +203,24 @@ static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 	         ta_loopback_port(l->listener));
 	if ((r = build_authorize_url(c, l)) != TA_OK)
 		return r;
-	if (launch && ta_browser_launch(c, l->url.data, &l->browser) != TA_OK) {
+	/* The browser gets the one-time start URL (see loopback.c); the
+	 * person's own terminal shows the whole authorization URL, which can
+	 * also be opened on another device. */
+	if ((r = ta_random_string(32, &token)) != TA_OK ||
+	    (r = ta_loopback_set_start(l->listener, token, l->url.data)) != TA_OK)
+		goto out;
+	snprintf(start, sizeof(start), "http://127.0.0.1:%d/start/%s", ta_loopback_port(l->listener),
+	         token);
+	if (launch && ta_browser_launch(c, start, &l->browser) != TA_OK) {
 		ta_notice(c, "no browser could be started: open the URL yourself");
 		launch = 0;
 	}
 	if (c->cb.show_url)
 		c->cb.show_url(c->cb.data, l->url.data, launch, l->paste_fd >= 0);
-	return TA_OK;
+out:
+	ta_wipe(start, sizeof(start));
+	ta_free_secret(token);
+	return r;
 }
 
 enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata *md,

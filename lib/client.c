@@ -111,8 +111,10 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 	slot = string_option(c, opt);
 	if (!slot)
 		return ta_fail(c, TA_E_ARG, "unknown option %d", (int)opt);
-	if (value && strchr(value, '\n'))
-		return ta_fail(c, TA_E_ARG, "option values cannot hold a newline");
+	for (const char *v = value; v && *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return ta_fail(c, TA_E_ARG, "option values cannot hold control characters");
+	c->preset_filled &= ~(1u << opt); /* the person's value, from now on */
 	return ta_set_string(slot, value);
 }
 

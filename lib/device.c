@@ -50,17 +50,23 @@ static enum ta_result shown_string(struct ta_client *c, json_t *o, const char *k
 	return ta_set_string(dst, v);
 }
 
+/* The page's member: verification_uri (RFC 8628), or Google's older
+ * verification_url when only that is there. */
+static const char *page_key(json_t *o)
+{
+	return !json_object_get(o, "verification_uri") && json_object_get(o, "verification_url")
+	               ? "verification_url"
+	               : "verification_uri";
+}
+
 static enum ta_result parse_grant(struct ta_client *c, json_t *o, struct ta_device_grant *g)
 {
 	long long interval = ta_response_seconds(o, "interval");
 	enum ta_result r;
 
-	/* GitHub calls the page verification_uri; some IdPs verification_url. */
 	if ((r = shown_string(c, o, "device_code", 4096, 1, &g->device_code)) != TA_OK ||
 	    (r = shown_string(c, o, "user_code", 64, 1, &g->user_code)) != TA_OK ||
-	    (r = shown_string(c, o, json_object_get(o, "verification_uri") ? "verification_uri"
-	                                                                    : "verification_url",
-	                      2048, 1, &g->verification_uri)) != TA_OK ||
+	    (r = shown_string(c, o, page_key(o), 2048, 1, &g->verification_uri)) != TA_OK ||
 	    (r = shown_string(c, o, "verification_uri_complete", 2048, 0,
 	                      &g->verification_uri_complete)) != TA_OK)
 		return r;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,6 +31,9 @@ struct ta_loopback {
 	struct ta_outcome outcome;
 	int ignored;
 	char ignored_why[256];
+	char *start_path;     /* "/start/<random>": the browser's way in */
+	char *start_location; /* where it sends the browser, once */
+	int start_served;
 };
 
 static void mhd_quiet(void *cls, const char *fmt, va_list ap)
@@ -145,6 +149,61 @@ static enum MHD_Result handle_callback(struct ta_loopback *l, struct request *re
 	return respond(conn, MHD_HTTP_BAD_REQUEST, 0, o.why);
 }
 
+/* Ends the sign-in from the listener's thread with a failure. */
+static void decide_failure(struct ta_loopback *l, struct request *req, enum ta_result r,
+                           const char *why)
+{
+	pthread_mutex_lock(&l->lock);
+	if (!l->decided) {
+		l->decided = req->decisive = 1;
+		l->outcome.verdict = TA_CALLBACK_FAILED;
+		l->outcome.result = r;
+		snprintf(l->outcome.why, sizeof(l->outcome.why), "%s", why);
+	}
+	pthread_mutex_unlock(&l->lock);
+}
+
+/* The browser is launched at /start/<random> rather than at the IdP, so
+ * that no argv (the launcher's, the browser's) shows state, nonce or the
+ * PKCE challenge, with which another local user could complete the
+ * sign-in with their own account. The first visit is sent on to the IdP;
+ * a second one means someone else read the start URL: the sign-in ends. */
+static enum MHD_Result handle_start(struct ta_loopback *l, struct request *req,
+                                    struct MHD_Connection *conn, const char *path)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *location = NULL;
+	int first = 0;
+
+	pthread_mutex_lock(&l->lock);
+	if (l->start_path && ta_secret_equal(path, l->start_path)) {
+		first = !l->start_served;
+		l->start_served = 1;
+		location = first ? strdup(l->start_location) : NULL;
+	} else {
+		pthread_mutex_unlock(&l->lock);
+		return respond(conn, MHD_HTTP_NOT_FOUND, 0, "Nothing is served here.");
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (!first) {
+		decide_failure(l, req, TA_E_CALLBACK,
+		               "the sign-in page was opened twice: another program may have read its address; sign in again");
+		return respond(conn, MHD_HTTP_BAD_REQUEST, 0, "This sign-in was already started once.");
+	}
+	if (!location || !(resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT))) {
+		ta_free_secret(location);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Location", location);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	ret = MHD_queue_response(conn, MHD_HTTP_FOUND, resp);
+	MHD_destroy_response(resp);
+	ta_free_secret(location);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -160,6 +219,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED, 0, "Only GET is served here.");
 	if (!req)
 		return MHD_NO;
+	if (!strncmp(url, "/start/", 7))
+		return handle_start(cls, req, conn, url);
 	if (strcmp(url, "/callback"))
 		return respond(conn, MHD_HTTP_NOT_FOUND, 0, "Nothing is served here.");
 	query = strchr(req->uri, '?');
@@ -239,6 +300,28 @@ fail:
 	return r;
 }
 
+enum ta_result ta_loopback_set_start(struct ta_loopback *l, const char *token,
+                                     const char *location)
+{
+	char *path = malloc(strlen(token) + 8), *loc = strdup(location);
+
+	if (!path || !loc) {
+		free(path);
+		ta_free_secret(loc);
+		return TA_E_NOMEM;
+	}
+	memcpy(path, "/start/", 7);
+	memcpy(path + 7, token, strlen(token) + 1);
+	pthread_mutex_lock(&l->lock);
+	ta_free_secret(l->start_path);
+	ta_free_secret(l->start_location);
+	l->start_path = path;
+	l->start_location = loc;
+	l->start_served = 0;
+	pthread_mutex_unlock(&l->lock);
+	return TA_OK;
+}
+
 int ta_loopback_port(const struct ta_loopback *l)
 {
 	return l->port;
@@ -284,6 +367,8 @@ void ta_loopback_stop(struct ta_loopback *l)
 	if (l->pipe[1] >= 0)
 		close(l->pipe[1]);
 	ta_free_secret(l->outcome.code);
+	ta_free_secret(l->start_path);
+	ta_free_secret(l->start_location);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }

@@ -17,6 +17,11 @@ struct ta_loopback;
 TA_HIDDEN enum ta_result ta_loopback_start(struct ta_client *c, int port,
                                            const struct ta_expect *e,
                                            struct ta_loopback **out);
+/* Serves GET /start/TOKEN (TOKEN compared in constant time) with a
+ * redirect to location, once; a second visit ends the sign-in with
+ * TA_E_CALLBACK. Both strings are copied. */
+TA_HIDDEN enum ta_result ta_loopback_set_start(struct ta_loopback *l, const char *token,
+                                               const char *location);
 /* The port actually bound. */
 TA_HIDDEN int ta_loopback_port(const struct ta_loopback *l);
 /* A descriptor that becomes readable when there is news. */

@@ -54,35 +54,53 @@ enum ta_result ta_provider_apply(struct ta_client *c, const char *name)
 	return ta_set_string(&c->provider, name);
 }
 
-/* Sets *slot to value unless the person set it. */
-static enum ta_result fill(char **slot, const char *value)
+/* A tenant is a name or a GUID: letters, digits, '.' and '-', and not a
+ * path step like "..". It goes into the issuer URL. */
+static int tenant_ok(const char *t)
 {
-	return *slot || !value ? TA_OK : ta_set_string(slot, value);
+	size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+
+	return n > 0 && n <= 100 && !t[n] && strcmp(t, ".") && strcmp(t, "..");
+}
+
+/* Sets the option to value unless the person set it, and remembers that
+ * the preset did, so that the next sign-in can take it back. */
+static enum ta_result fill(struct ta_client *c, enum ta_option opt, const char *value)
+{
+	enum ta_result r;
+
+	if (!value || ta_client_get(c, opt))
+		return TA_OK;
+	if ((r = ta_client_set(c, opt, value)) == TA_OK)
+		c->preset_filled |= 1u << opt;
+	return r;
 }
 
 enum ta_result ta_provider_fill(struct ta_client *c)
 {
 	const struct preset *p = c->provider ? find(c->provider) : NULL;
+	const char *tenant = c->tenant ? c->tenant : "organizations";
 	char issuer[256];
 	enum ta_result r;
+	unsigned opt;
 
+	/* What an earlier sign-in's preset filled goes: the provider or the
+	 * tenant may have changed since. */
+	for (opt = 0; opt < 32; opt++)
+		if (c->preset_filled & (1u << opt))
+			ta_client_set(c, (enum ta_option)opt, NULL);
+	c->preset_filled = 0;
 	if (!p)
 		return TA_OK;
-	if (p->issuer && !c->issuer) {
-		const char *tenant = c->tenant ? c->tenant : "organizations";
-		if (!p->after_tenant)
-			tenant = "";
-		else if (strpbrk(tenant, "/?#%") || strlen(tenant) > 100)
-			return ta_fail(c, TA_E_ARG, "'%s' is not a tenant name", tenant);
-		snprintf(issuer, sizeof(issuer), "%s%s%s", p->issuer, tenant,
-		         p->after_tenant ? p->after_tenant : "");
-		if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK)
-			return r;
-	}
-	if ((r = fill(&c->authorization_endpoint, p->authorization_endpoint)) != TA_OK ||
-	    (r = fill(&c->token_endpoint, p->token_endpoint)) != TA_OK ||
-	    (r = fill(&c->device_endpoint, p->device_endpoint)) != TA_OK ||
-	    (r = fill(&c->scopes, p->scopes)) != TA_OK)
+	if (p->after_tenant && !c->issuer && !tenant_ok(tenant))
+		return ta_fail(c, TA_E_ARG, "a tenant is a name or an id of letters, digits, '.' and '-'");
+	snprintf(issuer, sizeof(issuer), "%s%s%s", p->issuer ? p->issuer : "",
+	         p->after_tenant ? tenant : "", p->after_tenant ? p->after_tenant : "");
+	if ((r = fill(c, TA_OPT_ISSUER, p->issuer ? issuer : NULL)) != TA_OK ||
+	    (r = fill(c, TA_OPT_AUTHORIZATION_ENDPOINT, p->authorization_endpoint)) != TA_OK ||
+	    (r = fill(c, TA_OPT_TOKEN_ENDPOINT, p->token_endpoint)) != TA_OK ||
+	    (r = fill(c, TA_OPT_DEVICE_ENDPOINT, p->device_endpoint)) != TA_OK ||
+	    (r = fill(c, TA_OPT_SCOPES, p->scopes)) != TA_OK)
 		return r;
 	return TA_OK;
 }

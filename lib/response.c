@@ -4,6 +4,7 @@
  * (we do, but proxies and older servers drop it), and answers errors with
  * HTTP 200; both are handled here so that the parsers need not care.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "response.h"
@@ -68,10 +69,10 @@ long long ta_response_seconds(json_t *o, const char *key)
 		return -1;
 	if (json_is_integer(v)) {
 		secs = json_integer_value(v);
-	} else if (json_is_string(v) && json_string_length(v)) {
-		char *end;
+	} else if (json_is_string(v) && isdigit((unsigned char)json_string_value(v)[0])) {
+		char *end; /* digits only: strtoll alone would take " +5" */
 		secs = strtoll(json_string_value(v), &end, 10);
-		if (*end || json_string_value(v)[0] == '-' || json_string_value(v)[0] == '+')
+		if (*end)
 			secs = -2;
 	}
 	return secs < 0 || secs > 10LL * 365 * 86400 ? -2 : secs;

@@ -20,7 +20,9 @@ static enum ta_result take_string(struct ta_client *c, json_t *o, const char *ke
 {
 	json_t *v = json_object_get(o, key);
 
-	if (!v || json_is_null(v))
+	/* An empty scope (GitHub Apps get one) says nothing: as if absent. */
+	if (!v || json_is_null(v) || (!strcmp(key, "scope") && json_is_string(v) &&
+	                              !json_string_length(v)))
 		return TA_OK;
 	if (!json_is_string(v) || !json_string_length(v))
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's %s is not a string", key);

@@ -169,7 +169,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	struct ta_profile *p = NULL;
 	struct ta_session *s = NULL;
 	char *scopes = NULL;
-	int done = -1, rc;
+	int done = -1, rc, no_issuer, no_client;
 	enum ta_result r;
 
 	if ((rc = parse(cli, argc, argv, given, &scopes, &done)) != 0 || done >= 0)
@@ -183,11 +183,14 @@ static int run(struct cli *cli, int argc, char **argv)
 		rc = r == TA_E_TOO_LARGE ? EXIT_USAGE : cli_fail(c, r); /* said already */
 		goto out;
 	}
-	if (!ta_client_get(c, TA_OPT_CLIENT_ID) ||
-	    (!ta_client_get(c, TA_OPT_ISSUER) && !ta_client_get(c, TA_OPT_PROVIDER) &&
-	     !ta_client_get(c, TA_OPT_TOKEN_ENDPOINT))) {
+	no_issuer = !ta_client_get(c, TA_OPT_ISSUER) && !ta_client_get(c, TA_OPT_PROVIDER) &&
+	            !ta_client_get(c, TA_OPT_TOKEN_ENDPOINT);
+	no_client = !ta_client_get(c, TA_OPT_CLIENT_ID);
+	if (no_issuer || no_client) {
 		rc = cli_usage_error(&cmd_login, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
-		                     cli->profile, ta_client_get(c, TA_OPT_CLIENT_ID) ? "issuer" : "client id");
+		                     cli->profile, no_issuer && no_client ? "issuer and no client id"
+		                                   : no_issuer            ? "issuer"
+		                                                          : "client id");
 		goto out;
 	}
 	r = ta_login(c, &s);

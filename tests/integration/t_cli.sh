@@ -25,7 +25,7 @@ expect "unknown command" 2 "termauth: error: no command 'frobnicate'" frobnicate
 expect "unknown option" 2 "termauth: error: unknown or incomplete option '--bogus'" token --bogus
 expect "bad --min-ttl" 2 "termauth: error: --min-ttl wants seconds, not 'soon'" token --min-ttl soon
 expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name" -p ../x login --issuer https://idp.example --client-id x
-expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer yet: give --issuer URL --client-id ID" login
+expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer and no client id yet: give --issuer URL --client-id ID" login
 expect "bad --port" 2 "termauth: error: port must be 0-65535, not '99999'" login --issuer https://idp.example --client-id x --port 99999
 expect "bad --flow" 2 "termauth: error: flow must be auto, browser, device or paste, not 'carrier-pigeon'" login --issuer https://idp.example --client-id x --flow carrier-pigeon
 long=$(printf 'scope%.0s ' $(seq 40))

@@ -64,6 +64,12 @@ for secret in "$TOKEN" "$REFRESH" "$VERIFIER"; do
   assert_eq "no secret in any other file" "" "$found"
 done
 check "-vvv said something" grep -q 'termauth: debug:' "$T/login.err"
+# state, nonce and the challenge were shown to the person, but are in no argv.
+for param in state nonce code_challenge; do
+  value=$(sed -n "s/.*[?&]$param=\([^&]*\).*/\1/p" "$T/login.err" | head -n 1)
+  check "the $param was shown on the terminal" test ${#value} -ge 43
+  assert_not_contains "the $param is in no process's argv" "$T/cmdlines" "$value"
+done
 
 "$TERMAUTH" logout 2>"$T/logout.err"
 assert_contains "logout says so" "$T/logout.err" "signed out"

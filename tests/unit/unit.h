@@ -34,6 +34,16 @@
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Fails the test with a printf-style message when cond does not hold. */
+#define UNIT_ASSERT_MSG(cond, ...)                                     \
+	do {                                                           \
+		if (!(cond)) {                                         \
+			print_message(__VA_ARGS__);                    \
+			print_message("\n");                           \
+			fail_msg("%s", #cond);                          \
+		}                                                      \
+	} while (0)
+
 /* Helpers some programs do not use. */
 #define UNIT_HELPER static __attribute__((unused))
 

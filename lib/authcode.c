@@ -185,7 +185,9 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 			if (got)
 				return TA_OK;
 		}
-		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR) && paste_read(c, l))
+		if (fds[1].revents & POLLNVAL) /* not an open descriptor: no paste */
+			l->paste_fd = -1;
+		else if (fds[1].revents & (POLLIN | POLLHUP | POLLERR) && paste_read(c, l))
 			return TA_OK;
 	}
 }

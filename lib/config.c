@@ -369,7 +369,7 @@ enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 {
 	struct ta_config cfg = { 0 };
 	struct ta_profile *slot;
-	char *path = NULL, *text = NULL, *slash;
+	char *path = NULL, *text = NULL, *slash, *target = NULL;
 	enum ta_result r;
 	size_t i;
 
@@ -399,9 +399,16 @@ enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 		if (r != TA_OK)
 			goto out;
 	}
-	if ((r = ta_file_replace(c, path, text, strlen(text))) != TA_OK)
+	/* Through a link (a dotfiles repository), replace what it points to
+	 * and keep the link. */
+	if ((target = realpath(path, NULL)) == NULL && errno != ENOENT) {
+		r = ta_fail(c, TA_E_CONFIG, "cannot resolve %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((r = ta_file_replace(c, target ? target : path, text, strlen(text))) != TA_OK)
 		r = TA_E_CONFIG; /* the message is set */
 out:
+	free(target);
 	free(text);
 	free(path);
 	ta_config_clear(&cfg);

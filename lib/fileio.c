@@ -21,7 +21,10 @@ enum ta_result ta_file_read(struct ta_client *c, const char *path, size_t max,
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* A private file is never read through a link (someone else's link
+	 * could point it elsewhere); a configuration file often is a link into
+	 * a dotfiles repository, and that is fine. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (private_file ? O_NOFOLLOW : 0));
 
 	if (fd < 0) {
 		int e = errno;
@@ -158,8 +161,10 @@ enum ta_result ta_dir_make(struct ta_client *c, const char *dir)
 		return ta_fail(c, TA_E_STORE, "cannot create %s: %s", buf, strerror(errno));
 	if (lstat(buf, &st) || !S_ISDIR(st.st_mode))
 		return ta_fail(c, TA_E_STORE, "%s is not a directory", buf);
+	if (st.st_uid != geteuid())
+		return ta_fail(c, TA_E_STORE, "%s belongs to another user; it is not used", buf);
 	/* Our own directory: keep others out even if it was made before. */
-	if ((st.st_mode & 077) && st.st_uid == getuid() && chmod(buf, 0700))
+	if ((st.st_mode & 077) && chmod(buf, 0700))
 		return ta_fail(c, TA_E_STORE, "cannot restrict %s: %s", buf, strerror(errno));
 	return TA_OK;
 }

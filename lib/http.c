@@ -86,6 +86,8 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
                                    CURLcode rc, const char *detail,
                                    const struct ta_http_response *resp)
 {
+	char shown[CURL_ERROR_SIZE];
+
 	if (resp->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		return ta_fail(c, TA_E_TOO_LARGE, "the answer from %s exceeds %d bytes",
 		               url, TA_HTTP_MAX_BODY);
@@ -93,8 +95,9 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
 		return ta_fail(c, TA_E_CANCELLED, "the sign-in was cancelled");
 	if (rc == CURLE_OUT_OF_MEMORY || rc == CURLE_WRITE_ERROR)
 		return ta_fail(c, TA_E_NOMEM, "out of memory reading %s", url);
-	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url,
-	               detail[0] ? detail : curl_easy_strerror(rc));
+	/* libcurl's text may quote a certificate's names: printable only. */
+	ta_printable(shown, sizeof(shown), detail[0] ? detail : curl_easy_strerror(rc));
+	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url, shown);
 }
 
 static enum ta_result perform(struct ta_client *c, const char *url,

@@ -94,8 +94,8 @@ TA_HIDDEN enum ta_result ta_session_new(struct ta_session **out);
 
 /* Files: read a whole regular file of at most max bytes (NUL-terminated,
  * the length in *len). A missing file gives TA_E_STORE with errno ENOENT.
- * With private_file, a file others may read or that another user owns is
- * refused, as OpenSSH refuses such a private key. */
+ * With private_file, a symbolic link, a file others may read or that
+ * another user owns is refused, as OpenSSH refuses such a private key. */
 TA_HIDDEN enum ta_result ta_file_read(struct ta_client *c, const char *path,
                                       size_t max, int private_file, char **out,
                                       size_t *len);

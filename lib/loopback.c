@@ -277,7 +277,9 @@ enum ta_result ta_loopback_start(struct ta_client *c, int port,
 	/* EXTERNAL_LOGGER must come first so nothing is logged before it. A
 	 * browser keeps idle connections open: allow plenty of them, and bound
 	 * each one's idle time; the sign-in's own deadline bounds the rest. */
-	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	/* AUTO: poll or epoll rather than select, which fails for descriptors
+	 * past 1023 in a large embedding program. */
+	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
 	                             0, NULL, NULL, on_request, l,
 	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_quiet, NULL,
 	                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
@@ -288,7 +290,8 @@ enum ta_result ta_loopback_start(struct ta_client *c, int port,
 	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)15,
 	                             MHD_OPTION_END);
 	if (!l->daemon) {
-		close(fd);
+		/* No close(fd): libmicrohttpd closed it already, and closing it
+		 * again could close another thread's new descriptor. */
 		r = ta_fail(c, TA_E_LISTEN, "the loopback listener could not start");
 		goto fail;
 	}

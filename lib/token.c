@@ -14,6 +14,27 @@
 #include "http.h"
 #include "url.h"
 
+/* Which characters a member may hold: tokens are VSCHAR (RFC 6749 A.12,
+ * A.17), a token type a name or an URI (A.13), an ID token a JWS compact
+ * serialization. Checked because tokens are printed, into terminals and
+ * into HTTP headers ($(termauth token)), where a newline or an escape
+ * sequence would do harm. */
+static int chars_ok(const char *key, const char *v)
+{
+	const char *allowed = NULL;
+
+	if (!strcmp(key, "token_type"))
+		allowed = "-._:/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	else if (!strcmp(key, "id_token"))
+		allowed = "-_.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	if (allowed)
+		return v[strspn(v, allowed)] == '\0';
+	for (; *v; v++)
+		if (*v < 0x20 || *v > 0x7e)
+			return 0;
+	return 1;
+}
+
 /* Copies an optional string member; TA_E_PROTOCOL when it is not a string. */
 static enum ta_result take_string(struct ta_client *c, json_t *o, const char *key,
                                   char **dst)
@@ -26,6 +47,8 @@ static enum ta_result take_string(struct ta_client *c, json_t *o, const char *ke
 		return TA_OK;
 	if (!json_is_string(v) || !json_string_length(v))
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's %s is not a string", key);
+	if (!chars_ok(key, json_string_value(v)))
+		return ta_fail(c, TA_E_PROTOCOL, "the token response's %s holds characters it cannot", key);
 	return ta_set_string(dst, json_string_value(v));
 }
 

@@ -130,7 +130,7 @@ static int parse(struct cli *cli, int argc, char **argv, const char *given[NSETT
 /* Profile, then the command line, into the client; the command line's
  * values also into the profile, to be saved once the sign-in succeeds. */
 static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
-                                const char *given[NSETTINGS])
+                                const char *given[NSETTINGS], int *said)
 {
 	enum ta_result r;
 	size_t i;
@@ -154,6 +154,7 @@ static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
 		if (r == TA_E_TOO_LARGE) {
 			cli_error("the %s is too long to keep in the profile (a line of the configuration file holds at most 198 characters)",
 			          settings[i].key);
+			*said = 1;
 			return r;
 		}
 		if (r != TA_OK)
@@ -169,7 +170,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	struct ta_profile *p = NULL;
 	struct ta_session *s = NULL;
 	char *scopes = NULL;
-	int done = -1, rc, no_issuer, no_client;
+	int done = -1, rc, no_issuer, no_client, said = 0;
 	enum ta_result r;
 
 	if ((rc = parse(cli, argc, argv, given, &scopes, &done)) != 0 || done >= 0)
@@ -179,8 +180,8 @@ static int run(struct cli *cli, int argc, char **argv)
 		goto out;
 	ta_client_set_paste_fd(c, 0);
 	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
-	    (r = configure(c, p, given)) != TA_OK) {
-		rc = r == TA_E_TOO_LARGE ? EXIT_USAGE : cli_fail(c, r); /* said already */
+	    (r = configure(c, p, given, &said)) != TA_OK) {
+		rc = said ? EXIT_USAGE : cli_fail(c, r);
 		goto out;
 	}
 	no_issuer = !ta_client_get(c, TA_OPT_ISSUER) && !ta_client_get(c, TA_OPT_PROVIDER) &&

@@ -32,6 +32,14 @@ long=$(printf 'scope%.0s ' $(seq 40))
 expect "a scope list too long for the profile" 2 "termauth: error: the scopes is too long to keep in the profile" login --issuer https://idp.example --client-id x --scope "$long"
 assert_one_line "... one error line" "$T/err"
 check "bad options wrote no profile" test ! -e "$XDG_CONFIG_HOME/termauth/config"
+# A configuration file too large to be one: a message, exit 1, left alone.
+mkdir -p "$XDG_CONFIG_HOME/termauth"
+head -c 70000 /dev/zero | tr '\0' ';' >"$XDG_CONFIG_HOME/termauth/config"
+expect "a huge configuration file" 1 "termauth: error: $XDG_CONFIG_HOME/termauth/config is larger than 65536 bytes" login
+assert_one_line "... one error line" "$T/err"
+check "... left as it was" test "$(wc -c <"$XDG_CONFIG_HOME/termauth/config")" = 70000
+rm "$XDG_CONFIG_HOME/termauth/config"
+expect "a control character in an option" 2 "termauth: error: option values cannot hold control characters" login --issuer https://idp.example --client-id "$(printf 'a\rb')"
 expect "token when not signed in" 3 "termauth: error: not signed in (profile 'default'): run 'termauth login'" token
 assert_eq "token prints nothing on stdout when failing" "" "$(cat "$T/out")"
 expect "token --json when not signed in" 3 "not signed in" token --json

@@ -598,6 +598,35 @@ static void save_keeps_other_sections(void **state)
 	ta_client_free(c);
 }
 
+/* A configuration that is a symbolic link (into a dotfiles repository) is
+ * read through it, and saving replaces the file it points to, not the
+ * link. */
+static void save_through_a_link_keeps_the_link(void **state)
+{
+	struct env *e = *state;
+	char *real = unit_join(e->dir, "dotfiles.ini"), *text;
+	struct ta_client *c;
+	struct ta_profile *p = NULL;
+	struct stat st;
+
+	make_sub(e);
+	unit_write_file(real, "[profile work]\nissuer = https://x\n");
+	assert_int_equal(symlink(real, e->path), 0);
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
+	assert_string_equal(ta_profile_get(p, "issuer"), "https://x");
+	assert_int_equal(ta_profile_set(p, "client_id", "cli"), TA_OK);
+	assert_int_equal(ta_profile_save(c, p), TA_OK);
+	assert_int_equal(lstat(e->path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	text = slurp(real);
+	assert_non_null(strstr(text, "client_id = cli"));
+	free(text);
+	ta_profile_free(p);
+	ta_client_free(c);
+	free(real);
+}
+
 /* inih (INI_ALLOW_MULTILINE, compiled into Debian's libinih) reads a line
  * that starts with white space as the continuation of the previous key and
  * hands it over as that key's value again; profile_put replaces the value.
@@ -644,6 +673,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(save_keeps_long_lines_of_the_file),
 	ENV_TEST(save_keeps_values_of_an_empty_key_line),
 	ENV_TEST(save_keeps_other_sections),
+	ENV_TEST(save_through_a_link_keeps_the_link),
 	cmocka_unit_test(indented_keys_are_keys),
 };
 

@@ -1047,8 +1047,89 @@ static void jansson_frees_are_wiped(void **state)
 	assert_true(f != free);
 }
 
+/* A program that gave jansson its own allocator keeps it: freeing its
+ * blocks with another free would corrupt its heap. */
+static int own_frees;
+static void own_free(void *p)
+{
+	own_frees++;
+	free(p);
+}
+
+static void jansson_allocator_of_the_program_is_kept(void **state)
+{
+	static const char body[] = "{\"access_token\":\"AT\",\"token_type\":\"Bearer\"}";
+	struct ta_session *s = NULL;
+	json_malloc_t m = NULL, old_m;
+	json_free_t f = NULL, old_f;
+
+	(void)state;
+	json_get_alloc_funcs(&old_m, &old_f);
+	json_set_alloc_funcs(malloc, own_free);
+	assert_int_equal(ta_session_new(&s), TA_OK);
+	ta_session_free(s);
+	s = NULL;
+	assert_int_equal(ta_token_response_parse(NULL, 200, body, strlen(body), NOW, &s), TA_OK);
+	ta_session_free(s);
+	json_get_alloc_funcs(&m, &f);
+	assert_ptr_equal(f, own_free);
+	assert_true(own_frees > 0);
+	json_set_alloc_funcs(old_m, old_f);
+}
+
+/* Tokens are printed into terminals and HTTP headers: a token response
+ * whose tokens hold control characters (an escape sequence, a newline that
+ * would add a header) is refused. */
+static void token_response_characters(void **state)
+{
+	static const char *const refused[] = {
+		"{\"access_token\":\"AT\\u001b]0;x\\u0007\",\"token_type\":\"Bearer\"}",
+		"{\"access_token\":\"AT\\nX-Injected: yes\",\"token_type\":\"Bearer\"}",
+		"{\"access_token\":\"AT\",\"refresh_token\":\"RT\\r\",\"token_type\":\"Bearer\"}",
+		"{\"access_token\":\"AT\",\"token_type\":\"Bearer x\"}",
+		"{\"access_token\":\"AT\",\"token_type\":\"Bearer\",\"id_token\":\"a.b.c d\"}",
+		"{\"access_token\":\"AT\\u00e9\",\"token_type\":\"Bearer\"}",
+	};
+	static const char accepted[] =
+		"{\"access_token\":\"a b~!=/+\",\"token_type\":\"urn:x:DPoP-1.0_a\","
+		"\"id_token\":\"eyJ.eyJ-_.sig\"}";
+	struct ta_session *s = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(refused); i++) {
+		enum ta_result r = ta_token_response_parse(NULL, 200, refused[i], strlen(refused[i]),
+		                                           NOW, &s);
+		ROW_CHECK(r == TA_E_PROTOCOL, i, "gave %d", (int)r);
+		assert_null(s);
+	}
+	assert_int_equal(ta_token_response_parse(NULL, 200, accepted, strlen(accepted), NOW, &s),
+	                 TA_OK);
+	ta_session_free(s);
+}
+
+/* The store's directory must be ours: one another user owns (who could
+ * swap the files in it) is refused, not written into. Needs root to make
+ * such a directory; elsewhere the test says so and checks nothing more. */
+static void store_dir_of_another_user_is_refused(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = NULL;
+
+	if (geteuid() != 0) {
+		print_message("not root: cannot give a directory to another user here\n");
+		skip();
+	}
+	assert_int_equal(mkdir(e->tdir, 0777), 0);
+	assert_int_equal(chown(e->tdir, 65534, 65534), 0);
+	assert_int_equal(ta_session_new(&s), TA_OK);
+	assert_int_equal(ta_set_string(&s->access_token, "AT"), TA_OK);
+	assert_int_equal(ta_store_save(e->c, "work", s), TA_E_STORE);
+	assert_non_null(strstr(ta_client_message(e->c), "belongs to another user"));
+	ta_session_free(s);
+}
+
 /* ---------------------------------------------------------------------- */
-/* Known bugs (see the report of the change that added them). */
 
 /* Messages are shown on the terminal, so text from the IdP goes through
  * ta_printable. ta_url_check quotes the URL it refuses when it is not an
@@ -1096,6 +1177,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(store_refuses_bad_profile_names),
 	ENV_TEST(store_refuses_corrupt_files),
 	ENV_TEST(store_refuses_odd_files),
+	ENV_TEST(store_dir_of_another_user_is_refused),
 	cmocka_unit_test(session_json_round_trip),
 	cmocka_unit_test(session_check_fresh_boundaries),
 	cmocka_unit_test(token_response_success),
@@ -1109,6 +1191,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(id_token_subject_length),
 	cmocka_unit_test(check_fresh_far_past_expiry),
 	cmocka_unit_test(jansson_frees_are_wiped),
+	cmocka_unit_test(jansson_allocator_of_the_program_is_kept),
+	cmocka_unit_test(token_response_characters),
 	cmocka_unit_test(metadata_message_is_printable),
 };
 

@@ -17,11 +17,15 @@
  *      paste fallback reads the file descriptor the program hands over with
  *      ta_client_set_paste_fd() (usually 0, standard input).
  *
- *   2. Sign in: ta_login() discovers the IdP, opens the browser at the
- *      authorization URL (PKCE S256, state, nonce), waits on a loopback
- *      listener on 127.0.0.1 and on the paste descriptor at the same time,
- *      exchanges the code and checks the ID token's claims. It hands back a
- *      struct ta_session.
+ *   2. Sign in: ta_login() finds the IdP's endpoints (discovery, or the
+ *      ones given), chooses the flow (TA_OPT_FLOW), and either
+ *        - browser: opens the browser (PKCE S256, state, nonce), waits on a
+ *          loopback listener on 127.0.0.1 and on the paste descriptor at
+ *          the same time, and exchanges the code; or
+ *        - device: shows the code through show_device_code, and polls the
+ *          token endpoint while the person approves elsewhere.
+ *      Then it checks the ID token's claims and hands back a struct
+ *      ta_session.
  *
  *   3. Keep it: ta_store_save() writes the session of a profile to a 0600
  *      file in a 0700 directory, replaced atomically; ta_store_load() reads
@@ -139,9 +143,9 @@ enum ta_option {
 	/* Sent as client_secret: only for IdPs that insist on one for native
 	 * apps (Google); in an installed program it is not secret. */
 	TA_OPT_CLIENT_SECRET = 12,
-	/* A well-known IdP: "github", "google", "microsoft", "gitlab". Sets the
-	 * endpoints and quirks it needs (TA_OPT_TENANT first for microsoft);
-	 * options set later override them. */
+	/* A well-known IdP: "github", "google", "microsoft", "gitlab". At
+	 * sign-in, its endpoints and quirks fill whatever options are unset;
+	 * options that are set always win. */
 	TA_OPT_PROVIDER = 13,
 	TA_OPT_TENANT = 14 /* Microsoft Entra tenant (default "organizations") */
 };
@@ -170,9 +174,9 @@ struct ta_callbacks {
 	                         const char *verification_uri,
 	                         const char *verification_uri_complete,
 	                         int expires_in);
-	/* Device flow: called about once a second while waiting, with the
-	 * seconds the code has left (measured on the monotonic clock, so a
-	 * wrong wall clock does not matter). */
+	/* Device flow: called once a second while waiting, with the seconds
+	 * left (the code's life, or the timeout when that ends first; measured
+	 * on the monotonic clock, so a wrong wall clock does not matter). */
 	void (*device_progress)(void *data, int seconds_left);
 };
 
@@ -256,7 +260,8 @@ TA_API enum ta_result ta_store_path(const char *profile, char **out);
 /* Profiles: an INI file, $TERMAUTH_CONFIG or
  * $XDG_CONFIG_HOME/termauth/config (default ~/.config), with sections
  * "[profile NAME]" and keys issuer, client_id, scopes, flow, port,
- * timeout. */
+ * timeout, provider, tenant, authorization_endpoint, token_endpoint,
+ * device_endpoint, client_secret (each sets the option of that name). */
 
 struct ta_profile;
 

@@ -143,6 +143,8 @@ static enum ta_result request_code(struct ta_client *c, const struct ta_metadata
 static enum ta_result wait_until(struct ta_client *c, long long until, long long deadline,
                                  int timeout_set)
 {
+	int told = -1;
+
 	for (;;) {
 		long long now = monotonic_ms(), step;
 
@@ -153,8 +155,10 @@ static enum ta_result wait_until(struct ta_client *c, long long until, long long
 			               "the code expired before the sign-in was approved; run the sign-in again");
 		if (c->cb.cancelled && c->cb.cancelled(c->cb.data))
 			return ta_fail(c, TA_E_CANCELLED, "the sign-in was cancelled");
-		if (c->cb.device_progress)
-			c->cb.device_progress(c->cb.data, (int)((deadline - now + 999) / 1000));
+		if (c->cb.device_progress && (int)((deadline - now + 999) / 1000) != told) {
+			told = (int)((deadline - now + 999) / 1000);
+			c->cb.device_progress(c->cb.data, told);
+		}
 		if (now >= until)
 			return TA_OK;
 		step = until - now;

@@ -46,8 +46,11 @@ static enum ta_result resolve_metadata(struct ta_client *c, struct ta_metadata *
 	if (!c->token_endpoint) {
 		if ((r = ta_discover(c, c->issuer, md)) != TA_OK)
 			return r;
-	} else if (c->issuer && !(md->issuer = strdup(c->issuer))) {
-		return TA_E_NOMEM;
+	} else if (c->issuer) {
+		if ((r = ta_url_check(c, "issuer", c->issuer)) != TA_OK)
+			return r;
+		if (!(md->issuer = strdup(c->issuer)))
+			return TA_E_NOMEM;
 	}
 	if ((r = override(c, "authorization endpoint", c->authorization_endpoint,
 	                  &md->authorization_endpoint)) != TA_OK ||

@@ -188,13 +188,11 @@ static void cb_device_progress(void *data, int left)
 	struct cli *cli = data;
 
 	if (isatty(2)) {
-		fprintf(stderr, "\r\033[KWaiting for approval - the code expires in %d:%02d ", left / 60,
-		        left % 60);
+		fprintf(stderr, "\r\033[KWaiting for approval - %d:%02d left ", left / 60, left % 60);
 		cli->progress_line = 1;
 	} else if ((left + 59) / 60 != cli->progress_said) {
 		cli->progress_said = (left + 59) / 60;
-		fprintf(stderr, "termauth: waiting for approval (the code expires in %d min)\n",
-		        cli->progress_said);
+		fprintf(stderr, "termauth: waiting for approval (%d min left)\n", cli->progress_said);
 	}
 }
 

@@ -41,8 +41,8 @@ static const char usage[] =
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n\n"
 	"A client secret, for IdPs that give native apps one (Google), is read from\n"
-	"TERMAUTH_CLIENT_SECRET or the profile's client_secret, never from the\n"
-	"command line.\n\n"
+	"the profile's client_secret (it is no real secret, but stays off the\n"
+	"command line and goes only to that profile's IdP).\n\n"
 	"Examples:\n"
 	"  termauth login --issuer https://login.example.com --client-id my-cli\n"
 	"  termauth login --flow device --scope \"openid offline_access\"\n"
@@ -135,15 +135,13 @@ static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
 	enum ta_result r;
 	size_t i;
 
-	const char *env_flow = getenv("TERMAUTH_FLOW"), *secret = getenv("TERMAUTH_CLIENT_SECRET");
+	const char *env_flow = getenv("TERMAUTH_FLOW");
 
 	if ((r = ta_profile_apply(p, c)) != TA_OK)
 		return r;
 	/* The environment sits between the profile and the command line, and
 	 * is not saved. */
 	if (env_flow && *env_flow && (r = ta_client_set(c, TA_OPT_FLOW, env_flow)) != TA_OK)
-		return r;
-	if (secret && *secret && (r = ta_client_set(c, TA_OPT_CLIENT_SECRET, secret)) != TA_OK)
 		return r;
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given[i])
@@ -216,4 +214,5 @@ out:
 	return done >= 0 ? done : rc;
 }
 
-const struct command cmd_login = { "login", "sign in through the browser", usage, run };
+const struct command cmd_login = { "login", "sign in (browser, pasted URL or device code)", usage,
+	                           run };

@@ -7,7 +7,7 @@
 #include <qrencode.h>
 #include "qr.h"
 
-#define QUIET 2 /* modules of margin; phones read 2 well, the standard asks 4 */
+#define QUIET 4 /* modules of margin, as the standard asks */
 
 static int dark(const QRcode *q, int x, int y)
 {

@@ -13,7 +13,7 @@ expect() { # DESCRIPTION EXIT_CODE STDERR_TEXT COMMAND...
 expect "--version" 0 "" --version
 assert_contains "--version prints the version" "$T/out" "termauth 0.1.0"
 expect "--help" 0 "" --help
-assert_contains "--help lists login" "$T/out" "login    sign in through the browser"
+assert_contains "--help lists login" "$T/out" "login    sign in (browser, pasted URL or device code)"
 for cmd in login token status logout; do
   expect "$cmd --help" 0 "" "$cmd" --help
   assert_contains "$cmd --help shows its usage" "$T/out" "Usage: termauth $cmd"
@@ -39,6 +39,10 @@ expect "a huge configuration file" 1 "termauth: error: $XDG_CONFIG_HOME/termauth
 assert_one_line "... one error line" "$T/err"
 check "... left as it was" test "$(wc -c <"$XDG_CONFIG_HOME/termauth/config")" = 70000
 rm "$XDG_CONFIG_HOME/termauth/config"
+expect "explicit endpoints: the issuer is still checked" 1 "termauth: error: the issuer http://idp.example.com uses plain http" login --issuer http://idp.example.com --token-endpoint https://idp.example.com/token --client-id x
+expect "explicit endpoints must be https" 1 "termauth: error: the token endpoint http://idp.example.com/token uses plain http" login --token-endpoint http://idp.example.com/token --client-id x
+expect "an unknown provider" 2 "termauth: error: provider must be github, google, microsoft or gitlab, not 'myspace'" login --provider myspace --client-id x
+expect "a tenant that is no name" 2 "termauth: error: a tenant is a name or an id of letters, digits, '.' and '-'" login --provider microsoft --tenant ../x --client-id x
 expect "a control character in an option" 2 "termauth: error: option values cannot hold control characters" login --issuer https://idp.example --client-id "$(printf 'a\rb')"
 expect "token when not signed in" 3 "termauth: error: not signed in (profile 'default'): run 'termauth login'" token
 assert_eq "token prints nothing on stdout when failing" "" "$(cat "$T/out")"

@@ -20,7 +20,7 @@ rc=0; wait "$LOGIN_PID" || rc=$?
 assert_eq "the device sign-in exits 0" 0 "$rc"
 assert_contains "it says who signed in" "$T/login.err" "signed in to $ISSUER as alice"
 assert_contains "slow_down was heard" "$T/login.err" "the IdP asked to slow down: polling every 11 s"
-assert_contains "a countdown was shown" "$T/login.err" "waiting for approval (the code expires in 10 min)"
+assert_contains "a countdown was shown" "$T/login.err" "waiting for approval (10 min left)"
 TOKEN=$("$TERMAUTH" token)
 assert_eq "the token works at the IdP" alice \
   "$(userinfo "$TOKEN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))')"

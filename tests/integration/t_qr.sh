@@ -13,7 +13,7 @@ assert_contains "the terminal was told to scan" "$T/typescript" "or scan this wi
 node "$SRC/tests/integration/qr2pbm.mjs" "$T/typescript" "$T/qr.pbm"
 assert_eq "zbarimg decodes the QR code to verification_uri_complete" "$URL" \
   "$(zbarimg --raw -q "$T/qr.pbm" 2>/dev/null)"
-assert_contains "the countdown updates in place on a terminal" "$T/typescript" "Waiting for approval - the code expires in"
+assert_contains "the countdown updates in place on a terminal" "$T/typescript" "Waiting for approval - 0:01 left"
 
 script -qfec "'$TERMAUTH' login --issuer '$ISSUER' --client-id $CLIENT_ID --flow device --timeout 1 --no-qr" \
   "$T/typescript2" </dev/null >/dev/null 2>&1 || true

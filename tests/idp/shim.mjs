@@ -34,6 +34,9 @@
 //                        "status": HTTP status}
 //                       — never a code or a token. Written before the answer
 //                       is sent, so a client that got its answer finds it.
+//   SHIM_PORT           listen on this port instead of a random one (a test
+//                       stops the shim and starts it again on the same port
+//                       to make the IdP unreachable for a while)
 //   SHIM_DEBUG=1        log each request to stderr
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
@@ -195,7 +198,7 @@ const server = createServer(async (req, res) => {
 
 await new Promise((resolve, reject) => {
   server.once('error', reject);
-  server.listen(0, '127.0.0.1', resolve);
+  server.listen(Number(process.env.SHIM_PORT || 0), '127.0.0.1', resolve);
 });
 
 const stop = () => {

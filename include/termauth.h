@@ -125,8 +125,10 @@ enum ta_option {
 	TA_OPT_CLIENT_ID = 2, /* the OAuth client id (a public client) */
 	TA_OPT_SCOPES = 3,    /* space separated; default "openid" */
 	TA_OPT_PORT = 4,      /* loopback port, decimal; "0" (default) = random */
-	TA_OPT_TIMEOUT = 5,   /* overall sign-in deadline, seconds; default 300
-	                       * for the browser, the code's life for the device */
+	TA_OPT_TIMEOUT = 5,   /* how long to wait for the redirect or the
+	                       * approval, seconds; default 300 for the browser,
+	                       * the code's life for the device (each HTTP request
+	                       * has TA_OPT_HTTP_TIMEOUT besides) */
 	TA_OPT_FLOW = 6,      /* "auto" (default), "browser", "device" or "paste".
 	                       * paste: like browser, but no browser is launched;
 	                       * auto: device when no browser can be used here
@@ -232,6 +234,17 @@ TA_API const char *ta_session_client_id(const struct ta_session *s);
 TA_API const char *ta_session_subject(const struct ta_session *s);
 /* Expiry of the access token, seconds since the epoch; 0 when unknown. */
 TA_API long long ta_session_expires_at(const struct ta_session *s);
+
+/* The profile's session with an access token valid for min_ttl more
+ * seconds: the stored one, or else refreshed with its refresh token and
+ * saved (refresh-token rotation honoured). Processes that call this at the
+ * same time refresh once: under the profile's lock, after reading the
+ * store again. TA_E_NO_SESSION when there is none; TA_E_EXPIRED when it
+ * cannot be refreshed (no refresh token, or the IdP refuses it: sign in
+ * again); TA_E_UNREACHABLE when the IdP cannot be reached. The client
+ * supplies callbacks and, for IdPs that want one, the client secret. */
+TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
+                                       long long min_ttl, struct ta_session **out);
 
 /* TA_OK when the access token is valid for at least min_ttl more seconds
  * at time now (seconds since the epoch); TA_E_EXPIRED otherwise. A token

@@ -1,8 +1,9 @@
 /*
- * cmd_token.c - `termauth token`: print the stored access token. The small
- * `termauth` executable serves a fresh token itself; this is the full
- * tool's side, reached when it could not (no session, an expired token,
- * a bad option), so it explains what is wrong.
+ * cmd_token.c - `termauth token`: print a fresh access token. The small
+ * `termauth` executable serves a stored fresh token itself; this is the
+ * full tool's side, reached when it could not: it refreshes the session
+ * (once, however many processes ask at the same time), or with --login
+ * signs in, or says what is wrong.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,14 +13,19 @@
 
 static const char usage[] =
 	"Usage: termauth token [OPTIONS]\n\n"
-	"Print the profile's access token on stdout, and nothing else.\n\n"
+	"Print the profile's access token on stdout, and nothing else. When it\n"
+	"expires within --min-ttl, it is refreshed first, silently; processes that\n"
+	"ask at the same time refresh once.\n\n"
 	"Options:\n"
 	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
+	"      --login           sign in (as 'termauth login' would) when the session\n"
+	"                        cannot be refreshed, instead of failing\n"
 	"      --json            print {\"access_token\", \"token_type\", \"expires_at\", \"expires_in\"}\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n\n"
-	"Exit status 3 means: sign in again with 'termauth login'.\n\n"
+	"Exit status 3 means: sign in again with 'termauth login'; 5: the IdP\n"
+	"could not be reached to refresh the token.\n\n"
 	"Examples:\n"
 	"  curl -H \"Authorization: Bearer $(termauth token)\" https://api.example.com/\n"
 	"  termauth token --json --min-ttl 300\n";
@@ -30,13 +36,15 @@ static int run(struct cli *cli, int argc, char **argv)
 		CLI_COMMON_LONG,
 		{ "min-ttl", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "login", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char *login_argv[] = { "login", NULL };
 	struct token_args a = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
 	struct ta_client *c = NULL;
 	struct ta_session *s = NULL;
-	long long now = (long long)time(NULL);
-	int opt, done = -1, rc;
+	struct ta_profile *p = NULL;
+	int opt, done = -1, rc, login = 0;
 	enum ta_result r;
 
 	opterr = 0;
@@ -49,6 +57,8 @@ static int run(struct cli *cli, int argc, char **argv)
 				return cli_usage_error(&cmd_token, "--min-ttl wants seconds, not '%s'", optarg);
 		} else if (opt == 'j') {
 			a.json = 1;
+		} else if (opt == 'L') {
+			login = 1;
 		} else {
 			return cli_usage_error(&cmd_token, "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -57,21 +67,34 @@ static int run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&cmd_token, "unexpected argument '%s'", argv[optind]);
 	if (cli_client_new(cli, &c) != TA_OK)
 		return EXIT_FAIL;
-	if ((r = ta_store_load(c, cli->profile, &s)) != TA_OK) {
-		if (r == TA_E_NO_SESSION)
-			cli_error("not signed in (profile '%s'): run 'termauth login'", cli->profile);
-		rc = r == TA_E_NO_SESSION ? EXIT_SIGNIN : cli_fail(c, r);
+	/* The profile may hold what a refresh needs (a client secret). */
+	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
+	    (r = ta_profile_apply(p, c)) != TA_OK) {
+		rc = cli_fail(c, r);
 		goto out;
 	}
-	if (ta_session_check_fresh(s, now, a.min_ttl) != TA_OK) {
-		cli_error("the access token of profile '%s' %s; sign in again: termauth login",
-		          cli->profile, ta_session_expires_at(s) <= now ? "has expired" : "expires too soon");
+	r = ta_session_fresh(c, cli->profile, a.min_ttl, &s);
+	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
+		/* Sign in as `termauth login` would (its messages on stderr), then
+		 * serve the new session. */
+		optind = 0; /* getopt starts over for login's (absent) options */
+		if ((rc = cmd_login.run(cli, 1, login_argv)) != EXIT_OK)
+			goto out;
+		r = ta_session_fresh(c, cli->profile, a.min_ttl, &s);
+	}
+	if (r == TA_E_NO_SESSION) {
+		cli_error("not signed in (profile '%s'): run 'termauth login'", cli->profile);
 		rc = EXIT_SIGNIN;
 		goto out;
 	}
-	rc = token_print(s, a.json, now) ? EXIT_FAIL : EXIT_OK;
+	if (r != TA_OK) {
+		rc = cli_fail(c, r);
+		goto out;
+	}
+	rc = token_print(s, a.json, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
 out:
 	ta_session_free(s);
+	ta_profile_free(p);
 	ta_client_free(c);
 	return rc;
 }

@@ -45,6 +45,8 @@ struct ta_session {
 	char *issuer;
 	char *client_id;
 	char *subject;
+	char *token_endpoint;      /* where to refresh, without discovery */
+	char *revocation_endpoint; /* where to revoke at logout, when offered */
 	long long expires_at;
 };
 
@@ -91,6 +93,14 @@ TA_HIDDEN enum ta_result ta_session_from_json(struct ta_client *c,
                                               const char *buf, size_t len,
                                               struct ta_session **out);
 TA_HIDDEN enum ta_result ta_session_new(struct ta_session **out);
+
+/* store_file.c: the profile's lock (flock on <profile>.lock, waiting up to
+ * a minute), and a write for a caller that holds it. */
+TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
+                                       int *fd);
+TA_HIDDEN void ta_store_unlock(int fd);
+TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
+                                               const struct ta_session *s);
 
 /* Files: read a whole regular file of at most max bytes (NUL-terminated,
  * the length in *len). A missing file gives TA_E_STORE with errno ENOENT.

@@ -116,7 +116,9 @@ static enum ta_result complete(struct ta_client *c, const struct ta_metadata *md
 		return ta_fail(c, TA_E_ID_TOKEN, "the IdP sent no ID token for an openid sign-in");
 	}
 	if ((r = ta_set_string(&s->issuer, md->issuer ? md->issuer : md->token_endpoint)) != TA_OK ||
-	    (r = ta_set_string(&s->client_id, c->client_id)) != TA_OK)
+	    (r = ta_set_string(&s->client_id, c->client_id)) != TA_OK ||
+	    (r = ta_set_string(&s->token_endpoint, md->token_endpoint)) != TA_OK ||
+	    (r = ta_set_string(&s->revocation_endpoint, md->revocation_endpoint)) != TA_OK)
 		return r;
 	if (!s->scope && (r = ta_set_string(&s->scope, c->scopes ? c->scopes : "openid")) != TA_OK)
 		return r;

@@ -29,6 +29,8 @@ void ta_session_free(struct ta_session *s)
 	ta_free_secret(s->issuer);
 	ta_free_secret(s->client_id);
 	ta_free_secret(s->subject);
+	ta_free_secret(s->token_endpoint);
+	ta_free_secret(s->revocation_endpoint);
 	ta_wipe(s, sizeof(*s));
 	free(s);
 }
@@ -64,7 +66,8 @@ struct field {
 #define FIELD(name) { #name, offsetof(struct ta_session, name) }
 static const struct field fields[] = {
 	FIELD(issuer), FIELD(client_id), FIELD(subject), FIELD(token_type),
-	FIELD(scope), FIELD(access_token), FIELD(refresh_token), FIELD(id_token),
+	FIELD(scope), FIELD(token_endpoint), FIELD(revocation_endpoint), FIELD(access_token),
+	FIELD(refresh_token), FIELD(id_token),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

@@ -1,17 +1,25 @@
 /*
  * store_file.c - the file store: one JSON session per profile in
  * $XDG_STATE_HOME/termauth/<profile>.json, mode 0600 in a 0700 directory,
- * replaced atomically. Part of the small core that serves cached tokens.
+ * replaced atomically. Writers (a sign-in saving, a refresh) take the
+ * profile's lock, <profile>.lock, so that concurrent processes refresh
+ * once and never lose the newest refresh token. Part of the small core
+ * that serves cached tokens; reading takes no lock (replacement is atomic).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "../internal.h"
 
 #define STORE_FILE_MAX (256 * 1024)
+#define STORE_LOCK_WAIT_MS 60000 /* a sign-in holds the lock only to save */
 
 static enum ta_result store_dir(char **out)
 {
@@ -49,8 +57,24 @@ static enum ta_result path_for(struct ta_client *c, const char *profile, char **
 	return r;
 }
 
-enum ta_result ta_store_save(struct ta_client *c, const char *profile,
-                             const struct ta_session *s)
+/* Removes what a writer killed mid-write left: <profile>.json.tmp-*. Only
+ * under the profile's lock, when no other writer can be mid-write. */
+static void remove_leftovers(const char *dir, const char *profile)
+{
+	size_t n = strlen(profile);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, profile, n) && !strncmp(e->d_name + n, ".json.tmp-", 10))
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
+                                     const struct ta_session *s)
 {
 	char *path = NULL, *dir = NULL, *json = NULL;
 	enum ta_result r;
@@ -61,11 +85,66 @@ enum ta_result ta_store_save(struct ta_client *c, const char *profile,
 		goto out;
 	if ((r = ta_session_to_json(s, &json)) != TA_OK)
 		goto out;
+	remove_leftovers(dir, profile);
 	r = ta_file_replace(c, path, json, strlen(json));
 out:
 	ta_free_secret(json);
 	free(path);
 	free(dir);
+	return r;
+}
+
+enum ta_result ta_store_lock(struct ta_client *c, const char *profile, int *fd_out)
+{
+	char *dir = NULL, *path = NULL;
+	enum ta_result r;
+	int fd = -1, waited;
+
+	if (!ta_profile_name_ok(profile))
+		return path_for(c, profile, &path);
+	if ((r = store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
+	    (r = ta_path_join(dir, profile, ".lock", &path)) != TA_OK)
+		goto out;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = ta_fail(c, TA_E_STORE, "cannot open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* Wait for another process's refresh or sign-in, but not forever. */
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 20) {
+		if (errno != EWOULDBLOCK || waited >= STORE_LOCK_WAIT_MS) {
+			r = ta_fail(c, TA_E_STORE, "cannot lock %s: %s", path,
+			            errno == EWOULDBLOCK ? "another termauth holds it" : strerror(errno));
+			goto out;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000L }, NULL);
+	}
+	*fd_out = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(dir);
+	return r;
+}
+
+void ta_store_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing releases the flock */
+}
+
+enum ta_result ta_store_save(struct ta_client *c, const char *profile,
+                             const struct ta_session *s)
+{
+	enum ta_result r;
+	int lock = -1;
+
+	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
+		return r;
+	r = ta_store_write_locked(c, profile, s);
+	ta_store_unlock(lock);
 	return r;
 }
 

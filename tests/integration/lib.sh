@@ -132,3 +132,34 @@ device_login() {
   VERIFY_URL=$(sed -n 's/^or open \(http[^ ,]*user_code=[A-Z0-9-]*\).*/\1/p' "$T/login.err" | head -n 1)
   USER_CODE=${VERIFY_URL##*user_code=}
 }
+
+# store_field NAME: a member of the default profile's stored session.
+store_field() {
+  node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]] ?? "")' \
+    "$STORE_DIR/${PROFILE:-default}.json" "$1"
+}
+
+# age_session SECONDS: makes the stored access token expire in SECONDS (as
+# if time had passed), keeping the file's mode.
+age_session() {
+  node -e '
+    const fs = require("fs"), f = process.argv[1];
+    const j = JSON.parse(fs.readFileSync(f));
+    j.expires_at = Math.floor(Date.now() / 1000) + Number(process.argv[2]);
+    fs.writeFileSync(f + ".test", JSON.stringify(j), { mode: 0o600 });
+    fs.renameSync(f + ".test", f);' "$STORE_DIR/${PROFILE:-default}.json" "$1"
+}
+
+# introspect TOKEN: "true" or "false", the IdP's word on whether the token
+# is active (the token goes to curl through a file, never through argv).
+introspect() {
+  printf '%s' "$1" >"$T/introspect.token"
+  curl -s --data-urlencode "token@$T/introspect.token" --data "client_id=$CLIENT_ID" \
+    "$ISSUER/token/introspection" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).active))'
+  rm -f "$T/introspect.token"
+}
+
+# refreshes: how many refresh grants the IdP has answered.
+refreshes() {
+  grep -c '"grant_type":"refresh_token"' "$T/idp-record.jsonl" || true
+}

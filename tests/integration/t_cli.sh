@@ -57,7 +57,7 @@ TERMAUTH_PROFILE=work expect "TERMAUTH_PROFILE picks the profile" 3 "not signed 
 mkdir -p "$STORE_DIR"; chmod 700 "$STORE_DIR"
 printf '{"format":1,"expires_at":1000,"access_token":"old-token","token_type":"Bearer"}' >"$STORE_DIR/default.json"
 chmod 600 "$STORE_DIR/default.json"
-expect "an expired token" 3 "termauth: error: the access token of profile 'default' has expired; sign in again: termauth login" token
+expect "an expired token without a refresh token" 3 "termauth: error: the access token has expired and there is no refresh token: sign in again with 'termauth login'" token
 assert_not_contains "the expired token is not printed" "$T/out" "old-token"
 # A store file others may read is not used (as OpenSSH treats a private key).
 printf '{"format":1,"expires_at":0,"access_token":"open-token","token_type":"Bearer"}' >"$STORE_DIR/default.json"

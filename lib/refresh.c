@@ -1,0 +1,111 @@
+/*
+ * refresh.c - a fresh access token for a profile: the stored one while it
+ * has min_ttl left, else a refreshed one. Concurrent processes refresh
+ * once: the refresh happens under the profile's lock, after reading the
+ * store again - when another process refreshed meanwhile, its result is
+ * used. A rotated refresh token is saved before the lock is let go, so the
+ * newest one is never lost (some IdPs revoke the whole grant when an old
+ * one is used again).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "discovery.h"
+#include "token.h"
+#include "url.h"
+
+/* Keeps what the refresh answer did not renew. */
+static enum ta_result merge(struct ta_session *fresh, const struct ta_session *old)
+{
+	static const size_t keep[] = {
+		offsetof(struct ta_session, refresh_token), offsetof(struct ta_session, id_token),
+		offsetof(struct ta_session, scope), offsetof(struct ta_session, issuer),
+		offsetof(struct ta_session, client_id), offsetof(struct ta_session, subject),
+		offsetof(struct ta_session, token_endpoint),
+		offsetof(struct ta_session, revocation_endpoint),
+	};
+	enum ta_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		char **dst = (char **)((char *)fresh + keep[i]);
+		char *const *src = (char *const *)((const char *)old + keep[i]);
+		if (!*dst && *src && (r = ta_set_string(dst, *src)) != TA_OK)
+			return r;
+	}
+	return TA_OK;
+}
+
+/* The refresh grant itself. */
+static enum ta_result refresh(struct ta_client *c, const struct ta_session *old,
+                              struct ta_session **out)
+{
+	struct ta_buf form = { 0 };
+	struct ta_session *fresh = NULL;
+	char error[64];
+	enum ta_result r;
+
+	if (!old->refresh_token)
+		return ta_fail(c, TA_E_EXPIRED, "the access token has expired and there is no refresh token: sign in again with 'termauth login'");
+	if (!old->token_endpoint || !old->client_id)
+		return ta_fail(c, TA_E_EXPIRED, "the session does not say where to refresh it: sign in again with 'termauth login'");
+	if ((r = ta_set_string(&c->client_id, old->client_id)) != TA_OK)
+		return r;
+	ta_buf_add_param(&form, "grant_type", "refresh_token");
+	ta_buf_add_param(&form, "refresh_token", old->refresh_token);
+	ta_debug(c, 1, "refreshing at %s", old->token_endpoint);
+	r = ta_token_request(c, old->token_endpoint, &form, &fresh, error, sizeof(error));
+	ta_buf_clear(&form);
+	if (r == TA_E_IDP && !strcmp(error, "invalid_grant"))
+		r = ta_fail(c, TA_E_EXPIRED, "the IdP no longer accepts this session (invalid_grant): sign in again with 'termauth login'");
+	if (r == TA_OK && (r = merge(fresh, old)) == TA_OK) {
+		*out = fresh;
+		fresh = NULL;
+	}
+	ta_session_free(fresh);
+	return r;
+}
+
+enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long long min_ttl,
+                                struct ta_session **out)
+{
+	struct ta_session *s = NULL, *fresh = NULL;
+	enum ta_result r;
+	int lock = -1;
+
+	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+		return r;
+	if (ta_session_check_fresh(s, (long long)time(NULL), min_ttl) == TA_OK)
+		goto done;
+	ta_session_free(s);
+	s = NULL;
+	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
+		return r;
+	/* Again, under the lock: another process may have refreshed. */
+	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+		goto out;
+	if (ta_session_check_fresh(s, (long long)time(NULL), min_ttl) == TA_OK) {
+		ta_debug(c, 1, "another process refreshed the session meanwhile");
+		goto done;
+	}
+	if ((r = refresh(c, s, &fresh)) != TA_OK)
+		goto out;
+	if ((r = ta_store_write_locked(c, profile, fresh)) != TA_OK)
+		goto out;
+	if (ta_session_check_fresh(fresh, (long long)time(NULL), min_ttl) != TA_OK) {
+		r = ta_fail(c, TA_E_EXPIRED, "even a new access token expires within %lld s", min_ttl);
+		goto out;
+	}
+	ta_session_free(s);
+	s = fresh;
+	fresh = NULL;
+done:
+	*out = s;
+	s = NULL;
+	r = TA_OK;
+out:
+	ta_store_unlock(lock);
+	ta_session_free(fresh);
+	ta_session_free(s);
+	return r;
+}

@@ -51,9 +51,11 @@ assert_one_line() { # DESCRIPTION FILE: one line of message on stderr
   n=$(grep -c 'termauth: error:' "$2" || true)
   if [ "$n" = 1 ]; then pass "$1"; else fail "$1: $n error lines in: $(cat "$2")"; fi
 }
+# The store's files, but for lock files (<profile>.lock), which hold nothing.
+store_files() { ls -A "$STORE_DIR" 2>/dev/null | grep -v '\.lock$' || true; }
 assert_nothing_stored() { # DESCRIPTION
-  if [ -z "$(ls -A "$STORE_DIR" 2>/dev/null)" ]; then pass "$1: nothing stored"
-  else fail "$1: the store holds $(ls -A "$STORE_DIR")"; fi
+  if [ -z "$(store_files)" ]; then pass "$1: nothing stored"
+  else fail "$1: the store holds $(store_files)"; fi
 }
 
 # start_idp [VAR=VALUE...]: starts the IdP with that environment; sets ISSUER.

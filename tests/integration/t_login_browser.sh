@@ -48,7 +48,8 @@ assert_not_contains "status never prints the token" "$T/status.json" "$TOKEN"
 
 assert_eq "the store file is 0600" 600 "$(stat -c %a "$STORE_DIR/default.json")"
 assert_eq "the store directory is 0700" 700 "$(stat -c %a "$STORE_DIR")"
-assert_eq "the store holds only the session" default.json "$(ls -A "$STORE_DIR")"
+assert_eq "the store holds only the session" default.json "$(store_files)"
+check "the lock file is private too" test "$(stat -c %a "$STORE_DIR/default.lock")" = 600
 assert_contains "the profile remembers the issuer" "$XDG_CONFIG_HOME/termauth/config" "issuer = $ISSUER"
 
 # No secret anywhere it must not be.

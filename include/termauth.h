@@ -266,6 +266,17 @@ TA_API enum ta_result ta_store_load(struct ta_client *c, const char *profile,
                                     struct ta_session **out);
 /* TA_OK also when there was nothing to remove. */
 TA_API enum ta_result ta_store_remove(struct ta_client *c, const char *profile);
+/* The profiles that have a stored session, as a NULL-terminated array;
+ * free it with ta_profiles_free(). */
+TA_API enum ta_result ta_store_list(struct ta_client *c, char ***out);
+TA_API void ta_profiles_free(char **names);
+/* Signs the profile out: revokes its refresh token at the IdP (RFC 7009)
+ * when the IdP offers revocation, then forgets the session here in any
+ * case. TA_OK when both happened (or there was nothing to revoke);
+ * TA_E_NO_SESSION when there was no session; TA_E_UNREACHABLE (or
+ * TA_E_IDP, TA_E_HTTP) when the session was forgotten here but the IdP
+ * could not be told - the message says so. */
+TA_API enum ta_result ta_logout(struct ta_client *c, const char *profile);
 /* The path of the profile's store file; free() it. */
 TA_API enum ta_result ta_store_path(const char *profile, char **out);
 

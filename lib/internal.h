@@ -101,6 +101,7 @@ TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
 TA_HIDDEN void ta_store_unlock(int fd);
 TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
                                                const struct ta_session *s);
+TA_HIDDEN enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile);
 
 /* Files: read a whole regular file of at most max bytes (NUL-terminated,
  * the length in *len). A missing file gives TA_E_STORE with errno ENOENT.

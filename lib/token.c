@@ -155,6 +155,39 @@ enum ta_result ta_token_request(struct ta_client *c, const char *endpoint,
 	return r;
 }
 
+enum ta_result ta_token_revoke(struct ta_client *c, const char *endpoint, const char *token,
+                                const char *hint)
+{
+	struct ta_http_response resp;
+	struct ta_buf form = { 0 };
+	enum ta_result r;
+	json_t *o;
+
+	ta_buf_add_param(&form, "token", token);
+	ta_buf_add_param(&form, "token_type_hint", hint);
+	ta_buf_add_param(&form, "client_id", c->client_id);
+	if (c->client_secret)
+		ta_buf_add_param(&form, "client_secret", c->client_secret);
+	if (form.failed) {
+		ta_buf_clear(&form);
+		return TA_E_NOMEM;
+	}
+	ta_debug(c, 1, "revoking the %s at %s", hint, endpoint);
+	r = ta_http_post_form(c, endpoint, form.data, &resp);
+	ta_buf_clear(&form);
+	if (r != TA_OK)
+		return r;
+	/* RFC 7009 section 2.2: 200 also for a token that was already invalid. */
+	if (resp.status != 200) {
+		o = ta_response_object(resp.body, resp.len);
+		if (!o || (r = ta_response_error(c, o, NULL, 0)) == TA_OK)
+			r = ta_fail(c, TA_E_HTTP, "the revocation endpoint answered HTTP %ld", resp.status);
+		json_decref(o);
+	}
+	ta_http_response_clear(&resp);
+	return r;
+}
+
 enum ta_result ta_token_exchange_code(struct ta_client *c, const char *token_endpoint,
                                       const char *code, const char *redirect_uri,
                                       const char *verifier, struct ta_session **out)

@@ -26,6 +26,10 @@ TA_HIDDEN enum ta_result ta_token_request(struct ta_client *c, const char *endpo
                                           struct ta_buf *form, struct ta_session **out,
                                           char *error, size_t errlen);
 
+/* Revokes a token (RFC 7009); hint is "refresh_token" or "access_token". */
+TA_HIDDEN enum ta_result ta_token_revoke(struct ta_client *c, const char *endpoint,
+                                         const char *token, const char *hint);
+
 /* Redeems an authorization code (with its PKCE verifier). */
 TA_HIDDEN enum ta_result ta_token_exchange_code(struct ta_client *c,
                                                 const char *token_endpoint,

@@ -1,7 +1,8 @@
 /*
- * cmd_logout.c - `termauth logout`: forget the profile's session on this
- * machine. The profile's settings stay, so signing in again needs no
- * options.
+ * cmd_logout.c - `termauth logout`: sign a profile out - revoke its refresh
+ * token at the IdP when the IdP offers revocation, and forget the session
+ * here in any case. The profile's settings stay, so signing in again needs
+ * no options.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -9,26 +10,55 @@
 
 static const char usage[] =
 	"Usage: termauth logout [OPTIONS]\n\n"
-	"Forget the profile's session on this machine (the stored tokens are\n"
-	"deleted; the profile's settings are kept).\n\n"
+	"Sign out: the refresh token is revoked at the IdP (RFC 7009) when the IdP\n"
+	"offers revocation, and the session is deleted from this machine in any\n"
+	"case. The profile's settings are kept. When the IdP cannot be reached the\n"
+	"session is still deleted here, with a warning and exit status 5.\n\n"
 	"Options:\n"
+	"      --all             every profile that has a session\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n";
+
+/* Signs one profile out; returns its exit code. */
+static int sign_out(struct cli *cli, struct ta_client *c, const char *profile)
+{
+	enum ta_result r = ta_logout(c, profile);
+
+	if (r == TA_E_NO_SESSION) {
+		cli_say("not signed in (profile '%s'): nothing to sign out", profile);
+		return EXIT_OK;
+	}
+	if (r == TA_E_UNREACHABLE || r == TA_E_IDP || r == TA_E_HTTP || r == TA_E_DENIED) {
+		cli_say("warning: profile '%s': %s", profile, ta_client_message(c));
+		return r == TA_E_UNREACHABLE ? EXIT_UNREACHABLE : EXIT_FAIL;
+	}
+	if (r != TA_OK)
+		return cli_fail(c, r);
+	(void)cli;
+	cli_say("signed out of profile '%s'", profile);
+	return EXIT_OK;
+}
 
 static int run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
+		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ta_client *c = NULL;
-	struct ta_session *s = NULL;
-	int opt, done = -1, rc = EXIT_OK;
+	char **names = NULL;
+	int opt, done = -1, rc = EXIT_OK, all = 0, one;
 	enum ta_result r;
+	size_t i;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		if (opt == 'a') {
+			all = 1;
+			continue;
+		}
 		if (!cli_common_option(cli, &cmd_logout, opt, optarg, &done))
 			return cli_usage_error(&cmd_logout, "unknown option '%s'", argv[optind - 1]);
 		if (done >= 0)
@@ -38,18 +68,21 @@ static int run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&cmd_logout, "unexpected argument '%s'", argv[optind]);
 	if (cli_client_new(cli, &c) != TA_OK)
 		return EXIT_FAIL;
-	r = ta_store_load(c, cli->profile, &s);
-	if (r == TA_E_NO_SESSION) {
-		cli_say("not signed in (profile '%s'): nothing to forget", cli->profile);
-	} else if ((r = ta_store_remove(c, cli->profile)) != TA_OK) {
+	if (!all) {
+		rc = sign_out(cli, c, cli->profile);
+	} else if ((r = ta_store_list(c, &names)) != TA_OK) {
 		rc = cli_fail(c, r);
 	} else {
-		cli_say("signed out: the session of profile '%s' was deleted from this machine",
-		        cli->profile);
+		if (!names[0])
+			cli_say("no profile has a session: nothing to sign out");
+		/* Every profile is signed out; the exit code is the worst one's. */
+		for (i = 0; names[i]; i++)
+			if ((one = sign_out(cli, c, names[i])) != EXIT_OK && rc == EXIT_OK)
+				rc = one;
 	}
-	ta_session_free(s);
+	ta_profiles_free(names);
 	ta_client_free(c);
 	return rc;
 }
 
-const struct command cmd_logout = { "logout", "forget the session of a profile", usage, run };
+const struct command cmd_logout = { "logout", "sign out: revoke and forget a session", usage, run };

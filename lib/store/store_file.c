@@ -174,7 +174,7 @@ out:
 	return r;
 }
 
-enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
+enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 {
 	char *path = NULL;
 	enum ta_result r;
@@ -185,4 +185,73 @@ enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
 		r = ta_fail(c, TA_E_STORE, "cannot remove %s: %s", path, strerror(errno));
 	free(path);
 	return r;
+}
+
+enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
+{
+	enum ta_result r;
+	int lock = -1;
+
+	if (!ta_profile_name_ok(profile))
+		return ta_store_remove_locked(c, profile); /* says why */
+	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
+		return r;
+	r = ta_store_remove_locked(c, profile);
+	ta_store_unlock(lock);
+	return r;
+}
+
+void ta_profiles_free(char **names)
+{
+	size_t i;
+
+	for (i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+enum ta_result ta_store_list(struct ta_client *c, char ***out)
+{
+	char *dir = NULL, **names = NULL, **grown;
+	size_t n = 0, len;
+	struct dirent *e;
+	enum ta_result r;
+	DIR *d;
+
+	if ((r = store_dir(&dir)) != TA_OK)
+		return ta_fail(c, r, "cannot locate the store: set HOME or XDG_STATE_HOME");
+	if (!(names = calloc(1, sizeof(*names)))) {
+		free(dir);
+		return TA_E_NOMEM;
+	}
+	if ((d = opendir(dir))) {
+		while ((e = readdir(d))) {
+			len = strlen(e->d_name);
+			if (len <= 5 || strcmp(e->d_name + len - 5, ".json"))
+				continue;
+			if (!(grown = realloc(names, (n + 2) * sizeof(*names)))) {
+				r = TA_E_NOMEM;
+				break;
+			}
+			names = grown;
+			names[n + 1] = NULL;
+			if (!(names[n] = strndup(e->d_name, len - 5))) {
+				r = TA_E_NOMEM;
+				break;
+			}
+			if (ta_profile_name_ok(names[n]))
+				n++;
+			else
+				free(names[n]);
+			names[n] = NULL;
+		}
+		closedir(d);
+	}
+	free(dir);
+	if (r != TA_OK) {
+		ta_profiles_free(names);
+		return r;
+	}
+	*out = names;
+	return TA_OK;
 }

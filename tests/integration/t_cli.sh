@@ -50,7 +50,7 @@ expect "token --json when not signed in" 3 "not signed in" token --json
 expect "status when not signed in" 3 "not signed in (profile 'default')" status
 expect "status --json when not signed in" 3 "" status --json
 assert_eq "status --json says signed_in false" false "$(json "$T/out" j.signed_in)"
-expect "logout when not signed in" 0 "not signed in (profile 'default'): nothing to forget" logout
+expect "logout when not signed in" 0 "not signed in (profile 'default'): nothing to sign out" logout
 TERMAUTH_PROFILE=work expect "TERMAUTH_PROFILE picks the profile" 3 "not signed in (profile 'work')" token
 
 # An expired session: exit 3, and the message says so.

@@ -102,6 +102,10 @@ userinfo() {
   curl -s --config "$T/curl.cfg" "$ISSUER/me"
   rm -f "$T/curl.cfg"
 }
+# userinfo_sub TOKEN: the subject the IdP's userinfo names for this token.
+userinfo_sub() {
+  userinfo "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))'
+}
 
 # start_shim_idp [SHIM_VAR=VALUE...] -- [IDP_VAR=VALUE...]: the IdP behind
 # tests/idp/shim.mjs (a stub that adds `interval` and answers slow_down,

@@ -23,7 +23,7 @@ assert_contains "slow_down was heard" "$T/login.err" "the IdP asked to slow down
 assert_contains "a countdown was shown" "$T/login.err" "waiting for approval (10 min left)"
 TOKEN=$("$TERMAUTH" token)
 assert_eq "the token works at the IdP" alice \
-  "$(userinfo "$TOKEN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))')"
+  "$(userinfo_sub "$TOKEN")"
 sleep 2 # a poll after the success would show up in the record now
 node -e '
   const r = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);

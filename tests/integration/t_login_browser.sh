@@ -24,7 +24,7 @@ assert_contains "the browser saw the success page" "$TA_BROWSER_LOG" "Signed in"
 
 TOKEN=$("$TERMAUTH" token)
 assert_eq "the token is accepted by the IdP's userinfo" alice \
-  "$(userinfo "$TOKEN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))')"
+  "$(userinfo_sub "$TOKEN")"
 "$TERMAUTH" token --json >"$T/token.json"
 assert_eq "token --json has the same token" "$TOKEN" "$(json "$T/token.json" j.access_token)"
 assert_eq "token --json says Bearer" Bearer "$(json "$T/token.json" j.token_type)"

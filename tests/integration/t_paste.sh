@@ -23,5 +23,5 @@ assert_contains "the person was told they may paste" "$T/login.err" "or paste he
 assert_contains "signed in" "$T/login.err" "signed in to $ISSUER as alice"
 TOKEN=$("$TERMAUTH" token)
 assert_eq "the token works at the IdP" alice \
-  "$(userinfo "$TOKEN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))')"
+  "$(userinfo_sub "$TOKEN")"
 finish

@@ -28,7 +28,7 @@ while [ $i -lt 32 ]; do
 done
 assert_eq "all 32 printed the same new token" 32 "$same"
 assert_eq "the new token works at the IdP" alice \
-  "$(userinfo "$NEW" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))')"
+  "$(userinfo_sub "$NEW")"
 
 # Rotation: several refreshes; the stored refresh token is the newest.
 age_session 10; "$TERMAUTH" token >/dev/null

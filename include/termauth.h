@@ -246,6 +246,16 @@ TA_API long long ta_session_expires_at(const struct ta_session *s);
 TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
                                        long long min_ttl, struct ta_session **out);
 
+/* A CI credential: one line ("ta1." and base64url) holding what refreshing
+ * s needs, its refresh token included - a secret. TA_E_ARG when s has no
+ * refresh token. free() it after wiping (it is a secret). */
+TA_API enum ta_result ta_credential_encode(const struct ta_session *s, char **out);
+/* ta_session_fresh for a credential instead of a profile: its sessions are
+ * kept in the store under a name derived from it, so that processes of one
+ * job share one refresh. TA_E_ARG for a line that is not a credential. */
+TA_API enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
+                                          long long min_ttl, struct ta_session **out);
+
 /* TA_OK when the access token is valid for at least min_ttl more seconds
  * at time now (seconds since the epoch); TA_E_EXPIRED otherwise. A token
  * of unknown expiry counts as valid. */

@@ -33,7 +33,15 @@ struct command {
 	int (*run)(struct cli *cli, int argc, char **argv);
 };
 
-extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout;
+extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout, cmd_setup_token;
+
+struct ta_session;
+/* login and setup-token: parses login's options, configures a client from
+ * the profile and them, and signs in. for_ci (setup-token) adds
+ * offline_access to the scopes and keeps neither the session nor the
+ * options. Returns an exit code; on EXIT_OK *out is the session. */
+int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **argv, int for_ci,
+                struct ta_session **out);
 
 /* "termauth: message" on stderr; the word "error" in red on a terminal
  * unless NO_COLOR is set. */

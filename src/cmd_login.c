@@ -75,8 +75,8 @@ static int add_scope(char **scopes, const char *more)
 	return 0;
 }
 
-static int parse(struct cli *cli, int argc, char **argv, const char *given[NSETTINGS],
-                 char **scopes, int *done)
+static int parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
+                 const char *given[NSETTINGS], char **scopes, int *done)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
@@ -99,7 +99,7 @@ static int parse(struct cli *cli, int argc, char **argv, const char *given[NSETT
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_login, opt, optarg, done)) {
+		if (cli_common_option(cli, cmd, opt, optarg, done)) {
 			if (*done >= 0)
 				return 0;
 			continue;
@@ -116,11 +116,11 @@ static int parse(struct cli *cli, int argc, char **argv, const char *given[NSETT
 		for (i = 0; i < NSETTINGS && settings[i].flag != opt; i++)
 			;
 		if (i == NSETTINGS)
-			return cli_usage_error(&cmd_login, "unknown or incomplete option '%s'", argv[optind - 1]);
+			return cli_usage_error(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
 		given[i] = optarg;
 	}
 	if (optind < argc)
-		return cli_usage_error(&cmd_login, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	for (i = 0; i < NSETTINGS; i++)
 		if (settings[i].opt == TA_OPT_SCOPES)
 			given[i] = *scopes;
@@ -161,7 +161,29 @@ static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
 	return TA_OK;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+/* Adds offline_access to the client's scopes unless it is there. */
+static enum ta_result ask_offline(struct ta_client *c)
+{
+	const char *have = ta_client_get(c, TA_OPT_SCOPES);
+	char *both;
+	enum ta_result r;
+	size_t n;
+
+	if (!have)
+		have = "openid";
+	if (strstr(have, "offline_access"))
+		return TA_OK;
+	n = strlen(have) + sizeof(" offline_access");
+	if (!(both = malloc(n)))
+		return TA_E_NOMEM;
+	snprintf(both, n, "%s offline_access", have);
+	r = ta_client_set(c, TA_OPT_SCOPES, both);
+	free(both);
+	return r;
+}
+
+int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **argv, int for_ci,
+                struct ta_session **out)
 {
 	const char *given[NSETTINGS] = { 0 };
 	struct ta_client *c = NULL;
@@ -171,14 +193,15 @@ static int run(struct cli *cli, int argc, char **argv)
 	int done = -1, rc, no_issuer, no_client, said = 0;
 	enum ta_result r;
 
-	if ((rc = parse(cli, argc, argv, given, &scopes, &done)) != 0 || done >= 0)
+	if ((rc = parse(cli, cmd, argc, argv, given, &scopes, &done)) != 0 || done >= 0)
 		goto out;
 	rc = EXIT_FAIL;
 	if (cli_client_new(cli, &c) != TA_OK)
 		goto out;
 	ta_client_set_paste_fd(c, 0);
 	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
-	    (r = configure(c, p, given, &said)) != TA_OK) {
+	    (r = configure(c, p, given, &said)) != TA_OK ||
+	    (for_ci && (r = ask_offline(c)) != TA_OK)) {
 		rc = said ? EXIT_USAGE : cli_fail(c, r);
 		goto out;
 	}
@@ -186,7 +209,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	            !ta_client_get(c, TA_OPT_TOKEN_ENDPOINT);
 	no_client = !ta_client_get(c, TA_OPT_CLIENT_ID);
 	if (no_issuer || no_client) {
-		rc = cli_usage_error(&cmd_login, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
+		rc = cli_usage_error(cmd, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
 		                     cli->profile, no_issuer && no_client ? "issuer and no client id"
 		                                   : no_issuer            ? "issuer"
 		                                                          : "client id");
@@ -194,17 +217,20 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	r = ta_login(c, &s);
 	cli_progress_end(cli);
-	if (r != TA_OK || (r = ta_store_save(c, cli->profile, s)) != TA_OK) {
+	if (r != TA_OK || (!for_ci && (r = ta_store_save(c, cli->profile, s)) != TA_OK)) {
 		rc = cli_fail(c, r);
 		goto out;
 	}
 	/* The session is kept by now: failing to remember the options costs
 	 * only typing them again, so it is a warning, not a failed sign-in. */
-	if (ta_profile_save(c, p) != TA_OK)
+	if (!for_ci && ta_profile_save(c, p) != TA_OK)
 		cli_say("warning: the options were not saved in profile '%s': %s", cli->profile,
 		        ta_client_message(c));
-	cli_say("signed in to %s as %s (profile '%s')", ta_session_issuer(s),
-	        ta_session_subject(s) ? ta_session_subject(s) : "(no subject)", cli->profile);
+	cli_say("signed in to %s as %s%s%s%s", ta_session_issuer(s),
+	        ta_session_subject(s) ? ta_session_subject(s) : "(no subject)",
+	        for_ci ? "" : " (profile '", for_ci ? "" : cli->profile, for_ci ? "" : "')");
+	*out = s;
+	s = NULL;
 	rc = EXIT_OK;
 out:
 	ta_session_free(s);
@@ -212,6 +238,15 @@ out:
 	ta_client_free(c);
 	free(scopes);
 	return done >= 0 ? done : rc;
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	struct ta_session *s = NULL;
+	int rc = cli_sign_in(cli, &cmd_login, argc, argv, 0, &s);
+
+	ta_session_free(s);
+	return rc;
 }
 
 const struct command cmd_login = { "login", "sign in (browser, pasted URL or device code)", usage,

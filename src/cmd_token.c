@@ -7,6 +7,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include "cli.h"
 #include "token_common.h"
@@ -24,6 +25,9 @@ static const char usage[] =
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n\n"
+	"Where the token comes from, first match wins: TERMAUTH_TOKEN (an access\n"
+	"token, printed as is); TERMAUTH_CREDENTIAL (a CI credential from 'termauth\n"
+	"setup-token', refreshed as needed); the profile's stored session.\n\n"
 	"Exit status 3 means: sign in again with 'termauth login'; 5: the IdP\n"
 	"could not be reached to refresh the token.\n\n"
 	"Examples:\n"
@@ -44,6 +48,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	struct ta_client *c = NULL;
 	struct ta_session *s = NULL;
 	struct ta_profile *p = NULL;
+	const char *credential;
 	int opt, done = -1, rc, login = 0;
 	enum ta_result r;
 
@@ -65,8 +70,20 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_token, "unexpected argument '%s'", argv[optind]);
+	/* The order: TERMAUTH_TOKEN as is, then TERMAUTH_CREDENTIAL, then the
+	 * profile's session. */
+	if (token_from_env())
+		return token_print_raw(token_from_env(), "Bearer", 0, a.json, (long long)time(NULL))
+		               ? EXIT_FAIL
+		               : EXIT_OK;
 	if (cli_client_new(cli, &c) != TA_OK)
 		return EXIT_FAIL;
+	if ((credential = getenv("TERMAUTH_CREDENTIAL")) && *credential) {
+		r = ta_credential_fresh(c, credential, a.min_ttl, &s);
+		rc = r == TA_OK ? (token_print(s, a.json, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK)
+		                : cli_fail(c, r);
+		goto out;
+	}
 	/* The profile may hold what a refresh needs (a client secret). */
 	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
 	    (r = ta_profile_apply(p, c)) != TA_OK) {

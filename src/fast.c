@@ -83,6 +83,11 @@ static int serve_cached(int argc, char **argv)
 
 	if (parse_fast(argc, argv, &a))
 		return -1;
+	if (token_from_env())
+		return token_print_raw(token_from_env(), "Bearer", 0, a.json, now) ? 1 : 0;
+	/* A CI credential is refreshed by the full tool. */
+	if (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL"))
+		return -1;
 	if (ta_store_load(NULL, a.profile, &s) != TA_OK)
 		return -1;
 	if (ta_session_check_fresh(s, now, a.min_ttl) == TA_OK)

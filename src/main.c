@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static const struct command *const commands[] = {
-	&cmd_login, &cmd_token, &cmd_status, &cmd_logout,
+	&cmd_login, &cmd_token, &cmd_status, &cmd_logout, &cmd_setup_token,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -21,7 +21,7 @@ static int overview(FILE *to)
 	      "Sign in from the terminal to an OAuth 2.0 / OpenID Connect provider,\n"
 	      "keep the session safe, and hand out fresh tokens.\n\nCommands:\n", to);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(to, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(to, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nOptions for every command:\n"
 	      "  -p, --profile NAME  the profile to use (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	      "  -v, --verbose       say more on stderr; repeat for more detail (never secrets)\n"

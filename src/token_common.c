@@ -7,19 +7,30 @@
 #include <jansson.h>
 #include "token_common.h"
 
+const char *token_from_env(void)
+{
+	const char *v = getenv("TERMAUTH_TOKEN");
+
+	return v && *v ? v : NULL;
+}
+
 int token_print(const struct ta_session *s, int json, long long now)
 {
-	long long exp = ta_session_expires_at(s);
+	return token_print_raw(ta_session_access_token(s), ta_session_token_type(s),
+	                       ta_session_expires_at(s), json, now);
+}
+
+int token_print_raw(const char *token, const char *type, long long exp, int json, long long now)
+{
 	char *text;
 	json_t *o;
 	int rc;
 
 	if (!json) {
-		rc = printf("%s\n", ta_session_access_token(s));
+		rc = printf("%s\n", token);
 		return rc < 0 || fflush(stdout) ? -1 : 0;
 	}
-	o = json_pack("{s:s, s:s?}", "access_token", ta_session_access_token(s),
-	              "token_type", ta_session_token_type(s));
+	o = json_pack("{s:s, s:s?}", "access_token", token, "token_type", type);
 	if (!o)
 		return -1;
 	if (exp) {

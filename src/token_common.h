@@ -19,5 +19,10 @@ struct token_args {
 /* Prints the token (or, with json, an object with the token and its
  * expiry) on stdout. Returns 0, or -1 when stdout failed. */
 int token_print(const struct ta_session *s, int json, long long now);
+/* The same for a token given as is: type may be NULL, exp 0 (unknown). */
+int token_print_raw(const char *token, const char *type, long long exp, int json, long long now);
+/* TERMAUTH_TOKEN when set and not empty: an access token used as is. It
+ * wins over TERMAUTH_CREDENTIAL, which wins over the profile's session. */
+const char *token_from_env(void);
 
 #endif

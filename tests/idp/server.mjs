@@ -86,15 +86,20 @@ const issuer = publicUrl || listening;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-rs256', alg: 'RS256', use: 'sig' };
 
+// Two public native clients: termauth-test, whose refresh tokens rotate at
+// each use, and termauth-ci, whose do not (as a client for CI credentials
+// should be registered: a credential is used again by every job).
+const nativeClient = (id) => ({
+  client_id: id,
+  application_type: 'native',
+  token_endpoint_auth_method: 'none',
+  redirect_uris: ['http://127.0.0.1/callback'], // any port is accepted (RFC 8252)
+  grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+  response_types: ['code'],
+});
+
 const provider = new Provider(issuer, {
-  clients: [{
-    client_id: 'termauth-test',
-    application_type: 'native',
-    token_endpoint_auth_method: 'none',
-    redirect_uris: ['http://127.0.0.1/callback'], // any port is accepted (RFC 8252)
-    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
-    response_types: ['code'],
-  }],
+  clients: [nativeClient('termauth-test'), nativeClient('termauth-ci')],
   jwks: { keys: [jwk] },
   cookies: { keys: ['termauth-test-idp-cookie-key'] },
   pkce: { required: () => true }, // only S256 is supported by oidc-provider
@@ -116,7 +121,7 @@ const provider = new Provider(issuer, {
   // A refresh token always (oidc-provider drops offline_access unless
   // prompt=consent), rotated on each use, not tied to the browser session.
   issueRefreshToken: async () => true,
-  rotateRefreshToken: () => true,
+  rotateRefreshToken: (ctx) => ctx.oidc.client.clientId !== 'termauth-ci',
   expiresWithSession: async () => false,
   ttl: {
     AuthorizationCode: codeTTL,

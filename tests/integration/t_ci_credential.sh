@@ -1,0 +1,45 @@
+#!/bin/sh
+# CI credentials: setup-token signs in once and prints a one-line
+# credential; in a "CI job" with an empty HOME, TERMAUTH_CREDENTIAL alone
+# yields tokens the IdP accepts (refreshed once, then served), in a second
+# job too; TERMAUTH_TOKEN wins over it; a line that is no credential is
+# refused with a message.
+. "$(dirname "$0")/lib.sh"
+start_idp
+CLIENT_ID=termauth-ci
+rc=0
+BROWSER="$IDP_DIR/browser" "$TERMAUTH" setup-token --issuer "$ISSUER" --client-id "$CLIENT_ID" \
+  </dev/null >"$T/cred.out" 2>"$T/cred.err" || rc=$?
+assert_eq "setup-token exits 0" 0 "$rc"
+assert_eq "it prints one line" 1 "$(wc -l <"$T/cred.out")"
+CRED=$(cat "$T/cred.out")
+case "$CRED" in ta1.*) pass "the line is a credential" ;; *) fail "not a credential: $CRED" ;; esac
+assert_contains "it says the line is a secret" "$T/cred.err" "the line above is a secret: keep it as the CI secret TERMAUTH_CREDENTIAL"
+assert_nothing_stored "setup-token keeps no session"
+check "setup-token changes no profile" test ! -e "$XDG_CONFIG_HOME/termauth/config"
+check "offline_access was asked for" grep -q 'scope=openid%20offline_access' "$T/cred.err"
+
+job() { # DIR COMMAND...: runs in a fresh "CI job": an empty HOME, no XDG dirs
+  d=$1; shift
+  mkdir -p "$d"
+  env -i PATH="$PATH" HOME="$d" TERMAUTH_CREDENTIAL="$CRED" "$@"
+}
+rc=0; job "$T/job1" "$TERMAUTH" token >"$T/job1.out" 2>"$T/job1.err" || rc=$?
+assert_eq "job 1: token exits 0" 0 "$rc"
+TOKEN1=$(cat "$T/job1.out")
+assert_eq "job 1: the token is accepted by the IdP" alice "$(userinfo_sub "$TOKEN1")"
+job "$T/job1" "$TERMAUTH" token >"$T/job1b.out" 2>/dev/null
+assert_eq "job 1: the second call is served without a new refresh" "$TOKEN1" "$(cat "$T/job1b.out")"
+assert_eq "job 1: one refresh" 1 "$(refreshes)"
+cache=$(ls "$T/job1/.local/state/termauth/" | grep '^ci-.*\.json$')
+check "job 1: the credential's session is kept privately" test "$(stat -c %a "$T/job1/.local/state/termauth/$cache")" = 600
+rc=0; job "$T/job2" "$TERMAUTH" token >"$T/job2.out" 2>"$T/job2.err" || rc=$?
+assert_eq "job 2: the same credential works again" 0 "$rc"
+assert_eq "job 2: its token is accepted" alice "$(userinfo_sub "$(cat "$T/job2.out")")"
+rc=0; job "$T/job3" env TERMAUTH_TOKEN=given-token "$TERMAUTH" token >"$T/job3.out" 2>&1 || rc=$?
+assert_eq "TERMAUTH_TOKEN wins over TERMAUTH_CREDENTIAL" given-token "$(cat "$T/job3.out")"
+rc=0; env -i PATH="$PATH" HOME="$T/job4" TERMAUTH_CREDENTIAL=nonsense "$TERMAUTH" token >"$T/job4.out" 2>"$T/job4.err" || rc=$?
+assert_eq "no credential: exit 2" 2 "$rc"
+assert_contains "no credential: the message" "$T/job4.err" "termauth: error: TERMAUTH_CREDENTIAL is not a credential from 'termauth setup-token'"
+assert_not_contains "the credential is not repeated on stderr" "$T/cred.err" "$CRED"
+finish

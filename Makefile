@@ -36,6 +36,7 @@ demo: bootstrap build
 
 bench: bootstrap build
 	bench/run $(BUILD)
+	bench/stampede $(BUILD)
 
 fuzz: bootstrap
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DTA_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

@@ -242,7 +242,8 @@ TA_API long long ta_session_expires_at(const struct ta_session *s);
  * store again. TA_E_NO_SESSION when there is none; TA_E_EXPIRED when it
  * cannot be refreshed (no refresh token, or the IdP refuses it: sign in
  * again); TA_E_UNREACHABLE when the IdP cannot be reached. The client
- * supplies callbacks and, for IdPs that want one, the client secret. */
+ * supplies callbacks and, for IdPs that want one, the client secret; its
+ * client id is set to the session's. */
 TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
                                        long long min_ttl, struct ta_session **out);
 
@@ -276,7 +277,8 @@ TA_API enum ta_result ta_store_load(struct ta_client *c, const char *profile,
                                     struct ta_session **out);
 /* TA_OK also when there was nothing to remove. */
 TA_API enum ta_result ta_store_remove(struct ta_client *c, const char *profile);
-/* The profiles that have a stored session, as a NULL-terminated array;
+/* The profiles that have a stored session, as a NULL-terminated array (the
+ * sessions of CI credentials, named ci-<16 hex digits>, are not listed);
  * free it with ta_profiles_free(). */
 TA_API enum ta_result ta_store_list(struct ta_client *c, char ***out);
 TA_API void ta_profiles_free(char **names);
@@ -284,8 +286,9 @@ TA_API void ta_profiles_free(char **names);
  * when the IdP offers revocation, then forgets the session here in any
  * case. TA_OK when both happened (or there was nothing to revoke);
  * TA_E_NO_SESSION when there was no session; TA_E_UNREACHABLE (or
- * TA_E_IDP, TA_E_HTTP) when the session was forgotten here but the IdP
- * could not be told - the message says so. */
+ * TA_E_IDP, TA_E_DENIED, TA_E_HTTP) when the session was forgotten here
+ * but the IdP could not be told - the message says so. Like
+ * ta_session_fresh, it sets the client's id to the session's. */
 TA_API enum ta_result ta_logout(struct ta_client *c, const char *profile);
 /* The path of the profile's store file; free() it. */
 TA_API enum ta_result ta_store_path(const char *profile, char **out);

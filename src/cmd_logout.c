@@ -20,11 +20,9 @@ static const char usage[] =
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n";
 
-/* Signs one profile out; returns its exit code. */
-static int sign_out(struct cli *cli, struct ta_client *c, const char *profile)
+/* Tells how signing one profile out went; returns its exit code. */
+static int report(struct ta_client *c, const char *profile, enum ta_result r)
 {
-	enum ta_result r = ta_logout(c, profile);
-
 	if (r == TA_E_NO_SESSION) {
 		cli_say("not signed in (profile '%s'): nothing to sign out", profile);
 		return EXIT_OK;
@@ -35,9 +33,29 @@ static int sign_out(struct cli *cli, struct ta_client *c, const char *profile)
 	}
 	if (r != TA_OK)
 		return cli_fail(c, r);
-	(void)cli;
 	cli_say("signed out of profile '%s'", profile);
 	return EXIT_OK;
+}
+
+/* Signs one profile out, on a handle of its own: the profile's settings
+ * give what revoking may need (a client secret), and must not reach
+ * another profile's IdP. Returns the exit code. */
+static int sign_out(struct cli *cli, const char *profile)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	enum ta_result r;
+	int rc;
+
+	if (cli_client_new(cli, &c) != TA_OK)
+		return EXIT_FAIL;
+	if ((r = ta_profile_load(c, profile, &p)) != TA_OK || (r = ta_profile_apply(p, c)) != TA_OK)
+		rc = cli_fail(c, r);
+	else
+		rc = report(c, profile, ta_logout(c, profile));
+	ta_profile_free(p);
+	ta_client_free(c);
+	return rc;
 }
 
 static int run(struct cli *cli, int argc, char **argv)
@@ -69,15 +87,15 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (cli_client_new(cli, &c) != TA_OK)
 		return EXIT_FAIL;
 	if (!all) {
-		rc = sign_out(cli, c, cli->profile);
+		rc = sign_out(cli, cli->profile);
 	} else if ((r = ta_store_list(c, &names)) != TA_OK) {
 		rc = cli_fail(c, r);
 	} else {
 		if (!names[0])
 			cli_say("no profile has a session: nothing to sign out");
-		/* Every profile is signed out; the exit code is the worst one's. */
+		/* Every profile is signed out; the exit code is the first failure's. */
 		for (i = 0; names[i]; i++)
-			if ((one = sign_out(cli, c, names[i])) != EXIT_OK && rc == EXIT_OK)
+			if ((one = sign_out(cli, names[i])) != EXIT_OK && rc == EXIT_OK)
 				rc = one;
 	}
 	ta_profiles_free(names);

@@ -57,20 +57,40 @@ static enum ta_result path_for(struct ta_client *c, const char *profile, char **
 	return r;
 }
 
-/* Removes what a writer killed mid-write left: <profile>.json.tmp-*. Only
- * under the profile's lock, when no other writer can be mid-write. */
-static void remove_leftovers(const char *dir, const char *profile)
+/* 1 when name is exactly <profile>.json.tmp-<12 hex digits>, the name
+ * ta_file_replace gives its temporary file - and so no other profile's
+ * file (a profile may be called "a.json.tmp-x"). */
+static int leftover_of(const char *name, const char *profile)
 {
 	size_t n = strlen(profile);
+
+	if (strncmp(name, profile, n) || strncmp(name + n, ".json.tmp-", 10))
+		return 0;
+	name += n + 10;
+	return strlen(name) == 12 && strspn(name, "0123456789abcdef") == 12;
+}
+
+/* Removes what a writer killed mid-write left. Only under the profile's
+ * lock, when no other writer can be mid-write. */
+static void remove_leftovers(const char *dir, const char *profile)
+{
 	struct dirent *e;
 	DIR *d = opendir(dir);
 
 	if (!d)
 		return;
 	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, profile, n) && !strncmp(e->d_name + n, ".json.tmp-", 10))
+		if (leftover_of(e->d_name, profile))
 			unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
+}
+
+/* ci-<16 hex digits>: the sessions of CI credentials (credential.c), not
+ * profiles a person made: listing skips them. */
+static int credential_session(const char *name)
+{
+	return strlen(name) == 19 && !strncmp(name, "ci-", 3) &&
+	       strspn(name + 3, "0123456789abcdef") == 16;
 }
 
 enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
@@ -239,7 +259,7 @@ enum ta_result ta_store_list(struct ta_client *c, char ***out)
 				r = TA_E_NOMEM;
 				break;
 			}
-			if (ta_profile_name_ok(names[n]))
+			if (ta_profile_name_ok(names[n]) && !credential_session(names[n]))
 				n++;
 			else
 				free(names[n]);

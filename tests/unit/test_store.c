@@ -1047,6 +1047,39 @@ static void jansson_frees_are_wiped(void **state)
 	assert_true(f != free);
 }
 
+/* A write removes only its own profile's leftovers: a profile may be
+ * named like another's temporary file. And listing skips the sessions of
+ * CI credentials (ci-<16 hex digits>) but not profiles merely like them. */
+static void store_leftovers_and_listing(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = NULL, *back = NULL;
+	char **names = NULL, *stale;
+	size_t i, n;
+
+	assert_int_equal(ta_session_new(&s), TA_OK);
+	assert_int_equal(ta_set_string(&s->access_token, "AT"), TA_OK);
+	assert_int_equal(ta_store_save(e->c, "a.json.tmp-x", s), TA_OK);
+	assert_int_equal(ta_store_save(e->c, "ci-0123456789abcdef", s), TA_OK);
+	assert_int_equal(ta_store_save(e->c, "ci-work", s), TA_OK);
+	stale = unit_join(e->tdir, "a.json.tmp-0123456789ab");
+	unit_write_file(stale, "half a session");
+	assert_int_equal(ta_store_save(e->c, "a", s), TA_OK);
+	assert_int_equal(access(stale, F_OK), -1); /* a's leftover: gone */
+	assert_int_equal(ta_store_load(e->c, "a.json.tmp-x", &back), TA_OK); /* kept */
+	ta_session_free(back);
+	assert_int_equal(ta_store_list(e->c, &names), TA_OK);
+	for (n = 0; names[n]; n++)
+		assert_true(strcmp(names[n], "ci-0123456789abcdef") != 0);
+	assert_int_equal(n, 3); /* a, a.json.tmp-x, ci-work */
+	for (i = 0; i < n; i++)
+		assert_true(!strcmp(names[i], "a") || !strcmp(names[i], "a.json.tmp-x") ||
+		            !strcmp(names[i], "ci-work"));
+	ta_profiles_free(names);
+	ta_session_free(s);
+	free(stale);
+}
+
 /* A program that gave jansson its own allocator keeps it: freeing its
  * blocks with another free would corrupt its heap. */
 static int own_frees;
@@ -1178,6 +1211,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(store_refuses_corrupt_files),
 	ENV_TEST(store_refuses_odd_files),
 	ENV_TEST(store_dir_of_another_user_is_refused),
+	ENV_TEST(store_leftovers_and_listing),
 	cmocka_unit_test(session_json_round_trip),
 	cmocka_unit_test(session_check_fresh_boundaries),
 	cmocka_unit_test(token_response_success),

@@ -248,9 +248,11 @@ TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
                                        long long min_ttl, struct ta_session **out);
 
 /* A CI credential: one line ("ta1." and base64url) holding what refreshing
- * s needs, its refresh token included - a secret. TA_E_ARG when s has no
- * refresh token. free() it after wiping (it is a secret). */
-TA_API enum ta_result ta_credential_encode(const struct ta_session *s, char **out);
+ * s needs, its refresh token and c's client secret (if any) included - a
+ * secret. c may be NULL. TA_E_ARG when s has no refresh token. free() it
+ * after wiping (it is a secret). */
+TA_API enum ta_result ta_credential_encode(const struct ta_client *c,
+                                           const struct ta_session *s, char **out);
 /* ta_session_fresh for a credential instead of a profile: its sessions are
  * kept in the store under a name derived from it, so that processes of one
  * job share one refresh. TA_E_ARG for a line that is not a credential. */

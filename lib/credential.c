@@ -32,6 +32,7 @@ static const struct {
 	{ "scope", offsetof(struct ta_session, scope) },
 	{ "sub", offsetof(struct ta_session, subject) },
 };
+#define SECRET_KEY "cs" /* the client secret of IdPs that give native apps one */
 #define NMEMBERS (sizeof(members) / sizeof(members[0]))
 
 static char **slot(const struct ta_session *s, size_t i)
@@ -39,7 +40,8 @@ static char **slot(const struct ta_session *s, size_t i)
 	return (char **)((char *)s + members[i].offset);
 }
 
-enum ta_result ta_credential_encode(const struct ta_session *s, char **out)
+enum ta_result ta_credential_encode(const struct ta_client *c, const struct ta_session *s,
+                                    char **out)
 {
 	json_t *o = json_object();
 	char *text = NULL, *line = NULL;
@@ -55,6 +57,9 @@ enum ta_result ta_credential_encode(const struct ta_session *s, char **out)
 	for (i = 0; i < NMEMBERS; i++)
 		if (*slot(s, i) && json_object_set_new(o, members[i].key, json_string(*slot(s, i))))
 			goto out;
+	if (c && c->client_secret &&
+	    json_object_set_new(o, SECRET_KEY, json_string(c->client_secret)))
+		goto out;
 	if (!(text = json_dumps(o, JSON_COMPACT)))
 		goto out;
 	n = strlen(text);
@@ -70,7 +75,8 @@ out:
 	return r;
 }
 
-/* The session a credential stands for (no access token yet). */
+/* The session a credential stands for (no access token yet); its client
+ * secret, if any, goes into c for the refreshes. */
 static enum ta_result decode(struct ta_client *c, const char *credential,
                              struct ta_session **out)
 {
@@ -99,6 +105,12 @@ static enum ta_result decode(struct ta_client *c, const char *credential,
 	}
 	if (!s->refresh_token || !s->token_endpoint || !s->client_id) {
 		r = ta_fail(c, TA_E_ARG, "TERMAUTH_CREDENTIAL lacks what a refresh needs");
+		goto out;
+	}
+	v = json_object_get(o, SECRET_KEY);
+	if (v && (!json_is_string(v) ||
+	          (r = ta_client_set(c, TA_OPT_CLIENT_SECRET, json_string_value(v))) != TA_OK)) {
+		r = ta_fail(c, TA_E_ARG, "TERMAUTH_CREDENTIAL is damaged");
 		goto out;
 	}
 	*out = s;
@@ -134,12 +146,14 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
 	int lock = -1;
 
 	store_name(credential, name);
+	/* Decoded every time: it carries the client secret a refresh may need. */
+	if ((r = decode(c, credential, &seed)) != TA_OK)
+		goto out;
 	r = ta_store_load(c, name, &s);
 	ta_session_free(s);
 	if (r == TA_E_NO_SESSION) {
 		/* First use here: the credential becomes a stored session, once. */
-		if ((r = decode(c, credential, &seed)) != TA_OK ||
-		    (r = ta_store_lock(c, name, &lock)) != TA_OK)
+		if ((r = ta_store_lock(c, name, &lock)) != TA_OK)
 			goto out;
 		if ((r = ta_store_load(c, name, &s)) == TA_E_NO_SESSION)
 			r = ta_store_write_locked(c, name, seed);
@@ -151,6 +165,8 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
 		goto out;
 	}
 	r = ta_session_fresh(c, name, min_ttl, out);
+	if (r == TA_E_EXPIRED)
+		r = ta_fail(c, r, "the IdP no longer accepts TERMAUTH_CREDENTIAL: make a new one with 'termauth setup-token'");
 out:
 	ta_session_free(seed);
 	return r;

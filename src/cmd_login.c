@@ -161,7 +161,10 @@ static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
 	return TA_OK;
 }
 
-/* Adds offline_access to the client's scopes unless it is there. */
+/* Adds offline_access to the client's scopes unless it is there. Not with
+ * a provider's preset: GitHub and Google have no such scope (their
+ * presets know how to get a refresh token), and an explicit scope
+ * counts as the person's choice. */
 static enum ta_result ask_offline(struct ta_client *c)
 {
 	const char *have = ta_client_get(c, TA_OPT_SCOPES);
@@ -169,6 +172,8 @@ static enum ta_result ask_offline(struct ta_client *c)
 	enum ta_result r;
 	size_t n;
 
+	if (ta_client_get(c, TA_OPT_PROVIDER))
+		return TA_OK;
 	if (!have)
 		have = "openid";
 	if (strstr(have, "offline_access"))

@@ -28,12 +28,21 @@ static const char usage[] =
 static int run(struct cli *cli, int argc, char **argv)
 {
 	struct ta_session *s = NULL;
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
 	char *line = NULL;
+	enum ta_result r;
 	int rc = cli_sign_in(cli, &cmd_setup_token, argc, argv, 1, &s);
 
 	if (rc != EXIT_OK || !s)
 		goto out;
-	if (ta_credential_encode(s, &line) != TA_OK) {
+	/* The profile's client secret, if any, travels in the credential. */
+	if (cli_client_new(cli, &c) != TA_OK || (r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
+	    (r = ta_profile_apply(p, c)) != TA_OK) {
+		rc = c ? cli_fail(c, r) : EXIT_FAIL;
+		goto out;
+	}
+	if (ta_credential_encode(c, s, &line) != TA_OK) {
 		cli_error("the IdP gave no refresh token, so there is nothing to keep: the client must be allowed offline_access");
 		rc = EXIT_FAIL;
 		goto out;
@@ -49,6 +58,8 @@ out:
 		free(line);
 	}
 	ta_session_free(s);
+	ta_profile_free(p);
+	ta_client_free(c);
 	return rc;
 }
 

@@ -75,8 +75,10 @@ start_idp() {
 # /dev/null; sets rc, stderr in $T/login.err, stdout in $T/login.out.
 run_login() {
   rc=0
+  # --timeout: a browser that fails ends the test with a message, well
+  # before CTest's own limit would end it with none.
   BROWSER="$IDP_DIR/browser" "$TERMAUTH" login --issuer "$ISSUER" --client-id "$CLIENT_ID" \
-    --scope "openid profile offline_access" "$@" \
+    --scope "openid profile offline_access" --timeout 100 "$@" \
     <"${LOGIN_STDIN:-/dev/null}" >"$T/login.out" 2>"$T/login.err" || rc=$?
 }
 

@@ -42,4 +42,13 @@ rc=0; env -i PATH="$PATH" HOME="$T/job4" TERMAUTH_CREDENTIAL=nonsense "$TERMAUTH
 assert_eq "no credential: exit 2" 2 "$rc"
 assert_contains "no credential: the message" "$T/job4.err" "termauth: error: TERMAUTH_CREDENTIAL is not a credential from 'termauth setup-token'"
 assert_not_contains "the credential is not repeated on stderr" "$T/cred.err" "$CRED"
+# Revoked at the IdP: the next job is told to make a new credential.
+PROFILE=$(ls "$T/job2/.local/state/termauth/" | sed -n 's/^\(ci-[0-9a-f]*\)\.json$/\1/p')
+printf '%s' "$(STORE_DIR=$T/job2/.local/state/termauth PROFILE=$PROFILE store_field refresh_token)" >"$T/rt"
+curl -s --data-urlencode "token@$T/rt" --data "client_id=$CLIENT_ID&token_type_hint=refresh_token" \
+  "$ISSUER/token/revocation" >/dev/null
+rm -f "$T/rt"
+rc=0; job "$T/job5" "$TERMAUTH" token >"$T/job5.out" 2>"$T/job5.err" || rc=$?
+assert_eq "a revoked credential: exit 3" 3 "$rc"
+assert_contains "... and what to do" "$T/job5.err" "termauth: error: the IdP no longer accepts TERMAUTH_CREDENTIAL: make a new one with 'termauth setup-token'"
 finish

@@ -14,7 +14,7 @@ expect "--version" 0 "" --version
 assert_contains "--version prints the version" "$T/out" "termauth 0.1.0"
 expect "--help" 0 "" --help
 assert_contains "--help lists login" "$T/out" "login       sign in (browser, pasted URL or device code)"
-for cmd in login token status logout; do
+for cmd in login token status logout setup-token; do
   expect "$cmd --help" 0 "" "$cmd" --help
   assert_contains "$cmd --help shows its usage" "$T/out" "Usage: termauth $cmd"
   expect "help $cmd" 0 "" help "$cmd"

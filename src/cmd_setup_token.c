@@ -37,9 +37,12 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (rc != EXIT_OK || !s)
 		goto out;
 	/* The profile's client secret, if any, travels in the credential. */
-	if (cli_client_new(cli, &c) != TA_OK || (r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
-	    (r = ta_profile_apply(p, c)) != TA_OK) {
-		rc = c ? cli_fail(c, r) : EXIT_FAIL;
+	if (cli_client_new(cli, &c) != TA_OK) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK || (r = ta_profile_apply(p, c)) != TA_OK) {
+		rc = cli_fail(c, r);
 		goto out;
 	}
 	if (ta_credential_encode(c, s, &line) != TA_OK) {

@@ -77,8 +77,8 @@ out:
 
 /* The session a credential stands for (no access token yet); its client
  * secret, if any, goes into c for the refreshes. */
-static enum ta_result decode(struct ta_client *c, const char *credential,
-                             struct ta_session **out)
+enum ta_result ta_credential_decode(struct ta_client *c, const char *credential,
+                                    struct ta_session **out)
 {
 	size_t len = strlen(credential), rawlen, i;
 	unsigned char *raw = NULL;
@@ -147,7 +147,7 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
 
 	store_name(credential, name);
 	/* Decoded every time: it carries the client secret a refresh may need. */
-	if ((r = decode(c, credential, &seed)) != TA_OK)
+	if ((r = ta_credential_decode(c, credential, &seed)) != TA_OK)
 		goto out;
 	r = ta_store_load(c, name, &s);
 	ta_session_free(s);

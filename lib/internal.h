@@ -103,6 +103,11 @@ TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c, const char *
                                                const struct ta_session *s);
 TA_HIDDEN enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile);
 
+/* credential.c: the session a CI credential stands for (no access token);
+ * its client secret, if any, goes into c. TA_E_ARG for anything else. */
+TA_HIDDEN enum ta_result ta_credential_decode(struct ta_client *c, const char *credential,
+                                              struct ta_session **out);
+
 /* Files: read a whole regular file of at most max bytes (NUL-terminated,
  * the length in *len). A missing file gives TA_E_STORE with errno ENOENT.
  * With private_file, a symbolic link, a file others may read or that

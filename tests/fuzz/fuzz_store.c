@@ -19,6 +19,9 @@ static void check_same(const struct ta_session *a, const struct ta_session *b)
 	FUZZ_CHECK(fuzz_same(a->issuer, b->issuer), "issuer differs");
 	FUZZ_CHECK(fuzz_same(a->client_id, b->client_id), "client_id differs");
 	FUZZ_CHECK(fuzz_same(a->subject, b->subject), "subject differs");
+	FUZZ_CHECK(fuzz_same(a->token_endpoint, b->token_endpoint), "token_endpoint differs");
+	FUZZ_CHECK(fuzz_same(a->revocation_endpoint, b->revocation_endpoint),
+	           "revocation_endpoint differs");
 	FUZZ_CHECK(a->expires_at == b->expires_at, "expires_at differs");
 }
 

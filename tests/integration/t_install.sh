@@ -8,6 +8,8 @@ cmake --install "$BUILD" --prefix "$T/inst" >/dev/null
 P=$T/inst
 check "the man page is installed" test -s "$P/share/man/man1/termauth.1"
 check "the header is installed" test -s "$P/include/termauth.h"
+check "the bash completion is installed" test -s "$P/share/bash-completion/completions/termauth"
+check "the zsh completion is installed" test -s "$P/share/zsh/site-functions/_termauth"
 assert_eq "the installed termauth runs" "termauth 0.1.0" "$("$P/bin/termauth" --version)"
 rc=0; "$P/bin/termauth" token 2>"$T/err" || rc=$?
 assert_eq "the installed termauth hands over to termauth-full" 3 "$rc"

@@ -113,11 +113,13 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (json)
 		rc = print_json(cli->profile, s, store);
 	else if (s)
-		print_text(cli->profile, s, store), rc = EXIT_OK;
+		print_text(cli->profile, s, store);
 	else
-		cli_say("not signed in (profile '%s'): run 'termauth login'", cli->profile), rc = EXIT_OK;
+		cli_say("not signed in (profile '%s'): run 'termauth login'", cli->profile);
 	if (!s)
 		rc = EXIT_SIGNIN;
+	else if (!json)
+		rc = EXIT_OK;
 out:
 	free(store);
 	ta_session_free(s);

@@ -64,9 +64,12 @@ start_idp() {
   rm -f "$T/idp.url" # the redirection below happens in the child, later
   env "$@" IDP_RECORD="$T/idp-record.jsonl" node "$IDP_DIR/server.mjs" >"$T/idp.url" 2>"$T/idp.err" &
   IDP_PID=$!
+  # Patiently: on a loaded machine node takes seconds to start.
   i=0
-  while [ ! -s "$T/idp.url" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-  ISSUER=$(head -n 1 "$T/idp.url")
+  while [ ! -s "$T/idp.url" ] && [ $i -lt 1200 ] && kill -0 "$IDP_PID" 2>/dev/null; do
+    sleep 0.05; i=$((i + 1))
+  done
+  ISSUER=$(head -n 1 "$T/idp.url" 2>/dev/null)
   case "$ISSUER" in http://127.0.0.1:*|https://127.0.0.1:*) ;; *) echo "the IdP did not start: $(cat "$T/idp.err")"; exit 1 ;; esac
 }
 
@@ -123,7 +126,9 @@ start_shim_idp() {
     node "$IDP_DIR/shim.mjs" >"$T/shim.url" 2>"$T/shim.err" &
   SHIM_PID=$!
   i=0
-  while [ ! -s "$T/shim.url" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  while [ ! -s "$T/shim.url" ] && [ $i -lt 1200 ] && kill -0 "$SHIM_PID" 2>/dev/null; do
+    sleep 0.05; i=$((i + 1))
+  done
   start_idp "$@" IDP_PUBLIC_URL="$(head -n 1 "$T/shim.url")" IDP_LISTEN_FILE="$T/upstream"
 }
 

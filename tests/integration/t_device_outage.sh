@@ -15,7 +15,7 @@ assert_contains "the pause grows" "$T/login.err" "trying again in 2 s"
 SHIM_PORT=$PORT SHIM_UPSTREAM_FILE="$T/upstream" SHIM_INTERVAL=1 node "$IDP_DIR/shim.mjs" >"$T/shim2.url" 2>"$T/shim2.err" &
 SHIM_PID=$!
 i=0
-while [ ! -s "$T/shim2.url" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$T/shim2.url" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 assert_eq "the IdP is back on the same address" "$ISSUER" "$(cat "$T/shim2.url")"
 rc=0; TA_BROWSER_MODE=device-approve "$IDP_DIR/browser" "$VERIFY_URL" || rc=$?
 assert_eq "Chromium approved" 0 "$rc"

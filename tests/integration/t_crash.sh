@@ -32,8 +32,8 @@ echo "(kills that left a temporary file behind: $mid_write of 60)"
 
 n=0
 while [ $n -lt 6 ]; do
-  BROWSER="$IDP_DIR/browser" "$TERMAUTH" login --issuer "$ISSUER" --client-id "$CLIENT_ID" \
-    --scope "openid profile offline_access" </dev/null >/dev/null 2>&1 &
+  CRASH_MARK=$T BROWSER="$IDP_DIR/browser" "$TERMAUTH" login --issuer "$ISSUER" \
+    --client-id "$CLIENT_ID" --scope "openid profile offline_access" </dev/null >/dev/null 2>&1 &
   pid=$!
   sleep "$(shuf -i 5-40 -n 1 | sed 's/\(.\)$/.\1/')"
   kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
@@ -41,6 +41,16 @@ while [ $n -lt 6 ]; do
   n=$((n + 1))
 done
 assert_eq "6 sign-ins killed at random: the store always held a whole session" 0 "$broken"
+# The browsers those sign-ins started outlive them (they are detached, as a
+# person's browser is): wait for them, so that they do not starve the
+# tests that run next. They carry CRASH_MARK in their environment.
+own_browsers() {
+  for e in /proc/[0-9]*/environ; do
+    tr '\0' '\n' <"$e" | grep -qx "CRASH_MARK=$T" && echo "$e"
+  done 2>/dev/null
+}
+i=0
+while [ -n "$(own_browsers)" ] && [ $i -lt 90 ]; do sleep 1; i=$((i + 1)); done
 
 # The next write removes what killed writers left. (A session whose rotated
 # refresh token was lost in a kill may need a new sign-in: that is the

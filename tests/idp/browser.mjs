@@ -205,14 +205,23 @@ proxy.on('connect', (req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n'
 
 async function openPage() {
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    proxy: { server: `http://127.0.0.1:${proxy.address().port}`, bypass: '<-loopback>' },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  return context.pages()[0] || await context.newPage();
+  // Chromium sometimes fails to start on a loaded machine: a person would
+  // click again, so the driver tries up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        proxy: { server: `http://127.0.0.1:${proxy.address().port}`, bypass: '<-loopback>' },
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      return context.pages()[0] || await context.newPage();
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 // Runs in the page: which of oidc-provider 9.13.3's device-flow pages this is

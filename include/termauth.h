@@ -149,7 +149,10 @@ enum ta_option {
 	 * sign-in, its endpoints and quirks fill whatever options are unset;
 	 * options that are set always win. */
 	TA_OPT_PROVIDER = 13,
-	TA_OPT_TENANT = 14 /* Microsoft Entra tenant (default "organizations") */
+	TA_OPT_TENANT = 14, /* Microsoft Entra tenant (default "organizations") */
+	/* Where sessions are kept: "auto" (default), "keychain" or "file". See
+	 * the session store below. */
+	TA_OPT_STORE = 15
 };
 
 /* Person-facing events. All members may be NULL. */
@@ -266,11 +269,20 @@ TA_API enum ta_result ta_session_check_fresh(const struct ta_session *s,
                                              long long now, long long min_ttl);
 
 /* ---------------------------------------------------------------------- */
-/* The session store: one session per profile, in
- * $XDG_STATE_HOME/termauth/<profile>.json (default ~/.local/state), a
- * 0600 file in a 0700 directory, replaced atomically. Profile names are
- * 1-64 characters of [A-Za-z0-9._-], not starting with '.'. c may be NULL,
- * in which case no message is kept. */
+/* The session store: one session per profile, in one of two backends.
+ * - keychain: the Secret Service (gnome-keyring, KeePassXC, KWallet)
+ *   through libsecret, one item per profile in the default collection; the
+ *   access token is also cached, without the refresh and ID tokens, in
+ *   $XDG_RUNTIME_DIR/termauth/<profile>.json (0600), for fast reads.
+ * - file: $XDG_STATE_HOME/termauth/<profile>.json (default
+ *   ~/.local/state), a 0600 file in a 0700 directory, replaced atomically.
+ * TA_OPT_STORE chooses. "auto" saves to the keychain when it is reachable
+ * and unlocked - removing any file copy - else to the file, with a notice
+ * (once: not again when a refresh saves a session already in the file);
+ * it reads the file first, then the keychain. A locked keychain is told
+ * apart from an empty one in the message. Profile names are 1-64
+ * characters of [A-Za-z0-9._-], not starting with '.'. c may be NULL (the
+ * store is then "auto", and no message is kept). */
 
 TA_API enum ta_result ta_store_save(struct ta_client *c, const char *profile,
                                     const struct ta_session *s);
@@ -292,6 +304,9 @@ TA_API void ta_profiles_free(char **names);
  * but the IdP could not be told - the message says so. Like
  * ta_session_fresh, it sets the client's id to the session's. */
 TA_API enum ta_result ta_logout(struct ta_client *c, const char *profile);
+/* "keychain" or "file": where the last successful ta_store_load or save
+ * on this handle found or put the session; NULL before. */
+TA_API const char *ta_store_used(const struct ta_client *c);
 /* The path of the profile's store file; free() it. */
 TA_API enum ta_result ta_store_path(const char *profile, char **out);
 

@@ -35,6 +35,7 @@ void ta_client_free(struct ta_client *c)
 	ta_free_secret(c->client_secret);
 	free(c->provider);
 	free(c->tenant);
+	free(c->store);
 	ta_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -69,6 +70,7 @@ static char **string_option(struct ta_client *c, enum ta_option opt)
 	case TA_OPT_CLIENT_SECRET: return &c->client_secret;
 	case TA_OPT_PROVIDER: return &c->provider;
 	case TA_OPT_TENANT: return &c->tenant;
+	case TA_OPT_STORE: return &c->store;
 	default: return NULL;
 	}
 }
@@ -101,6 +103,12 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		if (value && strcmp(value, "auto") && strcmp(value, "browser") &&
 		    strcmp(value, "device") && strcmp(value, "paste"))
 			return ta_fail(c, TA_E_ARG, "flow must be auto, browser, device or paste, not '%s'",
+			               value);
+		break;
+	case TA_OPT_STORE:
+		if (value && strcmp(value, "auto") && strcmp(value, "keychain") &&
+		    strcmp(value, "file"))
+			return ta_fail(c, TA_E_ARG, "store must be auto, keychain or file, not '%s'",
 			               value);
 		break;
 	case TA_OPT_PROVIDER:

@@ -16,7 +16,7 @@
 
 static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
-	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret",
+	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
 };
 
 static int key_known(const char *key)
@@ -425,7 +425,7 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "authorization_endpoint", TA_OPT_AUTHORIZATION_ENDPOINT },
 		{ "token_endpoint", TA_OPT_TOKEN_ENDPOINT },
 		{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT },
-		{ "client_secret", TA_OPT_CLIENT_SECRET },
+		{ "client_secret", TA_OPT_CLIENT_SECRET }, { "store", TA_OPT_STORE },
 	};
 	enum ta_result r;
 	size_t i;

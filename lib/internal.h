@@ -32,6 +32,10 @@ struct ta_client {
 	int timeout;      /* seconds, the whole sign-in */
 	int http_timeout; /* seconds, each request */
 	int paste_fd;
+	char *store;            /* "auto" (NULL), "keychain" or "file" */
+	const char *store_used; /* the backend the last load found a session in */
+	int keychain_state;     /* enum ta_keychain_state (store/store.h) */
+	char keychain_why[128]; /* why the keychain cannot be used, for the person */
 	struct ta_callbacks cb;
 	char message[TA_MESSAGE_MAX];
 };
@@ -94,8 +98,9 @@ TA_HIDDEN enum ta_result ta_session_from_json(struct ta_client *c,
                                               struct ta_session **out);
 TA_HIDDEN enum ta_result ta_session_new(struct ta_session **out);
 
-/* store_file.c: the profile's lock (flock on <profile>.lock, waiting up to
- * a minute), and a write for a caller that holds it. */
+/* store_file.c: the profile's lock (flock on <profile>.lock in the file
+ * store's directory, whatever the backend; waiting up to a minute). store.c:
+ * a write and a removal for a caller that holds it. */
 TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
                                        int *fd);
 TA_HIDDEN void ta_store_unlock(int fd);

@@ -99,6 +99,9 @@ int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
 	case 'v':
 		cli->verbose++;
 		return 1;
+	case CLI_OPT_STORE:
+		cli->store = arg;
+		return 1;
 	case 'h':
 		*done = cli_help(cmd);
 		return 1;
@@ -225,4 +228,24 @@ enum ta_result cli_client_new(struct cli *cli, struct ta_client **out)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	return TA_OK;
+}
+
+enum ta_result cli_apply_store(struct cli *cli, struct ta_client *c)
+{
+	const char *v = cli->store ? cli->store : getenv("TERMAUTH_STORE");
+
+	return v && *v ? ta_client_set(c, TA_OPT_STORE, v) : TA_OK;
+}
+
+int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
+                     struct ta_profile **p)
+{
+	enum ta_result r;
+
+	if (cli_client_new(cli, c) != TA_OK)
+		return EXIT_FAIL;
+	if ((r = ta_profile_load(*c, profile, p)) != TA_OK || (r = ta_profile_apply(*p, *c)) != TA_OK ||
+	    (r = cli_apply_store(cli, *c)) != TA_OK)
+		return cli_fail(*c, r);
+	return EXIT_OK;
 }

@@ -20,6 +20,7 @@ enum {
 
 struct cli {
 	const char *profile; /* -p, TERMAUTH_PROFILE, or "default" */
+	const char *store;   /* --store, or NULL */
 	int verbose;         /* -v count */
 	int no_qr;           /* login --no-qr */
 	int progress_line;   /* an updating progress line is on the terminal */
@@ -57,12 +58,19 @@ int cli_exit_code(enum ta_result r);
 int cli_fail(struct ta_client *c, enum ta_result r);
 /* Prints the command's help on stdout; returns EXIT_OK. */
 int cli_help(const struct command *cmd);
-/* Handles the options every command takes (-p, -v, -h); returns 1 when
+/* Handles the options every command takes (-p, -v, -h, --store); returns 1 when
  * opt was one of them (and *done set to an exit code for -h), else 0. */
 int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
                       const char *arg, int *done);
 /* A client handle with the tool's callbacks (messages on stderr). */
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out);
+/* --store, else TERMAUTH_STORE, into the client (over the profile's). */
+enum ta_result cli_apply_store(struct cli *cli, struct ta_client *c);
+/* A client for the profile: cli_client_new, the profile's settings, then
+ * cli_apply_store. Returns an exit code (having said what failed); the
+ * caller frees *c and *p whatever it returns. */
+int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
+                     struct ta_profile **p);
 /* Ends an updating progress line (the device flow's countdown), if any. */
 void cli_progress_end(struct cli *cli);
 /* Parses a non-negative number of seconds; -1 when it is not one. */
@@ -70,8 +78,10 @@ long long cli_parse_seconds(const char *s);
 
 /* getopt_long's short and long options shared by every command. */
 #define CLI_COMMON_SHORT "p:vh"
+#define CLI_OPT_STORE 0x100 /* --store has no short form */
 #define CLI_COMMON_LONG \
 	{ "profile", required_argument, NULL, 'p' }, \
+	{ "store", required_argument, NULL, CLI_OPT_STORE }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, 'h' }
 

@@ -35,6 +35,8 @@ static const char usage[] =
 	"      --authorization-endpoint URL, --token-endpoint URL, --device-endpoint URL\n"
 	"                        endpoints for an IdP without discovery (the token\n"
 	"                        endpoint given means: no discovery)\n"
+	"      --store STORE     where to keep the session: auto (default: the keychain\n"
+	"                        when it is unlocked, else a file), keychain or file\n"
 	"Options for this sign-in only:\n"
 	"      --no-qr           do not draw the QR code of the device flow\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
@@ -129,19 +131,21 @@ static int parse(struct cli *cli, const struct command *cmd, int argc, char **ar
 
 /* Profile, then the command line, into the client; the command line's
  * values also into the profile, to be saved once the sign-in succeeds. */
-static enum ta_result configure(struct ta_client *c, struct ta_profile *p,
+static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_profile *p,
                                 const char *given[NSETTINGS], int *said)
 {
+	const char *env_flow = getenv("TERMAUTH_FLOW");
 	enum ta_result r;
 	size_t i;
-
-	const char *env_flow = getenv("TERMAUTH_FLOW");
 
 	if ((r = ta_profile_apply(p, c)) != TA_OK)
 		return r;
 	/* The environment sits between the profile and the command line, and
-	 * is not saved. */
+	 * is not saved; --store (an option of every command) is. */
 	if (env_flow && *env_flow && (r = ta_client_set(c, TA_OPT_FLOW, env_flow)) != TA_OK)
+		return r;
+	if ((r = cli_apply_store(cli, c)) != TA_OK ||
+	    (cli->store && (r = ta_profile_set(p, "store", cli->store)) != TA_OK))
 		return r;
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given[i])
@@ -205,7 +209,7 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **arg
 		goto out;
 	ta_client_set_paste_fd(c, 0);
 	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
-	    (r = configure(c, p, given, &said)) != TA_OK ||
+	    (r = configure(cli, c, p, given, &said)) != TA_OK ||
 	    (for_ci && (r = ask_offline(c)) != TA_OK)) {
 		rc = said ? EXIT_USAGE : cli_fail(c, r);
 		goto out;

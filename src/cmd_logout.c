@@ -44,14 +44,9 @@ static int sign_out(struct cli *cli, const char *profile)
 {
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
-	enum ta_result r;
 	int rc;
 
-	if (cli_client_new(cli, &c) != TA_OK)
-		return EXIT_FAIL;
-	if ((r = ta_profile_load(c, profile, &p)) != TA_OK || (r = ta_profile_apply(p, c)) != TA_OK)
-		rc = cli_fail(c, r);
-	else
+	if ((rc = cli_open_profile(cli, profile, &c, &p)) == EXIT_OK)
 		rc = report(c, profile, ta_logout(c, profile));
 	ta_profile_free(p);
 	ta_client_free(c);
@@ -88,7 +83,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		return EXIT_FAIL;
 	if (!all) {
 		rc = sign_out(cli, cli->profile);
-	} else if ((r = ta_store_list(c, &names)) != TA_OK) {
+	} else if ((r = cli_apply_store(cli, c)) != TA_OK || (r = ta_store_list(c, &names)) != TA_OK) {
 		rc = cli_fail(c, r);
 	} else {
 		if (!names[0])

@@ -31,20 +31,13 @@ static int run(struct cli *cli, int argc, char **argv)
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
 	char *line = NULL;
-	enum ta_result r;
 	int rc = cli_sign_in(cli, &cmd_setup_token, argc, argv, 1, &s);
 
 	if (rc != EXIT_OK || !s)
 		goto out;
 	/* The profile's client secret, if any, travels in the credential. */
-	if (cli_client_new(cli, &c) != TA_OK) {
-		rc = EXIT_FAIL;
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
 		goto out;
-	}
-	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK || (r = ta_profile_apply(p, c)) != TA_OK) {
-		rc = cli_fail(c, r);
-		goto out;
-	}
 	if (ta_credential_encode(c, s, &line) != TA_OK) {
 		cli_error("the IdP gave no refresh token, so there is nothing to keep: the client must be allowed offline_access");
 		rc = EXIT_FAIL;

@@ -5,13 +5,15 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <jansson.h>
 #include "cli.h"
 
 static const char usage[] =
 	"Usage: termauth status [OPTIONS]\n\n"
-	"Show the profile's session: issuer, subject, expiry, scopes and store.\n"
+	"Show the profile's session: issuer, subject, expiry, scopes, and where it is\n"
+	"kept: the keychain, or the file (with its path).\n"
 	"Exit status 3 when not signed in.\n\n"
 	"Options:\n"
 	"      --json            print the same as a JSON object (expires_at in seconds since\n"
@@ -29,7 +31,8 @@ static void iso_time(long long t, char *buf, size_t n)
 		snprintf(buf, n, "unknown");
 }
 
-static int print_json(const char *profile, const struct ta_session *s, const char *store)
+static int print_json(const char *profile, const struct ta_session *s, const char *store,
+                      const char *path)
 {
 	json_t *o;
 	char *text;
@@ -38,11 +41,11 @@ static int print_json(const char *profile, const struct ta_session *s, const cha
 	if (!s) {
 		o = json_pack("{s:s, s:b}", "profile", profile, "signed_in", 0);
 	} else {
-		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:s?, s:s}", "profile", profile,
+		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:s?, s:s, s:s?}", "profile", profile,
 		              "signed_in", 1, "issuer", ta_session_issuer(s),
 		              "client_id", ta_session_client_id(s), "subject", ta_session_subject(s),
 		              "expires_at", ta_session_expires_at(s) ? json_integer(ta_session_expires_at(s)) : NULL,
-		              "scopes", ta_session_scope(s), "store", store);
+		              "scopes", ta_session_scope(s), "store", store, "store_path", path);
 	}
 	if (!o || !(text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2)))) {
 		json_decref(o);
@@ -54,7 +57,8 @@ static int print_json(const char *profile, const struct ta_session *s, const cha
 	return rc;
 }
 
-static void print_text(const char *profile, const struct ta_session *s, const char *store)
+static void print_text(const char *profile, const struct ta_session *s, const char *store,
+                       const char *path)
 {
 	long long exp = ta_session_expires_at(s), left = exp - (long long)time(NULL);
 	char when[32];
@@ -69,8 +73,8 @@ static void print_text(const char *profile, const struct ta_session *s, const ch
 		printf("expires:  %s (in %lld min)\n", when, (left + 59) / 60);
 	else
 		printf("expires:  %s (expired %lld min ago)\n", when, -left / 60);
-	printf("scopes:   %s\nstore:    file %s\n", ta_session_scope(s) ? ta_session_scope(s) : "-",
-	       store);
+	printf("scopes:   %s\nstore:    %s%s%s\n", ta_session_scope(s) ? ta_session_scope(s) : "-",
+	       store, path ? " " : " (Secret Service)", path ? path : "");
 }
 
 static int run(struct cli *cli, int argc, char **argv)
@@ -82,7 +86,9 @@ static int run(struct cli *cli, int argc, char **argv)
 	};
 	struct ta_client *c = NULL;
 	struct ta_session *s = NULL;
-	char *store = NULL;
+	struct ta_profile *p = NULL;
+	const char *store;
+	char *path = NULL;
 	int opt, done = -1, json = 0, rc;
 	enum ta_result r;
 
@@ -99,30 +105,33 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_status, "unexpected argument '%s'", argv[optind]);
-	if (cli_client_new(cli, &c) != TA_OK)
-		return EXIT_FAIL;
+	/* The profile says where its session is kept. */
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
+		goto out;
 	r = ta_store_load(c, cli->profile, &s);
 	if (r != TA_OK && r != TA_E_NO_SESSION) {
 		rc = cli_fail(c, r);
 		goto out;
 	}
-	if (ta_store_path(cli->profile, &store) != TA_OK) {
+	store = ta_store_used(c);
+	if (s && !strcmp(store, "file") && ta_store_path(cli->profile, &path) != TA_OK) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
 	if (json)
-		rc = print_json(cli->profile, s, store);
+		rc = print_json(cli->profile, s, store, path);
 	else if (s)
-		print_text(cli->profile, s, store);
+		print_text(cli->profile, s, store, path);
 	else
-		cli_say("not signed in (profile '%s'): run 'termauth login'", cli->profile);
+		cli_say("%s: run 'termauth login'", ta_client_message(c));
 	if (!s)
 		rc = EXIT_SIGNIN;
 	else if (!json)
 		rc = EXIT_OK;
 out:
-	free(store);
+	free(path);
 	ta_session_free(s);
+	ta_profile_free(p);
 	ta_client_free(c);
 	return rc;
 }

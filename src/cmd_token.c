@@ -76,20 +76,22 @@ static int run(struct cli *cli, int argc, char **argv)
 		return token_print_raw(token_from_env(), "Bearer", 0, a.json, (long long)time(NULL))
 		               ? EXIT_FAIL
 		               : EXIT_OK;
-	if (cli_client_new(cli, &c) != TA_OK)
-		return EXIT_FAIL;
 	if ((credential = getenv("TERMAUTH_CREDENTIAL")) && *credential) {
+		if (cli_client_new(cli, &c) != TA_OK)
+			return EXIT_FAIL;
+		if ((r = cli_apply_store(cli, c)) != TA_OK) {
+			rc = cli_fail(c, r);
+			goto out;
+		}
 		r = ta_credential_fresh(c, credential, a.min_ttl, &s);
 		rc = r == TA_OK ? (token_print(s, a.json, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK)
 		                : cli_fail(c, r);
 		goto out;
 	}
-	/* The profile may hold what a refresh needs (a client secret). */
-	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
-	    (r = ta_profile_apply(p, c)) != TA_OK) {
-		rc = cli_fail(c, r);
+	/* The profile may hold what a refresh needs (a client secret), and
+	 * says where its session is kept. */
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
 		goto out;
-	}
 	r = ta_session_fresh(c, cli->profile, a.min_ttl, &s);
 	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
 		/* Sign in as `termauth login` would (its messages on stderr), then

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "store/store.h"
 #include "token_common.h"
 
 #ifndef TA_LIBEXEC_FROM_BIN
@@ -74,6 +75,14 @@ static int parse_fast(int argc, char **argv, struct token_args *a)
 	return seen_token ? 0 : -1;
 }
 
+/* 1 when TERMAUTH_STORE names this store (the person chose it). */
+static int store_is(const char *name)
+{
+	const char *v = getenv("TERMAUTH_STORE");
+
+	return v && !strcmp(v, name);
+}
+
 static int serve_cached(int argc, char **argv)
 {
 	struct token_args a;
@@ -88,10 +97,19 @@ static int serve_cached(int argc, char **argv)
 	/* A CI credential is refreshed by the full tool. */
 	if (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL"))
 		return -1;
-	if (ta_store_load(NULL, a.profile, &s) != TA_OK)
-		return -1;
-	if (ta_session_check_fresh(s, now, a.min_ttl) == TA_OK)
-		rc = token_print(s, a.json, now) ? 1 : 0;
+	/* A session in the keychain has its access token cached in the
+	 * runtime directory; one in the file store is read from its file. */
+	if (!store_is("file") && ta_cache_load(a.profile, &s) == TA_OK &&
+	    ta_session_check_fresh(s, now, a.min_ttl) == TA_OK)
+		goto serve;
+	ta_session_free(s);
+	s = NULL;
+	if (store_is("keychain") || ta_store_file_load(NULL, a.profile, &s) != TA_OK ||
+	    ta_session_check_fresh(s, now, a.min_ttl) != TA_OK)
+		goto out;
+serve:
+	rc = token_print(s, a.json, now) ? 1 : 0;
+out:
 	ta_session_free(s);
 	return rc;
 }

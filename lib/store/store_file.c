@@ -1,10 +1,11 @@
 /*
  * store_file.c - the file store: one JSON session per profile in
  * $XDG_STATE_HOME/termauth/<profile>.json, mode 0600 in a 0700 directory,
- * replaced atomically. Writers (a sign-in saving, a refresh) take the
- * profile's lock, <profile>.lock, so that concurrent processes refresh
- * once and never lose the newest refresh token. Part of the small core
- * that serves cached tokens; reading takes no lock (replacement is atomic).
+ * replaced atomically. Also the profiles' locks, <profile>.lock, which
+ * writers of any backend (a sign-in saving, a refresh) take, so that
+ * concurrent processes refresh once and never lose the newest refresh
+ * token. Part of the small core that serves cached tokens; reading takes
+ * no lock (replacement is atomic).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "../internal.h"
+#include "store.h"
 
 #define STORE_FILE_MAX (256 * 1024)
 #define STORE_LOCK_WAIT_MS 60000 /* a sign-in holds the lock only to save */
@@ -70,9 +71,7 @@ static int leftover_of(const char *name, const char *profile)
 	return strlen(name) == 12 && strspn(name, "0123456789abcdef") == 12;
 }
 
-/* Removes what a writer killed mid-write left. Only under the profile's
- * lock, when no other writer can be mid-write. */
-static void remove_leftovers(const char *dir, const char *profile)
+void ta_store_remove_leftovers(const char *dir, const char *profile)
 {
 	struct dirent *e;
 	DIR *d = opendir(dir);
@@ -85,16 +84,14 @@ static void remove_leftovers(const char *dir, const char *profile)
 	closedir(d);
 }
 
-/* ci-<16 hex digits>: the sessions of CI credentials (credential.c), not
- * profiles a person made: listing skips them. */
-static int credential_session(const char *name)
+int ta_credential_session_name(const char *name)
 {
 	return strlen(name) == 19 && !strncmp(name, "ci-", 3) &&
 	       strspn(name + 3, "0123456789abcdef") == 16;
 }
 
-enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
-                                     const struct ta_session *s)
+static enum ta_result file_save(struct ta_client *c, const char *profile,
+                               const struct ta_session *s)
 {
 	char *path = NULL, *dir = NULL, *json = NULL;
 	enum ta_result r;
@@ -105,7 +102,7 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
 		goto out;
 	if ((r = ta_session_to_json(s, &json)) != TA_OK)
 		goto out;
-	remove_leftovers(dir, profile);
+	ta_store_remove_leftovers(dir, profile);
 	r = ta_file_replace(c, path, json, strlen(json));
 out:
 	ta_free_secret(json);
@@ -155,21 +152,8 @@ void ta_store_unlock(int fd)
 		close(fd); /* closing releases the flock */
 }
 
-enum ta_result ta_store_save(struct ta_client *c, const char *profile,
-                             const struct ta_session *s)
-{
-	enum ta_result r;
-	int lock = -1;
-
-	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
-		return r;
-	r = ta_store_write_locked(c, profile, s);
-	ta_store_unlock(lock);
-	return r;
-}
-
-enum ta_result ta_store_load(struct ta_client *c, const char *profile,
-                             struct ta_session **out)
+enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,
+                                  struct ta_session **out)
 {
 	char *path = NULL, *buf = NULL;
 	size_t len = 0;
@@ -194,7 +178,7 @@ out:
 	return r;
 }
 
-enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
+static enum ta_result file_remove(struct ta_client *c, const char *profile)
 {
 	char *path = NULL;
 	enum ta_result r;
@@ -207,71 +191,40 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 	return r;
 }
 
-enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
+/* Appends the profiles with a session file; CI credentials' are skipped. */
+static enum ta_result file_list(struct ta_client *c, char ***names, size_t *n)
 {
-	enum ta_result r;
-	int lock = -1;
-
-	if (!ta_profile_name_ok(profile))
-		return ta_store_remove_locked(c, profile); /* says why */
-	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
-		return r;
-	r = ta_store_remove_locked(c, profile);
-	ta_store_unlock(lock);
-	return r;
-}
-
-void ta_profiles_free(char **names)
-{
-	size_t i;
-
-	for (i = 0; names && names[i]; i++)
-		free(names[i]);
-	free(names);
-}
-
-enum ta_result ta_store_list(struct ta_client *c, char ***out)
-{
-	char *dir = NULL, **names = NULL, **grown;
-	size_t n = 0, len;
+	char *dir = NULL, *name;
+	enum ta_result r = TA_OK;
 	struct dirent *e;
-	enum ta_result r;
+	size_t len;
 	DIR *d;
 
 	if ((r = store_dir(&dir)) != TA_OK)
 		return ta_fail(c, r, "cannot locate the store: set HOME or XDG_STATE_HOME");
-	if (!(names = calloc(1, sizeof(*names)))) {
-		free(dir);
-		return TA_E_NOMEM;
-	}
 	if ((d = opendir(dir))) {
-		while ((e = readdir(d))) {
+		while (r == TA_OK && (e = readdir(d))) {
 			len = strlen(e->d_name);
 			if (len <= 5 || strcmp(e->d_name + len - 5, ".json"))
 				continue;
-			if (!(grown = realloc(names, (n + 2) * sizeof(*names)))) {
+			if (!(name = strndup(e->d_name, len - 5))) {
 				r = TA_E_NOMEM;
 				break;
 			}
-			names = grown;
-			names[n + 1] = NULL;
-			if (!(names[n] = strndup(e->d_name, len - 5))) {
-				r = TA_E_NOMEM;
-				break;
-			}
-			if (ta_profile_name_ok(names[n]) && !credential_session(names[n]))
-				n++;
-			else
-				free(names[n]);
-			names[n] = NULL;
+			if (ta_profile_name_ok(name) && !ta_credential_session_name(name))
+				r = ta_names_add(names, n, name);
+			free(name);
 		}
 		closedir(d);
 	}
 	free(dir);
-	if (r != TA_OK) {
-		ta_profiles_free(names);
-		return r;
-	}
-	*out = names;
-	return TA_OK;
+	return r;
 }
+
+const struct ta_store_backend ta_store_file = {
+	.name = "file",
+	.load = ta_store_file_load,
+	.save = file_save,
+	.remove = file_remove,
+	.list = file_list,
+};

@@ -63,6 +63,11 @@ function finish(code, error) {
   return code;
 }
 
+// Whatever goes wrong, the run is logged with its reason.
+for (const ev of ['uncaughtException', 'unhandledRejection']) {
+  process.on(ev, (e) => process.exit(finish(7, `${ev}: ${e?.stack || e}`)));
+}
+
 const url = process.argv[2];
 if (mode === 'fail') process.exit(finish(1, 'TA_BROWSER_MODE=fail'));
 if (!MODES.includes(mode)) process.exit(finish(2, `unknown TA_BROWSER_MODE ${mode}`));

@@ -10,8 +10,9 @@ IDP_DIR=$SRC/tests/idp
 T=$(mktemp -d "${TMPDIR:-/tmp}/termauth-test.XXXXXX")
 export HOME="$T/home" XDG_STATE_HOME="$T/state" XDG_CONFIG_HOME="$T/config"
 export XDG_RUNTIME_DIR="$T/run" TA_BROWSER_LOG="$T/browser.log"
-unset TERMAUTH_PROFILE TERMAUTH_CONFIG TERMAUTH_TOKEN TERMAUTH_CREDENTIAL TERMAUTH_FLOW \
-  BROWSER DISPLAY WAYLAND_DISPLAY SSH_CONNECTION SSH_TTY container CURL_CA_BUNDLE SSL_CERT_FILE
+unset TERMAUTH_PROFILE TERMAUTH_CONFIG TERMAUTH_TOKEN TERMAUTH_CREDENTIAL TERMAUTH_FLOW TERMAUTH_STORE \
+  BROWSER DISPLAY WAYLAND_DISPLAY SSH_CONNECTION SSH_TTY container CURL_CA_BUNDLE SSL_CERT_FILE \
+  DBUS_SESSION_BUS_ADDRESS
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 STORE_DIR=$XDG_STATE_HOME/termauth
@@ -26,7 +27,14 @@ cleanup() {
   # A detached browser driver may still be writing its log here: removing
   # the directory is best effort, and never changes the test's verdict.
   if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T" 2>/dev/null || true
-  else echo "(kept $T)"; fi
+  else
+    # What a browser driver said when it died, if one did: CI keeps only
+    # this output.
+    if [ -s "$TA_BROWSER_LOG.stderr" ]; then
+      echo "browser driver stderr:"; tail -n 20 "$TA_BROWSER_LOG.stderr"
+    fi
+    echo "(kept $T)"
+  fi
   exit "$status"
 }
 trap cleanup EXIT

@@ -1,0 +1,220 @@
+/*
+ * store.c - the public session store: chooses the backend by the client's
+ * store option ("auto", "keychain" or "file").
+ *
+ * auto keeps sessions in the keychain when it is reachable and unlocked,
+ * else in the file, and says so once: when a sign-in saves, not again at
+ * each refresh. A save to the keychain removes any file copy, so that no
+ * refresh token stays in plaintext next to a working keychain; a save to
+ * the file happens only when the keychain could not be used. So when both
+ * hold a session, the file's is the newer, and auto reads the file first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "store.h"
+
+enum mode { MODE_AUTO, MODE_KEYCHAIN, MODE_FILE };
+
+static enum mode store_mode(const struct ta_client *c)
+{
+	if (!c || !c->store || !strcmp(c->store, "auto"))
+		return MODE_AUTO;
+	return strcmp(c->store, "keychain") ? MODE_FILE : MODE_KEYCHAIN;
+}
+
+static void set_used(struct ta_client *c, const struct ta_store_backend *b)
+{
+	if (c)
+		c->store_used = b->name;
+}
+
+/* The error for --store keychain when the keychain cannot be used. */
+static enum ta_result keychain_refused(struct ta_client *c, enum ta_keychain_state state,
+                                       const char *why)
+{
+	if (state == TA_KEYCHAIN_LOCKED)
+		return ta_fail(c, TA_E_STORE, "%s: unlock it (signing in to the desktop does) or use --store file",
+		               why);
+	return ta_fail(c, TA_E_STORE, "the keychain store cannot be used: %s (use --store file)", why);
+}
+
+enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta_session **out)
+{
+	const struct ta_store_backend *b = &ta_store_file;
+	enum ta_keychain_state state;
+	enum ta_result r;
+	char why[128];
+
+	if (!ta_profile_name_ok(profile))
+		return ta_store_file.load(c, profile, out); /* which says why */
+	switch (store_mode(c)) {
+	case MODE_FILE:
+		break;
+	case MODE_KEYCHAIN:
+		if ((state = ta_keychain_probe(c, why, sizeof(why))) != TA_KEYCHAIN_USABLE)
+			return keychain_refused(c, state, why);
+		b = &ta_store_keychain;
+		break;
+	case MODE_AUTO:
+		if ((r = ta_store_file.load(c, profile, out)) != TA_E_NO_SESSION)
+			goto out;
+		state = ta_keychain_probe(c, why, sizeof(why));
+		if (state == TA_KEYCHAIN_LOCKED)
+			return ta_fail(c, TA_E_NO_SESSION,
+			               "not signed in (profile '%s') - or the session is in the keychain, which is locked: unlock it and try again",
+			               profile);
+		if (state != TA_KEYCHAIN_USABLE)
+			return r;
+		b = &ta_store_keychain;
+		break;
+	}
+	r = b->load(c, profile, out);
+out:
+	if (r == TA_OK)
+		set_used(c, b);
+	return r;
+}
+
+/* 1 when the profile has a session file. */
+static int file_exists(const char *profile)
+{
+	char *path = NULL;
+	int exists = ta_store_path(profile, &path) == TA_OK && access(path, F_OK) == 0;
+
+	free(path);
+	return exists;
+}
+
+static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
+                                       const struct ta_session *s)
+{
+	enum ta_result r;
+	int had_file;
+
+	if ((r = ta_store_keychain.save(c, profile, s)) != TA_OK)
+		return r;
+	if (ta_cache_save(c, profile, s) != TA_OK) {
+		ta_debug(c, 1, "store: cannot cache the access token: %s", c ? ta_client_message(c) : "");
+		ta_cache_remove(profile); /* never leave an older token there */
+	}
+	had_file = file_exists(profile);
+	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
+		return r;
+	if (had_file)
+		ta_notice(c, "the session of profile '%s' has moved from its file into the keychain",
+		          profile);
+	set_used(c, &ta_store_keychain);
+	return TA_OK;
+}
+
+enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
+                                     const struct ta_session *s)
+{
+	enum ta_keychain_state state;
+	enum ta_result r;
+	enum mode m = store_mode(c);
+	char why[128], *path = NULL;
+
+	if (!ta_profile_name_ok(profile))
+		return ta_store_file.save(c, profile, s); /* which says why */
+	if (m != MODE_FILE) {
+		state = ta_keychain_probe(c, why, sizeof(why));
+		if (state == TA_KEYCHAIN_USABLE && (r = save_to_keychain(c, profile, s)) == TA_OK)
+			return TA_OK;
+		if (m == MODE_KEYCHAIN)
+			return state == TA_KEYCHAIN_USABLE ? r : keychain_refused(c, state, why);
+		if (state == TA_KEYCHAIN_USABLE) /* it refused: say why, then the file */
+			snprintf(why, sizeof(why), "%s", ta_client_message(c));
+		/* Said when a sign-in saves; a refresh of a session already in
+		 * the file (loaded by this handle) does not repeat it. */
+		if (!c || c->store_used != ta_store_file.name) {
+			if (ta_store_path(profile, &path) != TA_OK)
+				path = NULL;
+			ta_notice(c, "%s, so the session of profile '%s' is kept in a file only you can read: %s",
+			          why, profile, path ? path : "");
+			free(path);
+		}
+	}
+	if ((r = ta_store_file.save(c, profile, s)) != TA_OK)
+		return r;
+	ta_cache_remove(profile); /* the file store needs no cache */
+	set_used(c, &ta_store_file);
+	return TA_OK;
+}
+
+enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
+{
+	enum ta_keychain_state state;
+	enum ta_result r;
+	char why[128];
+
+	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
+		return r;
+	ta_cache_remove(profile);
+	if (store_mode(c) == MODE_FILE)
+		return TA_OK;
+	state = ta_keychain_probe(c, why, sizeof(why));
+	if (state == TA_KEYCHAIN_USABLE)
+		return ta_store_keychain.remove(c, profile);
+	if (store_mode(c) == MODE_KEYCHAIN)
+		return keychain_refused(c, state, why);
+	if (state == TA_KEYCHAIN_LOCKED)
+		ta_notice(c, "the keychain is locked: a session of profile '%s' kept there, if any, stays until it is unlocked",
+		          profile);
+	return TA_OK;
+}
+
+enum ta_result ta_store_save(struct ta_client *c, const char *profile,
+                             const struct ta_session *s)
+{
+	enum ta_result r;
+	int lock = -1;
+
+	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
+		return r;
+	r = ta_store_write_locked(c, profile, s);
+	ta_store_unlock(lock);
+	return r;
+}
+
+enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
+{
+	enum ta_result r;
+	int lock = -1;
+
+	if (!ta_profile_name_ok(profile))
+		return ta_store_file.remove(c, profile); /* which says why */
+	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
+		return r;
+	r = ta_store_remove_locked(c, profile);
+	ta_store_unlock(lock);
+	return r;
+}
+
+enum ta_result ta_store_list(struct ta_client *c, char ***out)
+{
+	char **names = calloc(1, sizeof(*names));
+	enum ta_result r;
+	size_t n = 0;
+	char why[128];
+
+	if (!names)
+		return TA_E_NOMEM;
+	r = ta_store_file.list(c, &names, &n);
+	if (r == TA_OK && store_mode(c) != MODE_FILE &&
+	    ta_keychain_probe(c, why, sizeof(why)) == TA_KEYCHAIN_USABLE)
+		r = ta_store_keychain.list(c, &names, &n);
+	if (r != TA_OK) {
+		ta_profiles_free(names);
+		return r;
+	}
+	*out = names;
+	return TA_OK;
+}
+
+const char *ta_store_used(const struct ta_client *c)
+{
+	return c ? c->store_used : NULL;
+}

@@ -304,6 +304,10 @@ TA_API void ta_profiles_free(char **names);
  * but the IdP could not be told - the message says so. Like
  * ta_session_fresh, it sets the client's id to the session's. */
 TA_API enum ta_result ta_logout(struct ta_client *c, const char *profile);
+/* TA_OK when a session could be saved now with the handle's store option;
+ * TA_E_STORE (message set) when the store is "keychain" and the keychain is
+ * locked or absent. Lets a program find out before a sign-in, not after. */
+TA_API enum ta_result ta_store_ready(struct ta_client *c);
 /* "keychain" or "file": where the last successful ta_store_load or save
  * on this handle found or put the session; NULL before. */
 TA_API const char *ta_store_used(const struct ta_client *c);

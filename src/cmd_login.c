@@ -224,6 +224,12 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **arg
 		                                                          : "client id");
 		goto out;
 	}
+	/* A store that cannot keep the session fails now, not after the
+	 * person has signed in. */
+	if (!for_ci && (r = ta_store_ready(c)) != TA_OK) {
+		rc = cli_fail(c, r);
+		goto out;
+	}
 	r = ta_login(c, &s);
 	cli_progress_end(cli);
 	if (r != TA_OK || (!for_ci && (r = ta_store_save(c, cli->profile, s)) != TA_OK)) {

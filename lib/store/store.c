@@ -37,7 +37,18 @@ static enum ta_result keychain_refused(struct ta_client *c, enum ta_keychain_sta
 	if (state == TA_KEYCHAIN_LOCKED)
 		return ta_fail(c, TA_E_STORE, "%s: unlock it (signing in to the desktop does) or use --store file",
 		               why);
-	return ta_fail(c, TA_E_STORE, "the keychain store cannot be used: %s (use --store file)", why);
+	return ta_fail(c, TA_E_STORE, "the keychain store cannot be used: %s - use --store file", why);
+}
+
+/* The cache is an optimisation: failing to write it is no failure, but
+ * must not leave an older token there either. */
+static void cache_update(struct ta_client *c, const char *profile, const struct ta_session *s,
+                         int locked)
+{
+	if (ta_cache_save(c, profile, s, locked) != TA_OK) {
+		ta_debug(c, 1, "store: cannot cache the access token: %s", c ? ta_client_message(c) : "");
+		ta_cache_remove(profile);
+	}
 }
 
 enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta_session **out)
@@ -71,6 +82,12 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta
 		break;
 	}
 	r = b->load(c, profile, out);
+	/* The runtime directory is emptied at reboot: fill the cache again, so
+	 * that the fast path serves the next calls without D-Bus. Not under
+	 * the lock: a refresh that races this leaves at worst the older token,
+	 * still valid until it says it expires. */
+	if (r == TA_OK && !ta_cache_exists(profile))
+		cache_update(c, profile, *out, 0);
 out:
 	if (r == TA_OK)
 		set_used(c, b);
@@ -95,10 +112,7 @@ static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
 
 	if ((r = ta_store_keychain.save(c, profile, s)) != TA_OK)
 		return r;
-	if (ta_cache_save(c, profile, s) != TA_OK) {
-		ta_debug(c, 1, "store: cannot cache the access token: %s", c ? ta_client_message(c) : "");
-		ta_cache_remove(profile); /* never leave an older token there */
-	}
+	cache_update(c, profile, s, 1);
 	had_file = file_exists(profile);
 	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
 		return r;
@@ -212,6 +226,17 @@ enum ta_result ta_store_list(struct ta_client *c, char ***out)
 	}
 	*out = names;
 	return TA_OK;
+}
+
+enum ta_result ta_store_ready(struct ta_client *c)
+{
+	enum ta_keychain_state state;
+	char why[128];
+
+	if (store_mode(c) != MODE_KEYCHAIN)
+		return TA_OK; /* the file is always there to fall back on */
+	state = ta_keychain_probe(c, why, sizeof(why));
+	return state == TA_KEYCHAIN_USABLE ? TA_OK : keychain_refused(c, state, why);
 }
 
 const char *ta_store_used(const struct ta_client *c)

@@ -59,10 +59,12 @@ TA_HIDDEN int ta_credential_session_name(const char *name);
 
 /* store_cache.c: the access token cache under $XDG_RUNTIME_DIR/termauth.
  * Writing keeps no refresh token and no ID token; it is skipped (TA_OK)
- * when XDG_RUNTIME_DIR is unset. Loading gives TA_E_NO_SESSION when there
- * is nothing cached. */
+ * when XDG_RUNTIME_DIR is unset. locked: the caller holds the profile's
+ * lock, so what killed writers left may be cleaned up. Loading gives
+ * TA_E_NO_SESSION when there is nothing cached. */
 TA_HIDDEN enum ta_result ta_cache_save(struct ta_client *c, const char *profile,
-                                       const struct ta_session *s);
+                                       const struct ta_session *s, int locked);
+TA_HIDDEN int ta_cache_exists(const char *profile);
 TA_HIDDEN enum ta_result ta_cache_load(const char *profile, struct ta_session **out);
 TA_HIDDEN void ta_cache_remove(const char *profile);
 

@@ -37,7 +37,7 @@ static enum ta_result cache_path(const char *profile, char **dir, char **path)
 }
 
 enum ta_result ta_cache_save(struct ta_client *c, const char *profile,
-                             const struct ta_session *s)
+                             const struct ta_session *s, int locked)
 {
 	struct ta_session kept = *s; /* a shallow copy without the long-lived secrets */
 	char *dir = NULL, *path = NULL, *json = NULL;
@@ -53,7 +53,8 @@ enum ta_result ta_cache_save(struct ta_client *c, const char *profile,
 	if (r != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
 	    (r = ta_session_to_json(&kept, &json)) != TA_OK)
 		goto out;
-	ta_store_remove_leftovers(dir, profile);
+	if (locked)
+		ta_store_remove_leftovers(dir, profile);
 	r = ta_file_replace(c, path, json, strlen(json));
 out:
 	ta_free_secret(json);
@@ -83,6 +84,16 @@ out:
 	free(path);
 	free(dir);
 	return r;
+}
+
+int ta_cache_exists(const char *profile)
+{
+	char *dir = NULL, *path = NULL;
+	int exists = cache_path(profile, &dir, &path) == TA_OK && access(path, F_OK) == 0;
+
+	free(path);
+	free(dir);
+	return exists;
 }
 
 void ta_cache_remove(const char *profile)

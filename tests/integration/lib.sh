@@ -19,11 +19,12 @@ STORE_DIR=$XDG_STATE_HOME/termauth
 CLIENT_ID=termauth-test
 IDP_PID=
 SHIM_PID=
+KEYRING_PID=
 failures=0
 
 cleanup() {
   status=$?
-  for pid in $IDP_PID $SHIM_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in $IDP_PID $SHIM_PID $KEYRING_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   # A detached browser driver may still be writing its log here: removing
   # the directory is best effort, and never changes the test's verdict.
   if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T" 2>/dev/null || true

@@ -37,6 +37,7 @@ demo: bootstrap build
 bench: bootstrap build
 	bench/run $(BUILD)
 	bench/stampede $(BUILD)
+	bench/keychain $(BUILD)
 
 fuzz: bootstrap
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DTA_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

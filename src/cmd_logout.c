@@ -17,6 +17,8 @@ static const char usage[] =
 	"Options:\n"
 	"      --all             every profile that has a session\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
+	"      --store STORE     where the session is kept: auto, keychain or file\n"
+	"                        (default: $TERMAUTH_STORE, else the profile's, else auto)\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n";
 

@@ -19,6 +19,8 @@ static const char usage[] =
 	"      --json            print the same as a JSON object (expires_at in seconds since\n"
 	"                        the epoch, as token --json gives it)\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
+	"      --store STORE     where the session is kept: auto, keychain or file\n"
+	"                        (default: $TERMAUTH_STORE, else the profile's, else auto)\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n";
 

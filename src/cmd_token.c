@@ -23,6 +23,8 @@ static const char usage[] =
 	"                        cannot be refreshed, instead of failing\n"
 	"      --json            print {\"access_token\", \"token_type\", \"expires_at\", \"expires_in\"}\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
+	"      --store STORE     where the session is kept: auto, keychain or file\n"
+	"                        (default: $TERMAUTH_STORE, else the profile's, else auto)\n"
 	"  -v, --verbose         say more on stderr\n"
 	"  -h, --help            this help\n\n"
 	"Where the token comes from, first match wins: TERMAUTH_TOKEN (an access\n"

@@ -24,6 +24,9 @@ static int overview(FILE *to)
 		fprintf(to, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nOptions for every command:\n"
 	      "  -p, --profile NAME  the profile to use (default: $TERMAUTH_PROFILE, else \"default\")\n"
+	      "      --store STORE   where sessions are kept: auto (the keychain when it is\n"
+	      "                      unlocked, else a file), keychain or file (default:\n"
+	      "                      $TERMAUTH_STORE, else the profile's store, else auto)\n"
 	      "  -v, --verbose       say more on stderr; repeat for more detail (never secrets)\n"
 	      "  -h, --help          help for termauth or for a command\n"
 	      "      --version       print the version\n\n"

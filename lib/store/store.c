@@ -86,7 +86,7 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta
 	 * that the fast path serves the next calls without D-Bus. Not under
 	 * the lock: a refresh that races this leaves at worst the older token,
 	 * still valid until it says it expires. */
-	if (r == TA_OK && !ta_cache_exists(profile))
+	if (r == TA_OK && b == &ta_store_keychain && !ta_cache_exists(profile))
 		cache_update(c, profile, *out, 0);
 out:
 	if (r == TA_OK)

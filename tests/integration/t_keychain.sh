@@ -121,7 +121,8 @@ TERMAUTH_STORE=file run_login
 assert_eq "file sign-in" 0 "$rc"
 assert_eq "... in the file" default.json "$(store_files)"
 assert_eq "... not in the keychain" "" "$(keychain_session default)"
-check "... and no cache" test ! -e "$CACHE"
+TERMAUTH_STORE=file "$TERMAUTH" status >/dev/null 2>&1 || true
+check "... and no cache, even once read" test ! -e "$CACHE"
 age_session 10
 rc=0; TOKEN=$("$TERMAUTH" token 2>"$T/token.err") || rc=$?
 assert_eq "refresh under auto: exit 0" 0 "$rc"

@@ -47,7 +47,10 @@ static void cache_update(struct ta_client *c, const char *profile, const struct 
 {
 	if (ta_cache_save(c, profile, s, locked) != TA_OK) {
 		ta_debug(c, 1, "store: cannot cache the access token: %s", c ? ta_client_message(c) : "");
-		ta_cache_remove(profile);
+		/* A refill (not locked) found no cache, and may have lost a race
+		 * with a locked writer whose cache must then stay. */
+		if (locked)
+			ta_cache_remove(profile);
 	}
 }
 
@@ -160,20 +163,21 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
 
 enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 {
-	enum ta_keychain_state state;
+	enum ta_keychain_state state = TA_KEYCHAIN_ABSENT;
 	enum ta_result r;
 	char why[128];
 
+	/* --store keychain with no usable keychain removes nothing: the
+	 * session it cannot reach must stay for a later sign-out. */
+	if (store_mode(c) != MODE_FILE)
+		state = ta_keychain_probe(c, why, sizeof(why));
+	if (store_mode(c) == MODE_KEYCHAIN && state != TA_KEYCHAIN_USABLE)
+		return keychain_refused(c, state, why);
 	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
 		return r;
 	ta_cache_remove(profile);
-	if (store_mode(c) == MODE_FILE)
-		return TA_OK;
-	state = ta_keychain_probe(c, why, sizeof(why));
 	if (state == TA_KEYCHAIN_USABLE)
 		return ta_store_keychain.remove(c, profile);
-	if (store_mode(c) == MODE_KEYCHAIN)
-		return keychain_refused(c, state, why);
 	if (state == TA_KEYCHAIN_LOCKED)
 		ta_notice(c, "the keychain is locked: a session of profile '%s' kept there, if any, stays until it is unlocked",
 		          profile);

@@ -1,9 +1,15 @@
 /*
  * test_store.c - unit tests of a session's life: the file store
  * (lib/store/store_file.c, lib/session.c) with XDG_STATE_HOME pointed at a
- * throw-away directory; the freshness check; and the parsers a session is
- * made from: the token endpoint's answer (lib/token.c), the IdP's metadata
- * (lib/discovery.c) and the ID token's claims (lib/idtoken.c).
+ * throw-away directory; the choice of backend (lib/store/store.c) in file,
+ * auto and keychain mode with no keychain to be found; the freshness check;
+ * and the parsers a session is made from: the token endpoint's answer
+ * (lib/token.c), the IdP's metadata (lib/discovery.c) and the ID token's
+ * claims (lib/idtoken.c).
+ *
+ * No test reaches a real keychain: DBUS_SESSION_BUS_ADDRESS is unset and
+ * XDG_RUNTIME_DIR is a throw-away directory with no "bus" socket in it, so
+ * the keychain probe finds no session bus without connecting anywhere.
  */
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +17,7 @@
 #include <jansson.h>
 #include "unit.h"
 #include "internal.h"
+#include "store/store.h"
 #include "base64url.h"
 #include "discovery.h"
 #include "idtoken.h"
@@ -24,6 +31,8 @@
 struct env {
 	char *dir;  /* $XDG_STATE_HOME */
 	char *tdir; /* $XDG_STATE_HOME/termauth */
+	char *run;  /* $XDG_RUNTIME_DIR: no "bus" socket in it */
+	char *cdir; /* $XDG_RUNTIME_DIR/termauth, the access token cache */
 	struct ta_client *c;
 };
 
@@ -35,7 +44,10 @@ static int env_setup(void **state)
 		return -1;
 	e->dir = unit_tmpdir();
 	e->tdir = unit_join(e->dir, "termauth");
-	if (setenv("XDG_STATE_HOME", e->dir, 1) || ta_client_new(&e->c) != TA_OK)
+	e->run = unit_tmpdir();
+	e->cdir = unit_join(e->run, "termauth");
+	if (setenv("XDG_STATE_HOME", e->dir, 1) || setenv("XDG_RUNTIME_DIR", e->run, 1) ||
+	    unsetenv("DBUS_SESSION_BUS_ADDRESS") || ta_client_new(&e->c) != TA_OK)
 		return -1;
 	*state = e;
 	return 0;
@@ -46,10 +58,14 @@ static int env_teardown(void **state)
 	struct env *e = *state;
 
 	unsetenv("XDG_STATE_HOME");
+	unsetenv("XDG_RUNTIME_DIR");
 	unit_rmtree(e->dir);
+	unit_rmtree(e->run);
 	ta_client_free(e->c);
 	free(e->dir);
 	free(e->tdir);
+	free(e->run);
+	free(e->cdir);
 	free(e);
 	return 0;
 }
@@ -1200,6 +1216,369 @@ static void metadata_message_is_printable(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* The choice of backend (lib/store/store.c), with no keychain to be found */
+
+struct notices {
+	int n;
+	char last[TA_MESSAGE_MAX];
+};
+
+static void count_notice(void *data, const char *message)
+{
+	struct notices *nt = data;
+
+	nt->n++;
+	snprintf(nt->last, sizeof(nt->last), "%s", message);
+}
+
+/* A handle with the store option (NULL: the default) whose notices go to
+ * nt (NULL: nowhere). */
+static struct ta_client *client_with(const char *store, struct notices *nt)
+{
+	struct ta_client *c = NULL;
+	struct ta_callbacks cb = { .data = nt, .notice = count_notice };
+
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	if (store)
+		assert_int_equal(ta_client_set(c, TA_OPT_STORE, store), TA_OK);
+	if (nt)
+		ta_client_set_callbacks(c, &cb);
+	return c;
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char *p = unit_join(dir, name);
+	int there = access(p, F_OK) == 0;
+
+	free(p);
+	return there;
+}
+
+static void store_option_values(void **state)
+{
+	static const struct {
+		const char *value;
+		enum ta_result want;
+	} rows[] = {
+		{ "auto", TA_OK },     { "keychain", TA_OK },  { "file", TA_OK },
+		{ NULL, TA_OK },       { "foo", TA_E_ARG },    { "", TA_E_ARG },
+		{ "File", TA_E_ARG },  { "AUTO", TA_E_ARG },   { "file ", TA_E_ARG },
+		{ "keyring", TA_E_ARG }, { "secret", TA_E_ARG },
+	};
+	struct ta_client *c;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_null(ta_client_get(c, TA_OPT_STORE));
+	for (i = 0; i < NELEMS(rows); i++) {
+		enum ta_result r;
+		assert_int_equal(ta_client_set(c, TA_OPT_STORE, "file"), TA_OK);
+		r = ta_client_set(c, TA_OPT_STORE, rows[i].value);
+		ROW_CHECK(r == rows[i].want, i, "'%s' gave %d", rows[i].value ? rows[i].value : "NULL",
+		          (int)r);
+		if (r == TA_OK && rows[i].value) {
+			ROW_CHECK(!strcmp(ta_client_get(c, TA_OPT_STORE), rows[i].value), i, "not set");
+		} else if (r == TA_OK) {
+			ROW_CHECK(ta_client_get(c, TA_OPT_STORE) == NULL, i, "not reset");
+		} else {
+			/* Refused: the message names it, the old value stays. */
+			char want[64];
+			snprintf(want, sizeof(want), "store must be auto, keychain or file, not '%s'",
+			         rows[i].value);
+			ROW_CHECK(strstr(ta_client_message(c), want) != NULL, i, "message '%s'",
+			          ta_client_message(c));
+			ROW_CHECK(!strcmp(ta_client_get(c, TA_OPT_STORE), "file"), i, "value changed");
+		}
+	}
+	ta_client_free(c);
+}
+
+/* --store file: the session is in the file; the keychain is never probed. */
+static void store_file_mode(void **state)
+{
+	struct env *e = *state;
+	struct notices nt = { 0 };
+	struct ta_client *c = client_with("file", &nt), *c2 = client_with("file", NULL);
+	struct ta_session *s = session_of(&first), *back = NULL;
+	struct stat st;
+	char **names = NULL;
+
+	assert_null(ta_store_used(c));
+	assert_int_equal(ta_store_ready(c), TA_OK);
+	assert_int_equal(ta_store_save(c, "work", s), TA_OK);
+	assert_string_equal(ta_store_used(c), "file");
+	assert_int_equal(nt.n, 0); /* chosen, so nothing to tell */
+	assert_int_equal(unit_count_entries(e->tdir, "work.json"), 1);
+	{
+		char *path = unit_join(e->tdir, "work.json");
+		assert_int_equal(lstat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+		free(path);
+	}
+
+	/* A failed load leaves the handle's answer as it was. */
+	assert_int_equal(ta_store_load(c2, "home", &back), TA_E_NO_SESSION);
+	assert_null(back);
+	assert_null(ta_store_used(c2));
+	assert_int_equal(ta_store_load(c2, "work", &back), TA_OK);
+	check_session(back, &first);
+	ta_session_free(back);
+	assert_string_equal(ta_store_used(c2), "file");
+
+	/* No cache for a session in the file. */
+	assert_false(exists_in(e->cdir, "work.json"));
+
+	assert_int_equal(ta_store_list(c, &names), TA_OK);
+	assert_non_null(names[0]);
+	assert_string_equal(names[0], "work");
+	assert_null(names[1]);
+	ta_profiles_free(names);
+	assert_int_equal(ta_store_remove(c, "work"), TA_OK);
+	assert_false(exists_in(e->tdir, "work.json"));
+
+	/* Never asked the keychain, for anything. */
+	assert_int_equal(c->keychain_state, TA_KEYCHAIN_UNKNOWN);
+	assert_int_equal(c2->keychain_state, TA_KEYCHAIN_UNKNOWN);
+	ta_session_free(s);
+	ta_client_free(c);
+	ta_client_free(c2);
+}
+
+/* auto with no keychain: the file, and a notice saying why and where -
+ * once per sign-in, not again when a session in the file is saved again. */
+static void store_auto_without_keychain(void **state)
+{
+	struct env *e = *state;
+	struct notices nt = { 0 }, nt2 = { 0 }, nt3 = { 0 };
+	struct ta_client *c = client_with(NULL, &nt), *c2, *c3;
+	struct ta_session *s = session_of(&first), *back = NULL;
+	char *path = unit_join(e->tdir, "work.json");
+
+	assert_null(ta_client_get(c, TA_OPT_STORE)); /* auto is the default */
+	assert_int_equal(ta_store_ready(c), TA_OK);  /* the file is always there */
+	assert_int_equal(ta_store_save(c, "work", s), TA_OK);
+	assert_int_equal(nt.n, 1);
+	UNIT_ASSERT_MSG(strstr(nt.last, "there is no D-Bus session bus for a keychain"), "notice: %s",
+	                nt.last);
+	UNIT_ASSERT_MSG(strstr(nt.last, "profile 'work'"), "notice: %s", nt.last);
+	UNIT_ASSERT_MSG(strstr(nt.last, path), "notice: %s", nt.last);
+	assert_string_equal(ta_store_used(c), "file");
+	assert_int_equal(c->keychain_state, TA_KEYCHAIN_ABSENT);
+	assert_int_equal(unit_count_entries(e->tdir, "work.json"), 1);
+
+	/* Loaded, then saved again (a refresh): no second notice. */
+	assert_int_equal(ta_store_load(c, "work", &back), TA_OK);
+	check_session(back, &first);
+	ta_session_free(back);
+	back = NULL;
+	assert_string_equal(ta_store_used(c), "file");
+	assert_int_equal(ta_store_save(c, "work", s), TA_OK);
+	assert_int_equal(nt.n, 1);
+
+	/* The same on a new handle that loads first. */
+	c2 = client_with("auto", &nt2);
+	assert_int_equal(ta_store_load(c2, "work", &back), TA_OK);
+	check_session(back, &first);
+	assert_string_equal(ta_store_used(c2), "file");
+	assert_int_equal(ta_store_save(c2, "work", back), TA_OK);
+	assert_int_equal(nt2.n, 0);
+	ta_session_free(back);
+	back = NULL;
+
+	/* A new handle that saves without loading (a sign-in) is told again. */
+	c3 = client_with("auto", &nt3);
+	assert_int_equal(ta_store_save(c3, "work", s), TA_OK);
+	assert_int_equal(nt3.n, 1);
+
+	/* A session in the file needs no cache: loading it makes none. */
+	assert_false(exists_in(e->cdir, "work.json"));
+
+	/* And without a handle at all, it still goes to the file. */
+	assert_int_equal(ta_store_save(NULL, "nohandle", s), TA_OK);
+	assert_int_equal(ta_store_load(NULL, "nohandle", &back), TA_OK);
+	check_session(back, &first);
+	ta_session_free(back);
+	assert_true(exists_in(e->tdir, "nohandle.json"));
+
+	ta_session_free(s);
+	ta_client_free(c);
+	ta_client_free(c2);
+	ta_client_free(c3);
+	free(path);
+}
+
+/* --store keychain with no keychain: an error before a sign-in and at
+ * saving, never the file - and a session already in the file is untouched. */
+static void store_keychain_mode_without_keychain(void **state)
+{
+	struct env *e = *state;
+	struct notices nt = { 0 };
+	struct ta_client *f = client_with("file", NULL), *k = client_with("keychain", &nt);
+	struct ta_session *s = session_of(&first), *s2 = session_of(&second), *back = NULL;
+	const char *m;
+
+	assert_int_equal(ta_store_save(f, "work", s), TA_OK);
+
+	assert_int_equal(ta_store_ready(k), TA_E_STORE);
+	m = ta_client_message(k);
+	UNIT_ASSERT_MSG(strstr(m, "keychain") && strstr(m, "no D-Bus session bus") &&
+	                strstr(m, "--store file"), "message: %s", m);
+	assert_int_equal(k->keychain_state, TA_KEYCHAIN_ABSENT);
+
+	assert_int_equal(ta_store_save(k, "other", s2), TA_E_STORE);
+	m = ta_client_message(k);
+	UNIT_ASSERT_MSG(strstr(m, "no D-Bus session bus") && strstr(m, "--store file"),
+	                "message: %s", m);
+	assert_false(exists_in(e->tdir, "other.json"));
+	assert_false(exists_in(e->cdir, "other.json"));
+
+	assert_int_equal(ta_store_save(k, "work", s2), TA_E_STORE);
+	assert_int_equal(ta_store_load(k, "work", &back), TA_E_STORE);
+	assert_null(back);
+	assert_null(ta_store_used(k));
+	assert_int_equal(nt.n, 0); /* an error, not a notice */
+
+	/* Removing fails too, and takes nothing: the session stays for a
+	 * sign-out that can revoke its refresh token. */
+	assert_int_equal(ta_store_remove(k, "work"), TA_E_STORE);
+	assert_true(exists_in(e->tdir, "work.json"));
+
+	/* Only the keychain's session is looked for, and the file keeps its own. */
+	assert_int_equal(ta_store_load(f, "work", &back), TA_OK);
+	check_session(back, &first);
+	ta_session_free(back);
+	assert_int_equal(unit_count_entries(e->tdir, "work.json"), 1);
+
+	/* Removing cannot reach the keychain either: it says so. */
+	assert_int_equal(ta_store_remove(k, "work"), TA_E_STORE);
+
+	ta_session_free(s);
+	ta_session_free(s2);
+	ta_client_free(f);
+	ta_client_free(k);
+}
+
+/* Removing takes the file and the access token cache, in file and in auto
+ * mode. */
+static void store_remove_takes_file_and_cache(void **state)
+{
+	static const char *const modes[] = { "file", NULL, "auto" };
+	struct env *e = *state;
+	size_t i;
+
+	for (i = 0; i < NELEMS(modes); i++) {
+		struct ta_client *c = client_with(modes[i], NULL);
+		struct ta_session *s = session_of(&first), *back = NULL;
+
+		ROW_CHECK(ta_store_save(c, "work", s) == TA_OK, i, "save");
+		ROW_CHECK(ta_store_save(c, "home", s) == TA_OK, i, "save");
+		ROW_CHECK(ta_cache_save(c, "work", s, 1) == TA_OK, i, "cache");
+		ROW_CHECK(ta_cache_save(c, "solo", s, 1) == TA_OK, i, "cache");
+		ROW_CHECK(exists_in(e->tdir, "work.json") && exists_in(e->cdir, "work.json"), i,
+		          "not both there");
+
+		ROW_CHECK(ta_store_remove(c, "work") == TA_OK, i, "remove: %s", ta_client_message(c));
+		ROW_CHECK(!exists_in(e->tdir, "work.json"), i, "the file stayed");
+		ROW_CHECK(!exists_in(e->cdir, "work.json"), i, "the cache stayed");
+		ROW_CHECK(ta_store_load(c, "work", &back) == TA_E_NO_SESSION, i, "still loads");
+		ROW_CHECK(back == NULL, i, "a session came back");
+		ROW_CHECK(exists_in(e->tdir, "home.json"), i, "another profile's file went");
+
+		/* A cache without a file goes too. */
+		ROW_CHECK(ta_store_remove(c, "solo") == TA_OK, i, "remove solo");
+		ROW_CHECK(!exists_in(e->cdir, "solo.json"), i, "solo's cache stayed");
+
+		ROW_CHECK(ta_store_remove(c, "home") == TA_OK, i, "remove home");
+		ta_session_free(s);
+		ta_client_free(c);
+	}
+}
+
+/* A save to the file drops a cached access token: it would be older. */
+static void store_file_save_drops_cache(void **state)
+{
+	static const char *const modes[] = { "file", NULL };
+	struct env *e = *state;
+	size_t i;
+
+	for (i = 0; i < NELEMS(modes); i++) {
+		struct ta_client *c = client_with(modes[i], NULL);
+		struct ta_session *old = session_of(&second), *s = session_of(&first), *back = NULL;
+
+		ROW_CHECK(ta_cache_save(c, "work", old, 1) == TA_OK, i, "cache");
+		ROW_CHECK(ta_cache_save(c, "home", old, 1) == TA_OK, i, "cache");
+		ROW_CHECK(ta_store_save(c, "work", s) == TA_OK, i, "save");
+		ROW_CHECK(!exists_in(e->cdir, "work.json"), i, "the cache stayed");
+		ROW_CHECK(exists_in(e->cdir, "home.json"), i, "another profile's cache went");
+		ROW_CHECK(ta_store_load(c, "work", &back) == TA_OK, i, "load");
+		check_session(back, &first);
+		ta_session_free(back);
+		ta_cache_remove("home");
+		ROW_CHECK(ta_store_remove(c, "work") == TA_OK, i, "remove");
+		ta_session_free(old);
+		ta_session_free(s);
+		ta_client_free(c);
+	}
+}
+
+/* The profiles with a session, in file and in auto mode: not the sessions
+ * of CI credentials, nor files that are no profile's session. */
+static void store_list_profiles(void **state)
+{
+	static const char *const modes[] = { "file", NULL };
+	static const char *const saved[] = { "work", "home", "ci-0123456789abcdef",
+		                             "ci-0123456789abcde", "ci-0123456789ABCDEF" };
+	static const char *const listed[] = { "work", "home", "ci-0123456789abcde",
+		                              "ci-0123456789ABCDEF" };
+	static const char *const junk[] = { "notes.txt", "bad name.json", ".hidden.json", ".json",
+		                            "work.json.tmp-0123456789ab", "work.lock.json~" };
+	struct env *e = *state;
+	struct ta_session *s = session_of(&first);
+	char **names = NULL;
+	size_t i, j, k, n;
+
+	for (i = 0; i < NELEMS(modes); i++) {
+		struct ta_client *c = client_with(modes[i], NULL);
+
+		/* Nothing yet (no directory even): an empty list. */
+		ROW_CHECK(ta_store_list(c, &names) == TA_OK, i, "empty list");
+		ROW_CHECK(names && names[0] == NULL, i, "not empty");
+		ta_profiles_free(names);
+		names = NULL;
+
+		for (j = 0; j < NELEMS(saved); j++)
+			ROW_CHECK(ta_store_save(c, saved[j], s) == TA_OK, i, "save %s", saved[j]);
+		for (j = 0; j < NELEMS(junk); j++) {
+			char *p = unit_join(e->tdir, junk[j]);
+			unit_write_file(p, "{}");
+			free(p);
+		}
+		/* A cached token alone is no stored session. */
+		ROW_CHECK(ta_cache_save(c, "cached-only", s, 1) == TA_OK, i, "cache");
+
+		ROW_CHECK(ta_store_list(c, &names) == TA_OK, i, "list: %s", ta_client_message(c));
+		for (n = 0; names[n]; n++) {
+			for (k = 0; k < NELEMS(listed); k++)
+				if (!strcmp(names[n], listed[k]))
+					break;
+			ROW_CHECK(k < NELEMS(listed), i, "'%s' listed", names[n]);
+			for (k = 0; k < n; k++)
+				ROW_CHECK(strcmp(names[n], names[k]), i, "'%s' twice", names[n]);
+		}
+		ROW_CHECK(n == NELEMS(listed), i, "%zu listed, want %zu", n, NELEMS(listed));
+		ta_profiles_free(names);
+		names = NULL;
+
+		unit_rmtree(e->tdir);
+		unit_rmtree(e->cdir);
+		ta_client_free(c);
+	}
+	ta_session_free(s);
+}
+
 #define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -1212,6 +1591,13 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(store_refuses_odd_files),
 	ENV_TEST(store_dir_of_another_user_is_refused),
 	ENV_TEST(store_leftovers_and_listing),
+	cmocka_unit_test(store_option_values),
+	ENV_TEST(store_file_mode),
+	ENV_TEST(store_auto_without_keychain),
+	ENV_TEST(store_keychain_mode_without_keychain),
+	ENV_TEST(store_remove_takes_file_and_cache),
+	ENV_TEST(store_file_save_drops_cache),
+	ENV_TEST(store_list_profiles),
 	cmocka_unit_test(session_json_round_trip),
 	cmocka_unit_test(session_check_fresh_boundaries),
 	cmocka_unit_test(token_response_success),

@@ -1,0 +1,461 @@
+/*
+ * test_store_cache.c - unit tests of the access token cache of sessions
+ * kept in the keychain (lib/store/store_cache.c): a private file under
+ * $XDG_RUNTIME_DIR/termauth with no refresh token and no ID token in it.
+ * XDG_RUNTIME_DIR (and XDG_STATE_HOME) point at throw-away directories and
+ * DBUS_SESSION_BUS_ADDRESS is unset, so nothing reaches a real keychain.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+#include "unit.h"
+#include "internal.h"
+#include "store/store.h"
+
+#define NOW 1700000000LL
+
+struct env {
+	char *run;   /* $XDG_RUNTIME_DIR */
+	char *cdir;  /* $XDG_RUNTIME_DIR/termauth */
+	char *state; /* $XDG_STATE_HOME */
+	struct ta_client *c;
+};
+
+static int env_setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return -1;
+	e->run = unit_tmpdir();
+	e->cdir = unit_join(e->run, "termauth");
+	e->state = unit_tmpdir();
+	if (setenv("XDG_RUNTIME_DIR", e->run, 1) || setenv("XDG_STATE_HOME", e->state, 1) ||
+	    unsetenv("DBUS_SESSION_BUS_ADDRESS") || ta_client_new(&e->c) != TA_OK)
+		return -1;
+	*state = e;
+	return 0;
+}
+
+static int env_teardown(void **state)
+{
+	struct env *e = *state;
+
+	unsetenv("XDG_RUNTIME_DIR");
+	unsetenv("XDG_STATE_HOME");
+	unit_rmtree(e->run);
+	unit_rmtree(e->state);
+	ta_client_free(e->c);
+	free(e->run);
+	free(e->cdir);
+	free(e->state);
+	free(e);
+	return 0;
+}
+
+/* A full session: every secret the cache must not keep is there. */
+static struct ta_session *full_session(const char *access_token)
+{
+	struct ta_session *s = NULL;
+
+	assert_int_equal(ta_session_new(&s), TA_OK);
+	assert_int_equal(ta_set_string(&s->access_token, access_token), TA_OK);
+	assert_int_equal(ta_set_string(&s->refresh_token, "RT-long-lived-secret"), TA_OK);
+	assert_int_equal(ta_set_string(&s->id_token, "IDT.header.signature"), TA_OK);
+	assert_int_equal(ta_set_string(&s->token_type, "Bearer"), TA_OK);
+	assert_int_equal(ta_set_string(&s->scope, "openid profile"), TA_OK);
+	assert_int_equal(ta_set_string(&s->issuer, "https://idp.example.com"), TA_OK);
+	assert_int_equal(ta_set_string(&s->client_id, "termauth"), TA_OK);
+	assert_int_equal(ta_set_string(&s->subject, "alice"), TA_OK);
+	assert_int_equal(ta_set_string(&s->token_endpoint, "https://idp.example.com/token"),
+	                 TA_OK);
+	s->expires_at = NOW + 3600;
+	return s;
+}
+
+/* The whole text of a file (fails the test when it cannot be read). */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	assert_non_null(f);
+	buf = calloc(1, 65536);
+	assert_non_null(buf);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void save_writes_private_file_without_long_lived_secrets(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-cached");
+	char *path = unit_join(e->cdir, "work.json"), *text;
+	struct stat st;
+
+	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+
+	/* 0600, ours, in a 0700 directory ours. */
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_uid, geteuid());
+	assert_int_equal(lstat(e->cdir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(unit_count_entries(e->cdir, "work.json"), 1);
+
+	text = read_text(path);
+	UNIT_ASSERT_MSG(strstr(text, "\"access_token\": \"AT-cached\""), "cache file: %s", text);
+	UNIT_ASSERT_MSG(strstr(text, "\"expires_at\": 1700003600"), "cache file: %s", text);
+	UNIT_ASSERT_MSG(strstr(text, "\"token_type\": \"Bearer\""), "cache file: %s", text);
+	UNIT_ASSERT_MSG(!strstr(text, "refresh_token"), "cache file: %s", text);
+	UNIT_ASSERT_MSG(!strstr(text, "RT-long-lived-secret"), "cache file: %s", text);
+	UNIT_ASSERT_MSG(!strstr(text, "id_token"), "cache file: %s", text);
+	UNIT_ASSERT_MSG(!strstr(text, "IDT.header.signature"), "cache file: %s", text);
+	free(text);
+
+	/* The caller's session keeps its secrets (the cache works on a copy). */
+	assert_string_equal(ta_session_refresh_token(s), "RT-long-lived-secret");
+	assert_string_equal(ta_session_id_token(s), "IDT.header.signature");
+
+	/* Nothing went to the file store. */
+	{
+		char *sdir = unit_join(e->state, "termauth");
+		assert_int_equal(lstat(sdir, &st), -1);
+		free(sdir);
+	}
+	ta_session_free(s);
+	free(path);
+}
+
+static void save_load_round_trip(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-1"), *back = NULL;
+
+	assert_int_equal(ta_cache_exists("work"), 0);
+	assert_int_equal(ta_cache_save(e->c, "work", s, 0), TA_OK);
+	assert_int_equal(ta_cache_exists("work"), 1);
+	assert_int_equal(ta_cache_load("work", &back), TA_OK);
+	assert_non_null(back);
+	assert_string_equal(ta_session_access_token(back), "AT-1");
+	assert_string_equal(ta_session_token_type(back), "Bearer");
+	assert_int_equal(ta_session_expires_at(back), NOW + 3600);
+	assert_string_equal(ta_session_scope(back), "openid profile");
+	assert_string_equal(ta_session_issuer(back), "https://idp.example.com");
+	assert_string_equal(ta_session_client_id(back), "termauth");
+	assert_string_equal(ta_session_subject(back), "alice");
+	assert_null(ta_session_refresh_token(back));
+	assert_null(ta_session_id_token(back));
+	ta_session_free(back);
+	back = NULL;
+
+	/* Saving again replaces it; one file stays, and other profiles are apart. */
+	ta_session_free(s);
+	s = full_session("AT-2");
+	s->expires_at = NOW + 7200;
+	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+	assert_int_equal(ta_cache_save(e->c, "home", s, 1), TA_OK);
+	assert_int_equal(ta_cache_load("work", &back), TA_OK);
+	assert_string_equal(ta_session_access_token(back), "AT-2");
+	assert_int_equal(ta_session_expires_at(back), NOW + 7200);
+	ta_session_free(back);
+	back = NULL;
+	assert_int_equal(unit_count_entries(e->cdir, NULL), 2);
+
+	/* Removed: gone, the other profile stays, and removing again is fine. */
+	ta_cache_remove("work");
+	assert_int_equal(ta_cache_exists("work"), 0);
+	assert_int_equal(ta_cache_load("work", &back), TA_E_NO_SESSION);
+	assert_null(back);
+	ta_cache_remove("work");
+	assert_int_equal(ta_cache_exists("home"), 1);
+	assert_int_equal(unit_count_entries(e->cdir, "home.json"), 1);
+	ta_session_free(s);
+}
+
+static void load_missing_is_no_session(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *back = NULL;
+
+	/* No directory at all, then a directory without the file. */
+	assert_int_equal(ta_cache_load("work", &back), TA_E_NO_SESSION);
+	assert_null(back);
+	assert_int_equal(mkdir(e->cdir, 0700), 0);
+	assert_int_equal(ta_cache_load("work", &back), TA_E_NO_SESSION);
+	assert_null(back);
+	assert_int_equal(ta_cache_exists("work"), 0);
+}
+
+/* Without an absolute XDG_RUNTIME_DIR there is no cache: saving writes
+ * nothing and succeeds, loading finds nothing. */
+static void no_runtime_dir_means_no_cache(void **state)
+{
+	static const char *const values[] = { NULL, "", "relative-run", "./run", "run/termauth" };
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-x"), *back = NULL;
+	char *cwd = unit_tmpdir(), old[4096];
+	size_t i;
+
+	assert_non_null(getcwd(old, sizeof(old)));
+	assert_int_equal(chdir(cwd), 0);
+	for (i = 0; i < NELEMS(values); i++) {
+		if (values[i])
+			assert_int_equal(setenv("XDG_RUNTIME_DIR", values[i], 1), 0);
+		else
+			assert_int_equal(unsetenv("XDG_RUNTIME_DIR"), 0);
+		ROW_CHECK(ta_cache_save(e->c, "work", s, 1) == TA_OK, i, "save failed: %s",
+		          ta_client_message(e->c));
+		ROW_CHECK(ta_cache_exists("work") == 0, i, "a cache exists");
+		ROW_CHECK(ta_cache_load("work", &back) == TA_E_NO_SESSION, i, "load");
+		ROW_CHECK(back == NULL, i, "a session came back");
+		ta_cache_remove("work"); /* nothing to do, and no crash */
+		/* Not written relative to the working directory either. */
+		ROW_CHECK(unit_count_entries(cwd, NULL) == 0, i, "wrote into the cwd");
+	}
+	assert_int_equal(chdir(old), 0);
+	/* Nor under the real runtime directory of the test. */
+	assert_int_equal(setenv("XDG_RUNTIME_DIR", e->run, 1), 0);
+	assert_int_equal(unit_count_entries(e->run, NULL), 0);
+	unit_rmtree(cwd);
+	free(cwd);
+	ta_session_free(s);
+}
+
+/* Like OpenSSH's private keys: a cache file others may read is not used. */
+static void load_refuses_files_others_may_read(void **state)
+{
+	static const struct {
+		mode_t mode;
+		enum ta_result want;
+	} rows[] = {
+		{ 0644, TA_E_STORE }, { 0640, TA_E_STORE }, { 0604, TA_E_STORE },
+		{ 0660, TA_E_STORE }, { 0606, TA_E_STORE }, { 0610, TA_E_STORE },
+		{ 0600, TA_OK },      { 0400, TA_OK },
+	};
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-m");
+	char *path = unit_join(e->cdir, "work.json");
+	size_t i;
+
+	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_session *back = NULL;
+		enum ta_result r;
+		assert_int_equal(chmod(path, rows[i].mode), 0);
+		r = ta_cache_load("work", &back);
+		ROW_CHECK(r == rows[i].want, i, "mode %04o gave %d", (unsigned)rows[i].mode, (int)r);
+		if (rows[i].want == TA_OK)
+			ROW_CHECK(back && !strcmp(ta_session_access_token(back), "AT-m"), i, "token");
+		else
+			ROW_CHECK(back == NULL, i, "a session came back");
+		ta_session_free(back);
+	}
+	ta_session_free(s);
+	free(path);
+}
+
+/* Nor one reached through a symbolic link, nor one another user owns. */
+static void load_refuses_links_and_foreign_files(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-l"), *back = NULL;
+	char *path = unit_join(e->cdir, "work.json");
+	char *target = unit_join(e->run, "planted.json");
+
+	assert_int_equal(ta_cache_save(e->c, "home", s, 1), TA_OK); /* makes the directory */
+	unit_write_file(target, "{\"format\":1,\"access_token\":\"planted\"}");
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(ta_cache_load("work", &back), TA_E_STORE);
+	assert_null(back);
+	assert_int_equal(unlink(path), 0);
+
+	if (geteuid() == 0) {
+		unit_write_file(path, "{\"format\":1,\"access_token\":\"theirs\"}");
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(ta_cache_load("work", &back), TA_E_STORE);
+		assert_null(back);
+	} else {
+		print_message("not root: the file of another user is not checked here\n");
+	}
+	ta_session_free(s);
+	free(path);
+	free(target);
+}
+
+static void load_refuses_corrupt_file(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *back = NULL;
+	char *path = unit_join(e->cdir, "work.json");
+
+	assert_int_equal(mkdir(e->cdir, 0700), 0);
+	unit_write_file(path, "{\"format\":1,\"access_token\":");
+	assert_int_equal(ta_cache_load("work", &back), TA_E_STORE);
+	assert_null(back);
+	free(path);
+}
+
+static void invalid_profile_names(void **state)
+{
+	static const char *const names[] = {
+		NULL, "", ".x", "..", "a/b", "../work", "a b", "a\nb", "\xc3\xa9",
+		"0123456789012345678901234567890123456789012345678901234567890123X", /* 65 */
+	};
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-n"), *back = NULL;
+	size_t i;
+
+	for (i = 0; i < NELEMS(names); i++) {
+		ROW_CHECK(ta_cache_save(e->c, names[i], s, 1) == TA_E_ARG, i, "save accepted");
+		ROW_CHECK(ta_cache_load(names[i], &back) == TA_E_ARG, i, "load accepted");
+		ROW_CHECK(back == NULL, i, "a session came back");
+		ROW_CHECK(ta_cache_exists(names[i]) == 0, i, "exists");
+		ta_cache_remove(names[i]);
+	}
+	/* Nothing was written anywhere under the runtime directory. */
+	assert_int_equal(unit_count_entries(e->run, NULL), 0);
+	ta_session_free(s);
+}
+
+/* The directory is narrowed to 0700 when it was made looser before, and a
+ * symbolic link in its place is not written through. */
+static void cache_directory_is_private(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-d");
+	char *elsewhere = unit_join(e->run, "elsewhere");
+	struct stat st;
+
+	assert_int_equal(mkdir(e->cdir, 0700), 0);
+	assert_int_equal(chmod(e->cdir, 0755), 0);
+	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+	assert_int_equal(lstat(e->cdir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+
+	unit_rmtree(e->cdir);
+	assert_int_equal(mkdir(elsewhere, 0700), 0);
+	assert_int_equal(symlink(elsewhere, e->cdir), 0);
+	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_E_STORE);
+	assert_non_null(strstr(ta_client_message(e->c), "not a directory"));
+	assert_int_equal(unit_count_entries(elsewhere, NULL), 0);
+	ta_session_free(s);
+	free(elsewhere);
+}
+
+/* Under the profile's lock (locked=1), what killed writers of the profile
+ * left - exactly <profile>.json.tmp-<12 hex> - is removed; files merely
+ * like it, or another profile's, are kept. Without the lock nothing is. */
+static void locked_save_removes_only_own_leftovers(void **state)
+{
+	static const struct {
+		const char *name;
+		int removed; /* by a locked save of profile "a" */
+	} rows[] = {
+		{ "a.json.tmp-0123456789ab", 1 },
+		{ "a.json.tmp-ffffffffffff", 1 },
+		{ "a.json.tmp-000000000000", 1 },
+		{ "a.json.tmp-x.json.tmp-0123456789ab", 0 }, /* profile "a.json.tmp-x"'s */
+		{ "ab.json.tmp-0123456789ab", 0 },           /* profile "ab"'s */
+		{ "b.json.tmp-0123456789ab", 0 },
+		{ "a.json.tmp-0123456789a", 0 },   /* 11 digits */
+		{ "a.json.tmp-0123456789abc", 0 }, /* 13 digits */
+		{ "a.json.tmp-0123456789AB", 0 },  /* not what ta_file_replace writes */
+		{ "a.json.tmp-0123456789ag", 0 },
+		{ "a.json.tmp-", 0 },
+		{ "a.json", 0 }, /* replaced, not removed */
+		{ "a.json.tmp-0123456789ab.json", 0 }, /* profile "a.json.tmp-0123456789ab"'s cache */
+	};
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-left");
+	size_t i;
+
+	assert_int_equal(mkdir(e->cdir, 0700), 0);
+	for (i = 0; i < NELEMS(rows); i++) {
+		char *p = unit_join(e->cdir, rows[i].name);
+		unit_write_file(p, "{\"format\":1,\"access_token\":\"left\"}");
+		free(p);
+	}
+	/* Not under the lock: another writer may be mid-write; all stay. */
+	assert_int_equal(ta_cache_save(e->c, "a", s, 0), TA_OK);
+	assert_int_equal(unit_count_entries(e->cdir, NULL), (int)NELEMS(rows));
+
+	assert_int_equal(ta_cache_save(e->c, "a", s, 1), TA_OK);
+	for (i = 0; i < NELEMS(rows); i++) {
+		char *p = unit_join(e->cdir, rows[i].name);
+		int gone = access(p, F_OK) != 0;
+		ROW_CHECK(gone == rows[i].removed, i, "%s %s", rows[i].name,
+		          gone ? "was removed" : "was kept");
+		free(p);
+	}
+	/* a.json itself is the new cache. */
+	{
+		struct ta_session *back = NULL;
+		assert_int_equal(ta_cache_load("a", &back), TA_OK);
+		assert_string_equal(ta_session_access_token(back), "AT-left");
+		ta_session_free(back);
+	}
+	ta_session_free(s);
+}
+
+/* ta_names_add: the list the backends fill together. */
+static void names_add_deduplicates(void **state)
+{
+	static const char *const adds[] = { "work", "home", "work", "ci-x", "home", "work" };
+	static const char *const want[] = { "work", "home", "ci-x" };
+	char **names = NULL, buf[8];
+	size_t i, n = 0;
+
+	(void)state;
+	/* From an empty list that is only a NULL pointer... */
+	for (i = 0; i < NELEMS(adds); i++) {
+		ROW_CHECK(ta_names_add(&names, &n, adds[i]) == TA_OK, i, "add");
+		ROW_CHECK(names != NULL && names[n] == NULL, i, "not NULL-terminated");
+	}
+	assert_int_equal(n, NELEMS(want));
+	for (i = 0; i < NELEMS(want); i++)
+		ROW_CHECK(!strcmp(names[i], want[i]), i, "'%s', want '%s'", names[i], want[i]);
+	assert_null(names[n]);
+	ta_profiles_free(names);
+
+	/* ...and from one as ta_store_list starts it; the names are copies. */
+	names = calloc(1, sizeof(*names));
+	assert_non_null(names);
+	n = 0;
+	snprintf(buf, sizeof(buf), "p1");
+	assert_int_equal(ta_names_add(&names, &n, buf), TA_OK);
+	snprintf(buf, sizeof(buf), "p2");
+	assert_int_equal(ta_names_add(&names, &n, buf), TA_OK);
+	snprintf(buf, sizeof(buf), "p1");
+	assert_int_equal(ta_names_add(&names, &n, buf), TA_OK);
+	buf[0] = 'X';
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "p1");
+	assert_string_equal(names[1], "p2");
+	assert_null(names[2]);
+	ta_profiles_free(names);
+
+	ta_profiles_free(NULL);
+}
+
+#define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
+
+static const struct CMUnitTest tests[] = {
+	ENV_TEST(save_writes_private_file_without_long_lived_secrets),
+	ENV_TEST(save_load_round_trip),
+	ENV_TEST(load_missing_is_no_session),
+	ENV_TEST(no_runtime_dir_means_no_cache),
+	ENV_TEST(load_refuses_files_others_may_read),
+	ENV_TEST(load_refuses_links_and_foreign_files),
+	ENV_TEST(load_refuses_corrupt_file),
+	ENV_TEST(invalid_profile_names),
+	ENV_TEST(cache_directory_is_private),
+	ENV_TEST(locked_save_removes_only_own_leftovers),
+	cmocka_unit_test(names_add_deduplicates),
+};
+
+UNIT_MAIN("store_cache", tests)

@@ -1,5 +1,5 @@
 # bash completion for termauth: commands, their options, option values
-# (flows, providers) and profile names from the configuration file.
+# (flows, providers, stores) and profile names from the configuration file.
 # Installed as share/bash-completion/completions/termauth.
 
 _termauth_profiles()
@@ -14,7 +14,7 @@ _termauth()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	local commands="login token status logout setup-token help"
-	local common="-p --profile -v --verbose -h --help"
+	local common="-p --profile --store -v --verbose -h --help"
 
 	case $prev in
 	-p | --profile)
@@ -26,6 +26,9 @@ _termauth()
 	--provider)
 		COMPREPLY=($(compgen -W "github google microsoft gitlab" -- "$cur"))
 		return ;;
+	--store)
+		COMPREPLY=($(compgen -W "auto keychain file" -- "$cur"))
+		return ;;
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
 	--authorization-endpoint | --token-endpoint | --device-endpoint)
 		return ;;
@@ -34,7 +37,7 @@ _termauth()
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-p | --profile) ((i++)) ;;
+		-p | --profile | --store) ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac

@@ -308,6 +308,9 @@ TA_API enum ta_result ta_logout(struct ta_client *c, const char *profile);
  * TA_E_STORE (message set) when the store is "keychain" and the keychain is
  * locked or absent. Lets a program find out before a sign-in, not after. */
 TA_API enum ta_result ta_store_ready(struct ta_client *c);
+/* 1 when this handle found the keychain locked (a session may be kept
+ * there that cannot be read until it is unlocked), else 0. */
+TA_API int ta_keychain_locked(const struct ta_client *c);
 /* "keychain" or "file": where the last successful ta_store_load or save
  * on this handle found or put the session; NULL before. */
 TA_API const char *ta_store_used(const struct ta_client *c);

@@ -141,10 +141,14 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
                                    long long min_ttl, struct ta_session **out)
 {
 	struct ta_session *s = NULL, *seed = NULL;
-	char name[20];
+	char name[20], *chosen_store = c->store;
 	enum ta_result r;
 	int lock = -1;
 
+	/* A credential's session holds nothing that TERMAUTH_CREDENTIAL does
+	 * not: it is kept in the file store, whatever the store option, and
+	 * CI logs get no notice about keychains. */
+	c->store = (char *)"file";
 	store_name(credential, name);
 	/* Decoded every time: it carries the client secret a refresh may need. */
 	if ((r = ta_credential_decode(c, credential, &seed)) != TA_OK)
@@ -168,6 +172,7 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
 	if (r == TA_E_EXPIRED)
 		r = ta_fail(c, r, "the IdP no longer accepts TERMAUTH_CREDENTIAL: make a new one with 'termauth setup-token'");
 out:
+	c->store = chosen_store;
 	ta_session_free(seed);
 	return r;
 }

@@ -249,3 +249,14 @@ int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
 		return cli_fail(*c, r);
 	return EXIT_OK;
 }
+
+void cli_not_signed_in(struct ta_client *c, const char *profile, const char *next, int as_error)
+{
+	void (*tell)(const char *, ...) = as_error ? cli_error : cli_say;
+
+	if (ta_keychain_locked(c))
+		tell("not signed in (profile '%s') as far as can be seen: the keychain is locked, and a session kept there cannot be read until it is unlocked",
+		     profile);
+	else
+		tell("not signed in (profile '%s'): %s", profile, next);
+}

@@ -71,6 +71,10 @@ enum ta_result cli_apply_store(struct cli *cli, struct ta_client *c);
  * caller frees *c and *p whatever it returns. */
 int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
                      struct ta_profile **p);
+/* Says on stderr (as an error, or plainly) that the profile has no
+ * session, and next what to do ("run 'termauth login'") - unless the
+ * keychain is locked, when unlocking it is what to do. */
+void cli_not_signed_in(struct ta_client *c, const char *profile, const char *next, int as_error);
 /* Ends an updating progress line (the device flow's countdown), if any. */
 void cli_progress_end(struct cli *cli);
 /* Parses a non-negative number of seconds; -1 when it is not one. */

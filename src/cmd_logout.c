@@ -26,8 +26,8 @@ static const char usage[] =
 static int report(struct ta_client *c, const char *profile, enum ta_result r)
 {
 	if (r == TA_E_NO_SESSION) {
-		cli_say("not signed in (profile '%s'): nothing to sign out", profile);
-		return EXIT_OK;
+		cli_not_signed_in(c, profile, "nothing to sign out", 0);
+		return ta_keychain_locked(c) ? EXIT_FAIL : EXIT_OK;
 	}
 	if (r == TA_E_UNREACHABLE || r == TA_E_IDP || r == TA_E_HTTP || r == TA_E_DENIED) {
 		cli_say("warning: profile '%s': %s", profile, ta_client_message(c));

@@ -125,7 +125,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	else if (s)
 		print_text(cli->profile, s, store, path);
 	else
-		cli_say("%s: run 'termauth login'", ta_client_message(c));
+		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 0);
 	if (!s)
 		rc = EXIT_SIGNIN;
 	else if (!json)

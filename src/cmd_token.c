@@ -104,7 +104,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		r = ta_session_fresh(c, cli->profile, a.min_ttl, &s);
 	}
 	if (r == TA_E_NO_SESSION) {
-		cli_error("not signed in (profile '%s'): run 'termauth login'", cli->profile);
+		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 1);
 		rc = EXIT_SIGNIN;
 		goto out;
 	}

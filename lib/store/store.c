@@ -243,6 +243,11 @@ enum ta_result ta_store_ready(struct ta_client *c)
 	return state == TA_KEYCHAIN_USABLE ? TA_OK : keychain_refused(c, state, why);
 }
 
+int ta_keychain_locked(const struct ta_client *c)
+{
+	return c && c->keychain_state == TA_KEYCHAIN_LOCKED;
+}
+
 const char *ta_store_used(const struct ta_client *c)
 {
 	return c ? c->store_used : NULL;

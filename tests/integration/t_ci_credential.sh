@@ -28,6 +28,7 @@ rc=0; job "$T/job1" "$TERMAUTH" token >"$T/job1.out" 2>"$T/job1.err" || rc=$?
 assert_eq "job 1: token exits 0" 0 "$rc"
 TOKEN1=$(cat "$T/job1.out")
 assert_eq "job 1: the token is accepted by the IdP" alice "$(userinfo_sub "$TOKEN1")"
+assert_eq "job 1: nothing on stderr (no notice about keychains in CI logs)" "" "$(cat "$T/job1.err")"
 job "$T/job1" "$TERMAUTH" token >"$T/job1b.out" 2>/dev/null
 assert_eq "job 1: the second call is served without a new refresh" "$TOKEN1" "$(cat "$T/job1b.out")"
 assert_eq "job 1: one refresh" 1 "$(refreshes)"

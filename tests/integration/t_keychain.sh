@@ -138,7 +138,14 @@ rm -f "$CACHE"
 rc=0; "$TERMAUTH" status 2>"$T/status.err" >/dev/null || rc=$?
 assert_eq "locked: status exit 3" 3 "$rc"
 assert_contains "locked: told apart from empty" "$T/status.err" \
-  "the session is in the keychain, which is locked: unlock it"
+  "termauth: not signed in (profile 'default') as far as can be seen: the keychain is locked, and a session kept there cannot be read until it is unlocked"
+rc=0; "$TERMAUTH" token 2>"$T/token.err" >/dev/null || rc=$?
+assert_eq "locked: token exit 3" 3 "$rc"
+assert_contains "locked: token says so" "$T/token.err" \
+  "termauth: error: not signed in (profile 'default') as far as can be seen: the keychain is locked"
+rc=0; "$TERMAUTH" logout 2>"$T/logout.err" || rc=$?
+assert_eq "locked: logout cannot, exit 1" 1 "$rc"
+assert_contains "locked: logout says so" "$T/logout.err" "the keychain is locked"
 rc=0; "$TERMAUTH" --store keychain token 2>"$T/token.err" >/dev/null || rc=$?
 assert_eq "locked, --store keychain: exit 1" 1 "$rc"
 assert_contains "locked, --store keychain: why" "$T/token.err" \

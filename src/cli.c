@@ -2,6 +2,7 @@
  * cli.c - see cli.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -259,4 +260,9 @@ void cli_not_signed_in(struct ta_client *c, const char *profile, const char *nex
 		     profile);
 	else
 		tell("not signed in (profile '%s'): %s", profile, next);
+}
+
+void cli_paste_from_tty(struct cli *cli)
+{
+	cli->paste_fd = open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 }

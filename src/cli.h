@@ -23,6 +23,8 @@ struct cli {
 	const char *store;   /* --store, or NULL */
 	int verbose;         /* -v count */
 	int no_qr;           /* login --no-qr */
+	int paste_fd;        /* where a sign-in reads a pasted URL: stdin, the
+	                      * terminal inside helpers, or -1 (none) */
 	int progress_line;   /* an updating progress line is on the terminal */
 	int progress_said;   /* the minutes last told, where lines cannot update */
 };
@@ -34,7 +36,8 @@ struct command {
 	int (*run)(struct cli *cli, int argc, char **argv);
 };
 
-extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout, cmd_setup_token;
+extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout, cmd_setup_token,
+	cmd_exec, cmd_kube_credential;
 
 struct ta_session;
 /* login and setup-token: parses login's options, configures a client from
@@ -75,6 +78,10 @@ int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
  * session, and next what to do ("run 'termauth login'") - unless the
  * keychain is locked, when unlocking it is what to do. */
 void cli_not_signed_in(struct ta_client *c, const char *profile, const char *next, int as_error);
+/* Inside helpers (exec, kube-credential, git-credential) standard input
+ * is not the person's: a sign-in reads a pasted URL from the terminal,
+ * when there is one, else from nowhere. */
+void cli_paste_from_tty(struct cli *cli);
 /* Ends an updating progress line (the device flow's countdown), if any. */
 void cli_progress_end(struct cli *cli);
 /* Parses a non-negative number of seconds; -1 when it is not one. */

@@ -208,7 +208,7 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **arg
 	rc = EXIT_FAIL;
 	if (cli_client_new(cli, &c) != TA_OK)
 		goto out;
-	ta_client_set_paste_fd(c, 0);
+	ta_client_set_paste_fd(c, cli->paste_fd);
 	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
 	    (r = configure(cli, c, p, given, &said)) != TA_OK ||
 	    (for_ci && (r = ask_offline(c)) != TA_OK)) {

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "cli.h"
+#include "fresh_token.h"
 #include "token_common.h"
 
 static const char usage[] =
@@ -45,14 +45,9 @@ static int run(struct cli *cli, int argc, char **argv)
 		{ "login", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char *login_argv[] = { "login", NULL };
 	struct token_args a = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
-	struct ta_client *c = NULL;
-	struct ta_session *s = NULL;
-	struct ta_profile *p = NULL;
-	const char *credential;
+	struct fresh_token t;
 	int opt, done = -1, rc, login = 0;
-	enum ta_result r;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
@@ -72,51 +67,11 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_token, "unexpected argument '%s'", argv[optind]);
-	/* The order: TERMAUTH_TOKEN as is, then TERMAUTH_CREDENTIAL, then the
-	 * profile's session. */
-	if (token_from_env())
-		return token_print_raw(token_from_env(), "Bearer", 0, a.json, (long long)time(NULL))
-		               ? EXIT_FAIL
-		               : EXIT_OK;
-	if ((credential = getenv("TERMAUTH_CREDENTIAL")) && *credential) {
-		if (cli_client_new(cli, &c) != TA_OK)
-			return EXIT_FAIL;
-		if ((r = cli_apply_store(cli, c)) != TA_OK) {
-			rc = cli_fail(c, r);
-			goto out;
-		}
-		r = ta_credential_fresh(c, credential, a.min_ttl, &s);
-		rc = r == TA_OK ? (token_print(s, a.json, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK)
-		                : cli_fail(c, r);
-		goto out;
-	}
-	/* The profile may hold what a refresh needs (a client secret), and
-	 * says where its session is kept. */
-	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
-		goto out;
-	r = ta_session_fresh(c, cli->profile, a.min_ttl, &s);
-	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
-		/* Sign in as `termauth login` would (its messages on stderr), then
-		 * serve the new session. */
-		optind = 0; /* getopt starts over for login's (absent) options */
-		if ((rc = cmd_login.run(cli, 1, login_argv)) != EXIT_OK)
-			goto out;
-		r = ta_session_fresh(c, cli->profile, a.min_ttl, &s);
-	}
-	if (r == TA_E_NO_SESSION) {
-		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 1);
-		rc = EXIT_SIGNIN;
-		goto out;
-	}
-	if (r != TA_OK) {
-		rc = cli_fail(c, r);
-		goto out;
-	}
-	rc = token_print(s, a.json, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
-out:
-	ta_session_free(s);
-	ta_profile_free(p);
-	ta_client_free(c);
+	if ((rc = fresh_token_get(cli, a.min_ttl, login, &t)) == EXIT_OK)
+		rc = token_print_raw(t.token, t.type, t.expires_at, a.json, (long long)time(NULL))
+		             ? EXIT_FAIL
+		             : EXIT_OK;
+	fresh_token_clear(&t);
 	return rc;
 }
 

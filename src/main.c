@@ -9,7 +9,8 @@
 #include "cli.h"
 
 static const struct command *const commands[] = {
-	&cmd_login, &cmd_token, &cmd_status, &cmd_logout, &cmd_setup_token,
+	&cmd_login, &cmd_token, &cmd_status, &cmd_logout, &cmd_setup_token, &cmd_exec,
+	&cmd_kube_credential,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -21,7 +22,7 @@ static int overview(FILE *to)
 	      "Sign in from the terminal to an OAuth 2.0 / OpenID Connect provider,\n"
 	      "keep the session safe, and hand out fresh tokens.\n\nCommands:\n", to);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(to, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(to, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nOptions for every command:\n"
 	      "  -p, --profile NAME  the profile to use (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	      "      --store STORE   where sessions are kept: auto (the keychain when it is\n"
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli cli = { 0 };
+	struct cli cli = { .paste_fd = 0 };
 	const struct command *cmd;
 	int opt, done = -1;
 

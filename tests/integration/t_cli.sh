@@ -13,8 +13,8 @@ expect() { # DESCRIPTION EXIT_CODE STDERR_TEXT COMMAND...
 expect "--version" 0 "" --version
 assert_contains "--version prints the version" "$T/out" "termauth 0.1.0"
 expect "--help" 0 "" --help
-assert_contains "--help lists login" "$T/out" "login       sign in (browser, pasted URL or device code)"
-for cmd in login token status logout setup-token; do
+assert_contains "--help lists login" "$T/out" "login            sign in (browser, pasted URL or device code)"
+for cmd in login token status logout setup-token exec kube-credential; do
   expect "$cmd --help" 0 "" "$cmd" --help
   assert_contains "$cmd --help shows its usage" "$T/out" "Usage: termauth $cmd"
   expect "help $cmd" 0 "" help "$cmd"
@@ -24,6 +24,9 @@ expect "no command" 2 "Usage: termauth"
 expect "unknown command" 2 "termauth: error: no command 'frobnicate'" frobnicate
 expect "unknown option" 2 "termauth: error: unknown or incomplete option '--bogus'" token --bogus
 expect "bad --min-ttl" 2 "termauth: error: --min-ttl wants seconds, not 'soon'" token --min-ttl soon
+expect "exec without a command" 2 "termauth: error: no command to run: termauth exec -- CMD [ARGS...]" exec
+expect "exec with a bad variable name" 2 "termauth: error: '1X' is not a variable name" exec --env 1X -- true
+expect "bad --store" 2 "termauth: error: store must be auto, keychain or file, not 'cloud'" --store cloud status
 expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name" -p ../x login --issuer https://idp.example --client-id x
 expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer and no client id yet: give --issuer URL --client-id ID" login
 expect "bad --port" 2 "termauth: error: port must be 0-65535, not '99999'" login --issuer https://idp.example --client-id x --port 99999

@@ -1,0 +1,88 @@
+/*
+ * fresh_token.c - see fresh_token.h.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fresh_token.h"
+#include "token_common.h"
+
+/* TERMAUTH_CREDENTIAL's session. */
+static int from_credential(struct cli *cli, const char *credential, long long min_ttl,
+                           struct ta_session **s)
+{
+	struct ta_client *c = NULL;
+	enum ta_result r;
+	int rc = EXIT_OK;
+
+	if (cli_client_new(cli, &c) != TA_OK)
+		return EXIT_FAIL;
+	if ((r = cli_apply_store(cli, c)) != TA_OK ||
+	    (r = ta_credential_fresh(c, credential, min_ttl, s)) != TA_OK)
+		rc = cli_fail(c, r);
+	ta_client_free(c);
+	return rc;
+}
+
+/* The profile's session; with login, signing in when it has none. */
+static int from_profile(struct cli *cli, long long min_ttl, int login, struct ta_session **s)
+{
+	static char *login_argv[] = { "login", NULL };
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	enum ta_result r;
+	int rc;
+
+	/* The profile may hold what a refresh needs (a client secret), and
+	 * says where its session is kept. */
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
+		goto out;
+	r = ta_session_fresh(c, cli->profile, min_ttl, s);
+	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
+		/* Sign in as `termauth login` would (its messages on stderr),
+		 * then serve the new session. */
+		optind = 0; /* getopt starts over for login's (absent) options */
+		if ((rc = cmd_login.run(cli, 1, login_argv)) != EXIT_OK)
+			goto out;
+		r = ta_session_fresh(c, cli->profile, min_ttl, s);
+	}
+	if (r == TA_E_NO_SESSION) {
+		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 1);
+		rc = EXIT_SIGNIN;
+	} else if (r != TA_OK) {
+		rc = cli_fail(c, r);
+	}
+out:
+	ta_profile_free(p);
+	ta_client_free(c);
+	return rc;
+}
+
+int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t)
+{
+	const char *credential = getenv("TERMAUTH_CREDENTIAL");
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (token_from_env()) {
+		t->token = token_from_env();
+		t->type = "Bearer";
+		return EXIT_OK;
+	}
+	if (credential && *credential)
+		rc = from_credential(cli, credential, min_ttl, &t->s);
+	else
+		rc = from_profile(cli, min_ttl, login, &t->s);
+	if (rc != EXIT_OK)
+		return rc;
+	t->token = ta_session_access_token(t->s);
+	t->type = ta_session_token_type(t->s);
+	t->expires_at = ta_session_expires_at(t->s);
+	return EXIT_OK;
+}
+
+void fresh_token_clear(struct fresh_token *t)
+{
+	ta_session_free(t->s);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,27 @@
+/*
+ * fresh_token.h - a fresh access token for the commands that hand one out
+ * (token, exec, kube-credential, git-credential), in the documented order:
+ * TERMAUTH_TOKEN as is, then TERMAUTH_CREDENTIAL, then the profile's
+ * session - refreshed when needed, or signed in again when asked to.
+ */
+#ifndef TA_FRESH_TOKEN_H
+#define TA_FRESH_TOKEN_H
+
+#include "cli.h"
+
+struct fresh_token {
+	const char *token;     /* the access token */
+	const char *type;      /* its type ("Bearer"), or NULL */
+	long long expires_at;  /* seconds since the epoch; 0 when unknown */
+	struct ta_session *s;  /* the session it comes from (NULL for TERMAUTH_TOKEN) */
+};
+
+/* Fills t with a token valid for min_ttl seconds more. With login, a
+ * profile that has no usable session is signed in first, as `termauth
+ * login` would (the paste fallback reading cli->paste_fd). Returns an exit
+ * code, having said on stderr what failed. */
+int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t);
+/* Releases (and wipes) what fresh_token_get filled. */
+void fresh_token_clear(struct fresh_token *t);
+
+#endif

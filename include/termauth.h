@@ -256,6 +256,30 @@ TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
  * after wiping (it is a secret). */
 TA_API enum ta_result ta_credential_encode(const struct ta_client *c,
                                            const struct ta_session *s, char **out);
+/* OAuth 2.0 Token Exchange (RFC 8693): what to exchange the profile's
+ * access token for. audience is required; the others may be NULL. */
+struct ta_exchange_request {
+	const char *audience;             /* the service the token is for */
+	const char *resource;             /* an URI of that service, if it wants one */
+	const char *scope;                /* narrower scopes, space separated */
+	const char *requested_token_type; /* e.g. urn:ietf:params:oauth:token-type:access_token */
+};
+/* A token for req, valid for at least min_ttl seconds: from its own cache
+ * (one per profile, audience, resource, scope and type; under
+ * $XDG_RUNTIME_DIR, else beside the file store) while it is fresh, else
+ * exchanged at the IdP's token endpoint for the profile's access token -
+ * refreshed first when needed - and cached. The result holds the access
+ * token, its type, expiry and scope; free it with ta_session_free().
+ * TA_E_IDP (the IdP's error and description in the message, e.g.
+ * invalid_scope) when the IdP refuses; the rest as ta_session_fresh. */
+TA_API enum ta_result ta_exchange(struct ta_client *c, const char *profile,
+                                  const struct ta_exchange_request *req, long long min_ttl,
+                                  struct ta_session **out);
+/* A server refused access_token (git's credential helper "erase"): when
+ * it is still the profile's stored access token, it is dropped, so that
+ * the next ta_session_fresh refreshes. TA_OK also when it was not. */
+TA_API enum ta_result ta_session_reject(struct ta_client *c, const char *profile,
+                                        const char *access_token);
 /* ta_session_fresh for a credential instead of a profile: its sessions are
  * kept in the store under a name derived from it, so that processes of one
  * job share one refresh. TA_E_ARG for a line that is not a credential. */
@@ -349,6 +373,13 @@ TA_API enum ta_result ta_profile_apply(const struct ta_profile *p,
                                        struct ta_client *c);
 /* The configuration file's path; free() it. */
 TA_API enum ta_result ta_config_path(char **out);
+/* The first profile (in the file's order) whose key holds word in its
+ * space-separated list - e.g. the profile whose git_hosts names a host.
+ * *out is NULL when none does; else free() it. */
+TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char *word,
+                                      char **out);
+/* 1 when the space-separated list holds word. */
+TA_API int ta_list_holds(const char *list, const char *word);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
+	"git_hosts", "git_username",
 };
 
 static int key_known(const char *key)
@@ -291,6 +292,50 @@ enum ta_result ta_profile_load(struct ta_client *c, const char *name,
 	p = NULL;
 out:
 	ta_profile_free(p);
+	ta_config_clear(&cfg);
+	free(path);
+	return r;
+}
+
+int ta_list_holds(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	if (!n)
+		return 0;
+	while ((p = strstr(p, word))) {
+		int starts = p == list || p[-1] == ' ' || p[-1] == '\t';
+		int ends = p[n] == '\0' || p[n] == ' ' || p[n] == '\t';
+		if (starts && ends)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char *word,
+                               char **out)
+{
+	struct ta_config cfg = { 0 };
+	char *path = NULL;
+	enum ta_result r;
+	size_t i;
+
+	*out = NULL;
+	if ((r = ta_config_path(&path)) != TA_OK)
+		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
+	if ((r = config_read(c, path, &cfg)) == TA_OK) {
+		for (i = 0; i < cfg.nprofiles; i++) {
+			const struct ta_profile *p = &cfg.profiles[i];
+			const char *v = p->other_section ? NULL : ta_profile_get(p, key);
+			if (v && ta_profile_name_ok(p->name) && ta_list_holds(v, word)) {
+				if (!(*out = strdup(p->name)))
+					r = TA_E_NOMEM;
+				break;
+			}
+		}
+	}
 	ta_config_clear(&cfg);
 	free(path);
 	return r;

@@ -109,3 +109,28 @@ out:
 	ta_session_free(s);
 	return r;
 }
+
+enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const char *access_token)
+{
+	struct ta_session *s = NULL;
+	enum ta_result r;
+	int lock = -1;
+
+	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
+		return r;
+	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+		goto out;
+	/* Only the token that was refused: a newer one, from a refresh that
+	 * came meanwhile, stays. */
+	if (s->access_token && access_token && ta_secret_equal(s->access_token, access_token)) {
+		ta_free_secret(s->access_token);
+		s->access_token = NULL;
+		s->expires_at = 0;
+		r = ta_store_write_locked(c, profile, s);
+		ta_debug(c, 1, "dropped the refused access token: the next use refreshes");
+	}
+out:
+	ta_session_free(s);
+	ta_store_unlock(lock);
+	return r;
+}

@@ -96,6 +96,7 @@ int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
 	switch (opt) {
 	case 'p':
 		cli->profile = arg;
+		cli->profile_given = 1;
 		return 1;
 	case 'v':
 		cli->verbose++;
@@ -109,6 +110,20 @@ int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
 	default:
 		return 0;
 	}
+}
+
+int cli_append_word(char **list, const char *word)
+{
+	size_t a = *list ? strlen(*list) : 0, b = strlen(word);
+	char *p = realloc(*list, a + b + 2);
+
+	if (!p)
+		return -1;
+	if (a)
+		p[a++] = ' ';
+	memcpy(p + a, word, b + 1);
+	*list = p;
+	return 0;
 }
 
 long long cli_parse_seconds(const char *s)

@@ -21,6 +21,7 @@ enum {
 struct cli {
 	const char *profile; /* -p, TERMAUTH_PROFILE, or "default" */
 	const char *store;   /* --store, or NULL */
+	int profile_given;   /* -p was given (not only TERMAUTH_PROFILE) */
 	int verbose;         /* -v count */
 	int no_qr;           /* login --no-qr */
 	int paste_fd;        /* where a sign-in reads a pasted URL: stdin, the
@@ -37,7 +38,7 @@ struct command {
 };
 
 extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout, cmd_setup_token,
-	cmd_exec, cmd_kube_credential;
+	cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git, cmd_exchange;
 
 struct ta_session;
 /* login and setup-token: parses login's options, configures a client from
@@ -84,6 +85,9 @@ void cli_not_signed_in(struct ta_client *c, const char *profile, const char *nex
 void cli_paste_from_tty(struct cli *cli);
 /* Ends an updating progress line (the device flow's countdown), if any. */
 void cli_progress_end(struct cli *cli);
+/* Appends word to a space-separated list (a repeated --scope); *list may
+ * be NULL. Returns 0, or -1 out of memory. */
+int cli_append_word(char **list, const char *word);
 /* Parses a non-negative number of seconds; -1 when it is not one. */
 long long cli_parse_seconds(const char *s);
 

@@ -63,21 +63,6 @@ static const struct { const char *key; enum ta_option opt; int flag; } settings[
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
-/* Joins repeated --scope values with a space. */
-static int add_scope(char **scopes, const char *more)
-{
-	size_t a = *scopes ? strlen(*scopes) : 0, b = strlen(more);
-	char *p = realloc(*scopes, a + b + 2);
-
-	if (!p)
-		return -1;
-	if (a)
-		p[a++] = ' ';
-	memcpy(p + a, more, b + 1);
-	*scopes = p;
-	return 0;
-}
-
 static int parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
                  const char *given[NSETTINGS], char **scopes, int *done)
 {
@@ -108,7 +93,7 @@ static int parse(struct cli *cli, const struct command *cmd, int argc, char **ar
 			continue;
 		}
 		if (opt == 's') {
-			if (add_scope(scopes, optarg))
+			if (cli_append_word(scopes, optarg))
 				return EXIT_FAIL;
 			continue;
 		}

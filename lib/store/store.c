@@ -176,6 +176,7 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
 		return r;
 	ta_cache_remove(profile);
+	ta_derived_remove_all(profile);
 	if (state == TA_KEYCHAIN_USABLE)
 		return ta_store_keychain.remove(c, profile);
 	if (state == TA_KEYCHAIN_LOCKED)

@@ -68,4 +68,12 @@ TA_HIDDEN int ta_cache_exists(const char *profile);
 TA_HIDDEN enum ta_result ta_cache_load(const char *profile, struct ta_session **out);
 TA_HIDDEN void ta_cache_remove(const char *profile);
 
+/* store_derived.c: the tokens a session was exchanged for, one per key
+ * (audience, resource, scope, requested token type; NULL for absent). */
+TA_HIDDEN enum ta_result ta_derived_load(const char *profile, const char *const key[4],
+                                         struct ta_session **out);
+TA_HIDDEN enum ta_result ta_derived_save(struct ta_client *c, const char *profile,
+                                         const char *const key[4], const struct ta_session *s);
+TA_HIDDEN void ta_derived_remove_all(const char *profile);
+
 #endif

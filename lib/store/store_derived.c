@@ -1,0 +1,150 @@
+/*
+ * store_derived.c - the tokens a profile's session was exchanged for
+ * (RFC 8693), cached apart: one file per (audience, resource, scope,
+ * requested token type) in derived/<profile>/ under the runtime directory
+ * ($XDG_RUNTIME_DIR/termauth, in memory), or the file store's directory
+ * when there is none; 0600 files in 0700 directories. They are short-lived
+ * access tokens, kept without refresh or ID token: when one expires it is
+ * derived again from the session.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/sha.h>
+#include "store.h"
+
+#define DERIVED_FILE_MAX (64 * 1024)
+
+/* The directories derived tokens may be in: the runtime directory's first. */
+static enum ta_result base_dirs(char *dirs[2])
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char *state = NULL;
+	enum ta_result r;
+
+	dirs[0] = dirs[1] = NULL;
+	if (run && run[0] == '/' && (r = ta_path_join(run, "termauth/derived", "", &dirs[0])) != TA_OK)
+		return r;
+	if ((r = ta_xdg_dir("XDG_STATE_HOME", ".local/state", &state)) == TA_OK)
+		r = ta_path_join(state, "termauth/derived", "", &dirs[1]);
+	free(state);
+	return r == TA_E_STORE && dirs[0] ? TA_OK : r;
+}
+
+/* <base>/<profile>/<32 hex digits of the SHA-256 of the request>.json */
+static enum ta_result derived_path(const char *profile, const char *const key[4], char **dir,
+                                   char **path)
+{
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	char *dirs[2], hex[33], *text = NULL;
+	size_t size = 0;
+	enum ta_result r;
+	FILE *f;
+	int i;
+
+	*dir = *path = NULL;
+	if (!ta_profile_name_ok(profile))
+		return TA_E_ARG;
+	/* Each part with its length: no two requests hash alike. */
+	if (!(f = open_memstream(&text, &size)))
+		return TA_E_NOMEM;
+	for (i = 0; i < 4; i++)
+		if (key[i])
+			fprintf(f, "%d:%zu:%s", i, strlen(key[i]), key[i]);
+	if (fclose(f) || !text) {
+		free(text);
+		return TA_E_NOMEM;
+	}
+	SHA256((const unsigned char *)text, size, d);
+	free(text);
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	if ((r = base_dirs(dirs)) == TA_OK && (r = ta_path_join(dirs[0] ? dirs[0] : dirs[1], profile, "", dir)) == TA_OK)
+		r = ta_path_join(*dir, hex, ".json", path);
+	free(dirs[0]);
+	free(dirs[1]);
+	return r;
+}
+
+enum ta_result ta_derived_load(const char *profile, const char *const key[4],
+                               struct ta_session **out)
+{
+	char *dir = NULL, *path = NULL, *buf = NULL;
+	size_t len = 0;
+	enum ta_result r;
+
+	if ((r = derived_path(profile, key, &dir, &path)) != TA_OK)
+		goto out;
+	r = ta_file_read(NULL, path, DERIVED_FILE_MAX, 1, &buf, &len);
+	if (r == TA_E_STORE && errno == ENOENT)
+		r = TA_E_NO_SESSION;
+	if (r == TA_OK)
+		r = ta_session_from_json(NULL, buf, len, out);
+out:
+	if (buf) {
+		ta_wipe(buf, len);
+		free(buf);
+	}
+	free(path);
+	free(dir);
+	return r;
+}
+
+enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const char *const key[4],
+                               const struct ta_session *s)
+{
+	struct ta_session kept = *s; /* the access token only */
+	char *dir = NULL, *path = NULL, *json = NULL, *parent = NULL;
+	enum ta_result r;
+
+	kept.refresh_token = NULL;
+	kept.id_token = NULL;
+	if ((r = derived_path(profile, key, &dir, &path)) != TA_OK)
+		goto out;
+	/* derived/ itself 0700 too, then the profile's directory. */
+	if (!(parent = strdup(dir)) || !strrchr(parent, '/')) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	*strrchr(parent, '/') = '\0';
+	if ((r = ta_dir_make(c, parent)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
+	    (r = ta_session_to_json(&kept, &json)) != TA_OK)
+		goto out;
+	r = ta_file_replace(c, path, json, strlen(json));
+out:
+	ta_free_secret(json);
+	free(parent);
+	free(path);
+	free(dir);
+	return r;
+}
+
+void ta_derived_remove_all(const char *profile)
+{
+	char *dirs[2] = { NULL, NULL }, *dir = NULL;
+	struct dirent *e;
+	int i;
+	DIR *d;
+
+	if (!ta_profile_name_ok(profile) || base_dirs(dirs) != TA_OK)
+		goto out;
+	for (i = 0; i < 2; i++) {
+		if (!dirs[i] || ta_path_join(dirs[i], profile, "", &dir) != TA_OK)
+			continue;
+		if ((d = opendir(dir))) {
+			while ((e = readdir(d)))
+				if (e->d_name[0] != '.')
+					unlinkat(dirfd(d), e->d_name, 0);
+			closedir(d);
+			rmdir(dir);
+		}
+		free(dir);
+		dir = NULL;
+	}
+out:
+	free(dirs[0]);
+	free(dirs[1]);
+}

@@ -1,0 +1,167 @@
+/*
+ * cmd_git_credential.c - `termauth git-credential get|store|erase`: git's
+ * credential helper (gitcredentials(7)), set up by `termauth setup-git`.
+ * get answers with a fresh access token as the password, for a host that
+ * a profile names in its git_hosts - and only over https, or http to a
+ * loopback address, so a token never crosses a network in plaintext. erase
+ * (git saw the token refused) drops it, so that the next get refreshes.
+ * store does nothing: the token is termauth's to keep. Standard output
+ * carries only the answer; a sign-in talks on stderr and reads a pasted URL
+ * from the terminal, since stdin is git's.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fresh_token.h"
+#include "gitcred.h"
+#include "token_common.h"
+
+static const char usage[] =
+	"Usage: termauth git-credential get|store|erase\n\n"
+	"git's credential helper: git runs it once 'termauth setup-git --host HOST'\n"
+	"has registered it. For a host that a profile lists in its git_hosts, get\n"
+	"answers username (the profile's git_username, default oauth2), password\n"
+	"(a fresh access token) and password_expiry_utc; it signs in first when\n"
+	"there is no usable session. Only over https, or http to a loopback\n"
+	"address. erase (the server refused the token) drops the token, so that\n"
+	"the next get refreshes; store does nothing. Unknown operations and keys\n"
+	"are ignored, as git asks of helpers.\n\n"
+	"Options:\n"
+	"  -p, --profile NAME    answer with this profile (it must list the host in\n"
+	"                        its git_hosts) instead of the first one that does\n"
+	"      --store STORE     where the session is kept: auto, keychain or file\n"
+	"  -v, --verbose         say more on stderr\n"
+	"  -h, --help            this help\n\n"
+	"Example, what setup-git writes to ~/.gitconfig:\n"
+	"  [credential \"https://git.example.com\"]\n"
+	"  \thelper =\n"
+	"  \thelper = !'/usr/bin/termauth' git-credential\n";
+
+/* Reads git's request from stdin, whole. */
+static int read_request(struct gitcred *g)
+{
+	char *buf = malloc(GITCRED_MAX + 1);
+	size_t len = 0, n;
+	enum ta_result r;
+
+	if (!buf)
+		return EXIT_FAIL;
+	while (len <= GITCRED_MAX && (n = fread(buf + len, 1, GITCRED_MAX + 1 - len, stdin)) > 0)
+		len += n;
+	r = gitcred_parse(buf, len, g);
+	explicit_bzero(buf, len);
+	free(buf);
+	if (r != TA_OK) {
+		cli_error("git-credential: git's request cannot be read (%s)", ta_result_str(r));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* The profile that answers for g's host: -p's, else the first whose
+ * git_hosts names it; either way the host must be listed. *p is NULL
+ * (and EXIT_OK returned) when none does. */
+static int find_profile(struct cli *cli, const struct gitcred *g, struct ta_profile **p,
+                        char **name)
+{
+	struct ta_client *c = NULL;
+	const char *hosts;
+	enum ta_result r = TA_OK;
+	int rc = EXIT_OK;
+
+	*p = NULL;
+	if (cli_client_new(cli, &c) != TA_OK)
+		return EXIT_FAIL;
+	if (!cli->profile_given && (r = ta_profile_find(c, "git_hosts", g->host, name)) == TA_OK &&
+	    *name)
+		cli->profile = *name; /* for the rest of the run */
+	if (r == TA_OK && (cli->profile_given || *name))
+		r = ta_profile_load(c, cli->profile, p);
+	if (r != TA_OK) {
+		rc = cli_fail(c, r);
+	} else if (*p && (!(hosts = ta_profile_get(*p, "git_hosts")) || !ta_list_holds(hosts, g->host))) {
+		ta_profile_free(*p);
+		*p = NULL;
+	}
+	if (!*p && rc == EXIT_OK && cli->verbose)
+		cli_say("debug: no profile lists %s in its git_hosts: nothing to answer", g->host);
+	ta_client_free(c);
+	return rc;
+}
+
+static int get(struct cli *cli, const struct ta_profile *p)
+{
+	const char *user = ta_profile_get(p, "git_username");
+	struct fresh_token t;
+	int rc;
+
+	cli_paste_from_tty(cli); /* stdin is git's */
+	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, 1, &t)) != EXIT_OK)
+		return rc;
+	printf("username=%s\npassword=%s\n", user && *user ? user : "oauth2", t.token);
+	if (t.expires_at)
+		printf("password_expiry_utc=%lld\n", t.expires_at);
+	rc = fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	fresh_token_clear(&t);
+	return rc;
+}
+
+static int erase(struct cli *cli, const struct gitcred *g)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	enum ta_result r;
+	int rc;
+
+	if (!g->password)
+		return EXIT_OK;
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) == EXIT_OK &&
+	    (r = ta_session_reject(c, cli->profile, g->password)) != TA_OK && r != TA_E_NO_SESSION)
+		rc = cli_fail(c, r);
+	ta_profile_free(p);
+	ta_client_free(c);
+	return rc;
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gitcred g = { 0 };
+	struct ta_profile *p = NULL;
+	char *found = NULL;
+	const char *op;
+	int opt, done = -1, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		if (!cli_common_option(cli, &cmd_git_credential, opt, optarg, &done))
+			return cli_usage_error(&cmd_git_credential, "unknown option '%s'", argv[optind - 1]);
+		if (done >= 0)
+			return done;
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(&cmd_git_credential, "give one operation: get, store or erase");
+	op = argv[optind];
+	if (strcmp(op, "get") && strcmp(op, "erase"))
+		return EXIT_OK; /* store, and operations git may add later */
+	if ((rc = read_request(&g)) != EXIT_OK)
+		return rc;
+	if (!gitcred_secure(&g)) {
+		if (cli->verbose)
+			cli_say("debug: not over https (nor http to a loopback address): no token given");
+	} else if ((rc = find_profile(cli, &g, &p, &found)) == EXIT_OK && p) {
+		rc = !strcmp(op, "get") ? get(cli, p) : erase(cli, &g);
+	}
+	ta_profile_free(p);
+	free(found);
+	gitcred_clear(&g);
+	return rc;
+}
+
+const struct command cmd_git_credential = { "git-credential", "git's credential helper (see setup-git)",
+	                                    usage, run };

@@ -1,0 +1,203 @@
+/*
+ * cmd_setup_git.c - `termauth setup-git --host HOST`: makes git ask termauth
+ * for HOST's credentials, as `gh auth setup-git` does: in the person's
+ * global git config, an empty helper (which drops the helpers configured
+ * before it for that URL) and then termauth's; and HOST in the profile's
+ * git_hosts, which is what git-credential answers for. Running it again
+ * leaves the same two entries, not more.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli.h"
+
+#ifndef TA_BIN_FROM_LIBEXEC
+#define TA_BIN_FROM_LIBEXEC "../../bin"
+#endif
+
+extern char **environ;
+
+static const char usage[] =
+	"Usage: termauth setup-git --host HOST [OPTIONS]\n\n"
+	"Make git ask termauth for HOST's credentials: registers 'termauth\n"
+	"git-credential' as the credential helper for https://HOST in your global\n"
+	"git config (~/.gitconfig), in place of the helpers set for that URL before,\n"
+	"and adds HOST to the profile's git_hosts. Running it again changes nothing.\n"
+	"git then gets a fresh access token as the password (user name: the\n"
+	"profile's git_username, default oauth2).\n\n"
+	"Options:\n"
+	"      --host HOST       the git server: a host name (with :PORT if needed) for\n"
+	"                        https, or an URL; http only to a loopback address\n"
+	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
+	"  -v, --verbose         say more on stderr\n"
+	"  -h, --help            this help\n\n"
+	"Example:\n"
+	"  termauth -p work login --issuer https://login.example.com --client-id my-cli\n"
+	"  termauth -p work setup-git --host git.example.com\n"
+	"  git clone https://git.example.com/team/repo.git\n";
+
+/* Splits --host into the URL git's config is keyed by and the host git
+ * will name. Returns 0, or -1 when it is neither a host nor an allowed URL. */
+static int parse_host(const char *arg, char *url, size_t urlsize, char *host, size_t hostsize)
+{
+	const char *scheme = "https", *rest = arg, *sep = strstr(arg, "://");
+	size_t n;
+
+	if (sep) {
+		if (!strncmp(arg, "https://", 8))
+			scheme = "https";
+		else if (!strncmp(arg, "http://", 7))
+			scheme = "http";
+		else
+			return -1;
+		rest = sep + 3;
+	}
+	n = strcspn(rest, "/");
+	if (n == 0 || n >= hostsize || strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:[]") < n ||
+	    (rest[n] && strcmp(rest + n, "/")))
+		return -1;
+	memcpy(host, rest, n);
+	host[n] = '\0';
+	if (!strcmp(scheme, "http") && strncmp(host, "127.", 4) && strncmp(host, "localhost", 9) &&
+	    strncmp(host, "[::1]", 5))
+		return -1;
+	n = (size_t)snprintf(url, urlsize, "%s://%s", scheme, host);
+	return n < urlsize ? 0 : -1;
+}
+
+/* The `termauth` executable people run: next to this one in a build tree,
+ * else in the bin directory of this installation. */
+static int termauth_path(char *out, size_t size)
+{
+	static const char *const places[] = { "", "/" TA_BIN_FROM_LIBEXEC };
+	char self[PATH_MAX], candidate[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+	size_t i;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return -1;
+	*slash = '\0';
+	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		snprintf(candidate, sizeof(candidate), "%s%s/termauth", self, places[i]);
+		if (access(candidate, X_OK) == 0 && realpath(candidate, out) && strlen(out) < size)
+			return 0;
+	}
+	return -1;
+}
+
+/* Runs git with these arguments; its exit status, or -1. */
+static int git(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	if (posix_spawnp(&pid, "git", NULL, NULL, argv, environ) != 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int register_helper(const char *url, const char *exe)
+{
+	char key[600], helper[PATH_MAX + 64];
+	char *unset[] = { "git", "config", "--global", "--unset-all", key, NULL };
+	char *empty[] = { "git", "config", "--global", "--add", key, "", NULL };
+	char *ours[] = { "git", "config", "--global", "--add", key, helper, NULL };
+	int rc;
+
+	snprintf(key, sizeof(key), "credential.%s.helper", url);
+	snprintf(helper, sizeof(helper), "!'%s' git-credential", exe);
+	/* 5: there was none to remove. */
+	if (((rc = git(unset)) != 0 && rc != 5) || git(empty) != 0 || git(ours) != 0) {
+		cli_error("git config failed for %s: is git installed, and ~/.gitconfig writable?", key);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* Adds host to the profile's git_hosts, unless it is there. */
+static int add_host(struct cli *cli, const char *host)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	const char *hosts;
+	char *both = NULL;
+	enum ta_result r;
+	int rc = EXIT_OK;
+
+	if (cli_client_new(cli, &c) != TA_OK)
+		return EXIT_FAIL;
+	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK) {
+		rc = cli_fail(c, r);
+		goto out;
+	}
+	hosts = ta_profile_get(p, "git_hosts");
+	if (hosts && ta_list_holds(hosts, host))
+		goto out;
+	if ((hosts && !(both = strdup(hosts))) || cli_append_word(&both, host)) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if ((r = ta_profile_set(p, "git_hosts", both)) != TA_OK ||
+	    (r = ta_profile_save(c, p)) != TA_OK)
+		rc = cli_fail(c, r);
+out:
+	free(both);
+	ta_profile_free(p);
+	ta_client_free(c);
+	return rc;
+}
+
+static int run(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG,
+		{ "host", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char url[300], host[256], exe[PATH_MAX];
+	const char *given = NULL;
+	int opt, done = -1, rc;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+		if (cli_common_option(cli, &cmd_setup_git, opt, optarg, &done)) {
+			if (done >= 0)
+				return done;
+		} else if (opt == 'H') {
+			given = optarg;
+		} else {
+			return cli_usage_error(&cmd_setup_git, "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&cmd_setup_git, "unexpected argument '%s'", argv[optind]);
+	if (!given)
+		return cli_usage_error(&cmd_setup_git, "which git server? give --host HOST");
+	if (parse_host(given, url, sizeof(url), host, sizeof(host)))
+		return cli_usage_error(&cmd_setup_git,
+		                       "'%s' is not a host name or an https URL (http only to a loopback address)",
+		                       given);
+	if (termauth_path(exe, sizeof(exe)) || strchr(exe, '\'')) {
+		cli_error("cannot tell where the termauth executable is, to register it");
+		return EXIT_FAIL;
+	}
+	if ((rc = add_host(cli, host)) != EXIT_OK || (rc = register_helper(url, exe)) != EXIT_OK)
+		return rc;
+	cli_say("git now asks termauth (profile '%s') for the credentials of %s", cli->profile, url);
+	return EXIT_OK;
+}
+
+const struct command cmd_setup_git = { "setup-git", "make git use termauth for a host", usage, run };

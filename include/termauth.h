@@ -152,7 +152,13 @@ enum ta_option {
 	TA_OPT_TENANT = 14, /* Microsoft Entra tenant (default "organizations") */
 	/* Where sessions are kept: "auto" (default), "keychain" or "file". See
 	 * the session store below. */
-	TA_OPT_STORE = 15
+	TA_OPT_STORE = 15,
+	/* When the client id came from a dynamic registration (RFC 7591), the
+	 * time it expires, in seconds since the epoch (unset: never). With no
+	 * client id, or an expired one, ta_login registers a public native
+	 * client at the IdP's registration endpoint and sets TA_OPT_CLIENT_ID
+	 * and this option: keep both for the next sign-in. */
+	TA_OPT_CLIENT_EXPIRES_AT = 16
 };
 
 /* Person-facing events. All members may be NULL. */

@@ -36,6 +36,7 @@ void ta_client_free(struct ta_client *c)
 	free(c->provider);
 	free(c->tenant);
 	free(c->store);
+	free(c->client_expires_at);
 	ta_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -71,6 +72,7 @@ static char **string_option(struct ta_client *c, enum ta_option opt)
 	case TA_OPT_PROVIDER: return &c->provider;
 	case TA_OPT_TENANT: return &c->tenant;
 	case TA_OPT_STORE: return &c->store;
+	case TA_OPT_CLIENT_EXPIRES_AT: return &c->client_expires_at;
 	default: return NULL;
 	}
 }
@@ -109,6 +111,11 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		if (value && strcmp(value, "auto") && strcmp(value, "keychain") &&
 		    strcmp(value, "file"))
 			return ta_fail(c, TA_E_ARG, "store must be auto, keychain or file, not '%s'",
+			               value);
+		break;
+	case TA_OPT_CLIENT_EXPIRES_AT:
+		if (value && (!*value || strspn(value, "0123456789") != strlen(value) || strlen(value) > 18))
+			return ta_fail(c, TA_E_ARG, "a client's expiry is seconds since the epoch, not '%s'",
 			               value);
 		break;
 	case TA_OPT_PROVIDER:

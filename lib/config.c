@@ -17,7 +17,7 @@
 static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
-	"git_hosts", "git_username",
+	"git_hosts", "git_username", "client_expires_at",
 };
 
 static int key_known(const char *key)
@@ -471,6 +471,7 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "token_endpoint", TA_OPT_TOKEN_ENDPOINT },
 		{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT },
 		{ "client_secret", TA_OPT_CLIENT_SECRET }, { "store", TA_OPT_STORE },
+		{ "client_expires_at", TA_OPT_CLIENT_EXPIRES_AT },
 	};
 	enum ta_result r;
 	size_t i;

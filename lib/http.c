@@ -100,8 +100,9 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
 	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url, shown);
 }
 
-static enum ta_result perform(struct ta_client *c, const char *url,
-                              const char *form, struct ta_http_response *resp)
+/* GET, or POST body (of content_type, when not a form). */
+static enum ta_result perform(struct ta_client *c, const char *url, const char *form,
+                              const char *content_type, struct ta_http_response *resp)
 {
 	char detail[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = NULL;
@@ -116,6 +117,12 @@ static enum ta_result perform(struct ta_client *c, const char *url,
 	if (curl_init_result != CURLE_OK || !(h = curl_easy_init()))
 		return ta_fail(c, TA_E_INTERNAL, "libcurl could not start");
 	headers = curl_slist_append(headers, "Accept: application/json");
+	if (headers && content_type) {
+		struct curl_slist *more = curl_slist_append(headers, content_type);
+		if (!more)
+			curl_slist_free_all(headers);
+		headers = more;
+	}
 	if (!headers) {
 		curl_easy_cleanup(h);
 		return TA_E_NOMEM;
@@ -175,11 +182,17 @@ out:
 enum ta_result ta_http_get(struct ta_client *c, const char *url,
                            struct ta_http_response *resp)
 {
-	return perform(c, url, NULL, resp);
+	return perform(c, url, NULL, NULL, resp);
 }
 
 enum ta_result ta_http_post_form(struct ta_client *c, const char *url,
                                  const char *form, struct ta_http_response *resp)
 {
-	return perform(c, url, form, resp);
+	return perform(c, url, form, NULL, resp);
+}
+
+enum ta_result ta_http_post_json(struct ta_client *c, const char *url, const char *json,
+                                 struct ta_http_response *resp)
+{
+	return perform(c, url, json, "Content-Type: application/json", resp);
 }

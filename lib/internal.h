@@ -27,6 +27,7 @@ struct ta_client {
 	char *client_secret;
 	char *provider;
 	char *tenant;
+	char *client_expires_at; /* a registered client's expiry, decimal */
 	unsigned preset_filled; /* 1 << option: filled by the provider's preset */
 	int port;
 	int timeout;      /* seconds, the whole sign-in */

@@ -13,6 +13,7 @@
 #include "discovery.h"
 #include "idtoken.h"
 #include "pkce.h"
+#include "register.h"
 #include "url.h"
 
 enum ta_result ta_check_cancelled(struct ta_client *c)
@@ -136,9 +137,13 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 	c->message[0] = '\0';
 	if ((r = ta_provider_fill(c)) != TA_OK)
 		return r;
-	if (!c->client_id || (!c->issuer && !c->token_endpoint))
+	if ((!c->client_id && !c->issuer) || (!c->issuer && !c->token_endpoint))
 		return ta_fail(c, TA_E_ARG, "an issuer (or the endpoints) and a client id are needed to sign in");
 	if ((r = resolve_metadata(c, &md)) != TA_OK)
+		goto out;
+	/* No client id, or a registered one that expired: register (again). */
+	if ((!c->client_id || ta_client_expired(c, (long long)time(NULL))) &&
+	    (r = ta_register_client(c, &md)) != TA_OK)
 		goto out;
 	flow = choose_flow(c, &md);
 	if ((r = ta_check_cancelled(c)) != TA_OK)

@@ -177,6 +177,21 @@ static enum ta_result ask_offline(struct ta_client *c)
 	return r;
 }
 
+/* The client id the sign-in used, and its expiry when it was registered
+ * then, into the profile. */
+static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
+{
+	const char *id = ta_client_get(c, TA_OPT_CLIENT_ID);
+	const char *old = ta_profile_get(p, "client_id");
+	enum ta_result r;
+
+	if (!id || (old && !strcmp(old, id)))
+		return TA_OK;
+	if ((r = ta_profile_set(p, "client_id", id)) != TA_OK)
+		return r;
+	return ta_profile_set(p, "client_expires_at", ta_client_get(c, TA_OPT_CLIENT_EXPIRES_AT));
+}
+
 int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **argv, int for_ci,
                 struct ta_session **out)
 {
@@ -202,7 +217,8 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **arg
 	}
 	no_issuer = !ta_client_get(c, TA_OPT_ISSUER) && !ta_client_get(c, TA_OPT_PROVIDER) &&
 	            !ta_client_get(c, TA_OPT_TOKEN_ENDPOINT);
-	no_client = !ta_client_get(c, TA_OPT_CLIENT_ID);
+	/* An issuer alone will do: the IdP may register us (RFC 7591). */
+	no_client = !ta_client_get(c, TA_OPT_CLIENT_ID) && !ta_client_get(c, TA_OPT_ISSUER);
 	if (no_issuer || no_client) {
 		rc = cli_usage_error(cmd, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
 		                     cli->profile, no_issuer && no_client ? "issuer and no client id"
@@ -223,8 +239,9 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **arg
 		goto out;
 	}
 	/* The session is kept by now: failing to remember the options costs
-	 * only typing them again, so it is a warning, not a failed sign-in. */
-	if (!for_ci && ta_profile_save(c, p) != TA_OK)
+	 * only typing them again, so it is a warning, not a failed sign-in.
+	 * A client registered during the sign-in is remembered with them. */
+	if (!for_ci && (remember_client(c, p) != TA_OK || ta_profile_save(c, p) != TA_OK))
 		cli_say("warning: the options were not saved in profile '%s': %s", cli->profile,
 		        ta_client_message(c));
 	cli_say("signed in to %s as %s%s%s%s", ta_session_issuer(s),

@@ -20,7 +20,8 @@ static const char usage[] =
 	"(nothing stays running), so CMD's exit status is termauth's. The token is\n"
 	"in the environment only, never on a command line. The token comes from\n"
 	"TERMAUTH_TOKEN, else TERMAUTH_CREDENTIAL, else the profile's session,\n"
-	"refreshed when needed; with no session, termauth signs in first.\n\n"
+	"refreshed when needed; with no session, termauth signs in first when it\n"
+	"runs on a terminal (else exit 3).\n\n"
 	"Options:\n"
 	"      --env NAME        the variable to set (default: TERMAUTH_ACCESS_TOKEN)\n"
 	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
@@ -75,8 +76,9 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error(&cmd_exec, "no command to run: termauth exec -- CMD [ARGS...]");
-	cli_paste_from_tty(cli); /* stdin is CMD's */
-	if ((rc = fresh_token_get(cli, min_ttl, 1, &t)) != EXIT_OK)
+	/* stdin is CMD's; with no terminal there is no one to sign in. */
+	cli_paste_from_tty(cli);
+	if ((rc = fresh_token_get(cli, min_ttl, cli->paste_fd >= 0, &t)) != EXIT_OK)
 		return rc;
 	if (setenv(name, t.token, 1)) {
 		cli_error("cannot set %s: %s", name, strerror(errno));

@@ -24,10 +24,10 @@ static const char usage[] =
 	"has registered it. For a host that a profile lists in its git_hosts, get\n"
 	"answers username (the profile's git_username, default oauth2), password\n"
 	"(a fresh access token) and password_expiry_utc; it signs in first when\n"
-	"there is no usable session. Only over https, or http to a loopback\n"
-	"address. erase (the server refused the token) drops the token, so that\n"
-	"the next get refreshes; store does nothing. Unknown operations and keys\n"
-	"are ignored, as git asks of helpers.\n\n"
+	"there is no usable session and a terminal to do it on. Only over https,\n"
+	"or http to a loopback address. erase (the server refused the token) drops\n"
+	"the token, so that the next get refreshes; store does nothing. Unknown\n"
+	"operations and keys are ignored, as git asks of helpers.\n\n"
 	"Options:\n"
 	"  -p, --profile NAME    answer with this profile (it must list the host in\n"
 	"                        its git_hosts) instead of the first one that does\n"
@@ -97,8 +97,9 @@ static int get(struct cli *cli, const struct ta_profile *p)
 	struct fresh_token t;
 	int rc;
 
-	cli_paste_from_tty(cli); /* stdin is git's */
-	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, 1, &t)) != EXIT_OK)
+	/* stdin is git's; a sign-in only with someone at a terminal. */
+	cli_paste_from_tty(cli);
+	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, &t)) != EXIT_OK)
 		return rc;
 	printf("username=%s\npassword=%s\n", user && *user ? user : "oauth2", t.token);
 	if (t.expires_at)

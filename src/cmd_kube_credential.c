@@ -20,7 +20,8 @@ static const char usage[] =
 	"v1beta1 when kubectl asks for it) with a fresh access token in\n"
 	"status.token and its expiry in status.expirationTimestamp. For kubectl's\n"
 	"exec credential plugins: kubectl runs it and keeps the token until it\n"
-	"expires. Signs in first when the profile has no usable session.\n\n"
+	"expires. Signs in first when the profile has no usable session and\n"
+	"someone is at a terminal (kubectl's interactiveMode), else exits 3.\n\n"
 	"Options:\n"
 	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
@@ -41,25 +42,29 @@ static const char usage[] =
 #define API_V1 "client.authentication.k8s.io/v1"
 #define API_V1BETA1 "client.authentication.k8s.io/v1beta1"
 
-/* The apiVersion kubectl asked for in KUBERNETES_EXEC_INFO: v1beta1 when it
- * says so, else v1. */
-static const char *api_version(void)
+/* What kubectl says in KUBERNETES_EXEC_INFO: the apiVersion it wants
+ * (v1beta1 when it says so, else v1), and whether the person is there to
+ * sign in (spec.interactive; without the variable, when a terminal is). */
+static const char *exec_info(int *interactive)
 {
 	const char *info = getenv("KUBERNETES_EXEC_INFO");
 	const char *version = API_V1;
-	json_t *o;
+	json_t *o, *v;
 
 	if (!info || !*info)
 		return version;
 	o = json_loads(info, JSON_REJECT_DUPLICATES, NULL);
-	if (json_is_string(json_object_get(o, "apiVersion")) &&
-	    !strcmp(json_string_value(json_object_get(o, "apiVersion")), API_V1BETA1))
+	v = json_object_get(o, "apiVersion");
+	if (json_is_string(v) && !strcmp(json_string_value(v), API_V1BETA1))
 		version = API_V1BETA1;
+	v = json_object_get(json_object_get(o, "spec"), "interactive");
+	if (json_is_boolean(v) && !json_is_true(v))
+		*interactive = 0;
 	json_decref(o);
 	return version;
 }
 
-static int print_credential(const struct fresh_token *t)
+static int print_credential(const struct fresh_token *t, const char *version)
 {
 	json_t *status = json_pack("{s:s}", "token", t->token), *o;
 	time_t exp = (time_t)t->expires_at;
@@ -72,7 +77,7 @@ static int print_credential(const struct fresh_token *t)
 	/* RFC 3339, as Kubernetes writes it. Unknown: kubectl asks each time. */
 	if (t->expires_at && gmtime_r(&exp, &tm) && strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		json_object_set_new(status, "expirationTimestamp", json_string(when));
-	o = json_pack("{s:s, s:s, s:o}", "apiVersion", api_version(), "kind", "ExecCredential",
+	o = json_pack("{s:s, s:s, s:o}", "apiVersion", version, "kind", "ExecCredential",
 	              "status", status);
 	if (!o)
 		return EXIT_FAIL;
@@ -95,7 +100,8 @@ static int run(struct cli *cli, int argc, char **argv)
 	};
 	long long min_ttl = TOKEN_DEFAULT_MIN_TTL;
 	struct fresh_token t;
-	int opt, done = -1, rc;
+	const char *version;
+	int opt, done = -1, rc, interactive;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
@@ -113,9 +119,12 @@ static int run(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_kube_credential, "unexpected argument '%s'", argv[optind]);
-	cli_paste_from_tty(cli); /* stdin is kubectl's */
-	if ((rc = fresh_token_get(cli, min_ttl, 1, &t)) == EXIT_OK)
-		rc = print_credential(&t);
+	/* stdin is kubectl's; a sign-in only with someone at a terminal. */
+	cli_paste_from_tty(cli);
+	interactive = cli->paste_fd >= 0;
+	version = exec_info(&interactive);
+	if ((rc = fresh_token_get(cli, min_ttl, interactive, &t)) == EXIT_OK)
+		rc = print_credential(&t, version);
 	fresh_token_clear(&t);
 	return rc;
 }

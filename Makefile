@@ -38,6 +38,7 @@ bench: bootstrap build
 	bench/run $(BUILD)
 	bench/stampede $(BUILD)
 	bench/keychain $(BUILD)
+	bench/git $(BUILD)
 
 fuzz: bootstrap
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DTA_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

@@ -60,40 +60,8 @@ static int read_request(struct gitcred *g)
 	return EXIT_OK;
 }
 
-/* The profile that answers for g's host: -p's, else the first whose
- * git_hosts names it; either way the host must be listed. *p is NULL
- * (and EXIT_OK returned) when none does. */
-static int find_profile(struct cli *cli, const struct gitcred *g, struct ta_profile **p,
-                        char **name)
+static int get(struct cli *cli, const char *username)
 {
-	struct ta_client *c = NULL;
-	const char *hosts;
-	enum ta_result r = TA_OK;
-	int rc = EXIT_OK;
-
-	*p = NULL;
-	if (cli_client_new(cli, &c) != TA_OK)
-		return EXIT_FAIL;
-	if (!cli->profile_given && (r = ta_profile_find(c, "git_hosts", g->host, name)) == TA_OK &&
-	    *name)
-		cli->profile = *name; /* for the rest of the run */
-	if (r == TA_OK && (cli->profile_given || *name))
-		r = ta_profile_load(c, cli->profile, p);
-	if (r != TA_OK) {
-		rc = cli_fail(c, r);
-	} else if (*p && (!(hosts = ta_profile_get(*p, "git_hosts")) || !ta_list_holds(hosts, g->host))) {
-		ta_profile_free(*p);
-		*p = NULL;
-	}
-	if (!*p && rc == EXIT_OK && cli->verbose)
-		cli_say("debug: no profile lists %s in its git_hosts: nothing to answer", g->host);
-	ta_client_free(c);
-	return rc;
-}
-
-static int get(struct cli *cli, const struct ta_profile *p)
-{
-	const char *user = ta_profile_get(p, "git_username");
 	struct fresh_token t;
 	int rc;
 
@@ -101,7 +69,7 @@ static int get(struct cli *cli, const struct ta_profile *p)
 	cli_paste_from_tty(cli);
 	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, &t)) != EXIT_OK)
 		return rc;
-	printf("username=%s\npassword=%s\n", user && *user ? user : "oauth2", t.token);
+	printf("username=%s\npassword=%s\n", username, t.token);
 	if (t.expires_at)
 		printf("password_expiry_utc=%lld\n", t.expires_at);
 	rc = fflush(stdout) ? EXIT_FAIL : EXIT_OK;
@@ -133,10 +101,10 @@ static int run(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gitcred g = { 0 };
-	struct ta_profile *p = NULL;
-	char *found = NULL;
+	struct ta_client *c = NULL;
+	char *profile = NULL, *username = NULL;
 	const char *op;
-	int opt, done = -1, rc;
+	int opt, done = -1, rc, found;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
@@ -155,11 +123,26 @@ static int run(struct cli *cli, int argc, char **argv)
 	if (!gitcred_secure(&g)) {
 		if (cli->verbose)
 			cli_say("debug: not over https (nor http to a loopback address): no token given");
-	} else if ((rc = find_profile(cli, &g, &p, &found)) == EXIT_OK && p) {
-		rc = !strcmp(op, "get") ? get(cli, p) : erase(cli, &g);
+		goto out;
 	}
-	ta_profile_free(p);
-	free(found);
+	if (cli_client_new(cli, &c) != TA_OK) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	found = gitcred_profile(c, &g, cli->profile_given ? cli->profile : NULL, &profile, &username);
+	if (found < 0) {
+		rc = cli_fail(c, TA_E_CONFIG);
+	} else if (!found) {
+		if (cli->verbose)
+			cli_say("debug: no profile lists %s in its git_hosts: nothing to answer", g.host);
+	} else {
+		cli->profile = profile; /* for the rest of the run */
+		rc = !strcmp(op, "get") ? get(cli, username) : erase(cli, &g);
+	}
+out:
+	ta_client_free(c);
+	free(profile);
+	free(username);
 	gitcred_clear(&g);
 	return rc;
 }

@@ -1,11 +1,12 @@
 /*
  * fast.c - the `termauth` executable people and programs run. It serves the
- * one hot case itself: `termauth token` when the stored access token is
- * still fresh, using only libc and a static jansson, so that git, kubectl
- * and scripts pay no more than a minimal C program. Everything else -
- * other commands, options it does not know, a token to refresh, a missing
- * session, any error - goes unchanged to `termauth-full`, the whole tool,
- * which then says what is wrong.
+ * hot cases itself - `termauth token`, and git's `termauth git-credential
+ * get`, when the stored access token is still fresh - using only libc and
+ * static jansson and inih, so that git, kubectl and scripts pay no more
+ * than a minimal C program. Everything else - other commands, options it
+ * does not know, a token to refresh, a missing session, any error - goes
+ * unchanged to `termauth-full`, the whole tool, which then says what is
+ * wrong (git's request, once read, is put back on its standard input).
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include "gitcred.h"
 #include "store/store.h"
 #include "token_common.h"
 
@@ -83,12 +86,31 @@ static int store_is(const char *name)
 	return v && !strcmp(v, name);
 }
 
+/* The profile's session when its token has min_ttl left: from the access
+ * token cache (a session in the keychain), else from the file store.
+ * NULL when neither can serve. */
+static struct ta_session *fresh_session(const char *profile, long long min_ttl, long long now)
+{
+	struct ta_session *s = NULL;
+
+	if (!store_is("file") && ta_cache_load(profile, &s) == TA_OK &&
+	    ta_session_check_fresh(s, now, min_ttl) == TA_OK)
+		return s;
+	ta_session_free(s);
+	s = NULL;
+	if (!store_is("keychain") && ta_store_file_load(NULL, profile, &s) == TA_OK &&
+	    ta_session_check_fresh(s, now, min_ttl) == TA_OK)
+		return s;
+	ta_session_free(s);
+	return NULL;
+}
+
 static int serve_cached(int argc, char **argv)
 {
 	struct token_args a;
-	struct ta_session *s = NULL;
+	struct ta_session *s;
 	long long now = (long long)time(NULL);
-	int rc = -1;
+	int rc;
 
 	if (parse_fast(argc, argv, &a))
 		return -1;
@@ -97,20 +119,86 @@ static int serve_cached(int argc, char **argv)
 	/* A CI credential is refreshed by the full tool. */
 	if (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL"))
 		return -1;
-	/* A session in the keychain has its access token cached in the
-	 * runtime directory; one in the file store is read from its file. */
-	if (!store_is("file") && ta_cache_load(a.profile, &s) == TA_OK &&
-	    ta_session_check_fresh(s, now, a.min_ttl) == TA_OK)
-		goto serve;
-	ta_session_free(s);
-	s = NULL;
-	if (store_is("keychain") || ta_store_file_load(NULL, a.profile, &s) != TA_OK ||
-	    ta_session_check_fresh(s, now, a.min_ttl) != TA_OK)
-		goto out;
-serve:
+	if (!(s = fresh_session(a.profile, a.min_ttl, now)))
+		return -1;
 	rc = token_print(s, a.json, now) ? 1 : 0;
+	ta_session_free(s);
+	return rc;
+}
+
+/* Puts what was read from stdin back, for the full tool to read again. */
+static void restore_stdin(const char *buf, size_t len)
+{
+	int fd = memfd_create("git-request", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) ||
+	    dup2(fd, 0) < 0)
+		fprintf(stderr, "termauth: cannot hand git's request on: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* git's request, answered when no sign-in, refresh or message is needed. */
+static int answer_git(const struct gitcred *g, const char *given, long long now)
+{
+	char *profile = NULL, *username = NULL;
+	struct ta_session *s = NULL;
+	int found, rc = -1;
+
+	if (!gitcred_secure(g))
+		return 0; /* no token over plain http to another machine */
+	if (token_from_env() || (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL")))
+		return -1;
+	if ((found = gitcred_profile(NULL, g, given, &profile, &username)) <= 0) {
+		rc = found; /* 0: no profile answers for this host */
+		goto out;
+	}
+	if (!(s = fresh_session(profile, TOKEN_DEFAULT_MIN_TTL, now)))
+		goto out;
+	printf("username=%s\npassword=%s\n", username, ta_session_access_token(s));
+	if (ta_session_expires_at(s))
+		printf("password_expiry_utc=%lld\n", ta_session_expires_at(s));
+	rc = fflush(stdout) ? 1 : 0;
 out:
 	ta_session_free(s);
+	free(profile);
+	free(username);
+	return rc;
+}
+
+/* `[-p NAME] git-credential get`, the request on stdin. */
+static int serve_git(int argc, char **argv)
+{
+	const char *given = NULL, *v;
+	int i, words = 0, rc = -1;
+	struct gitcred g;
+	size_t len = 0, n;
+	char *buf;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-p") && i + 1 < argc)
+			given = argv[++i];
+		else if ((v = option_value(argc, argv, &i, "--profile")))
+			given = v;
+		else if (words == 0 && !strcmp(argv[i], "git-credential"))
+			words++;
+		else if (words == 1 && !strcmp(argv[i], "get"))
+			words++;
+		else
+			return -1;
+	}
+	if (words != 2 || !(buf = malloc(GITCRED_MAX + 1)))
+		return -1;
+	while (len <= GITCRED_MAX && (n = fread(buf + len, 1, GITCRED_MAX + 1 - len, stdin)) > 0)
+		len += n;
+	if (gitcred_parse(buf, len, &g) == TA_OK) {
+		rc = answer_git(&g, given, (long long)time(NULL));
+		gitcred_clear(&g);
+	}
+	if (rc < 0)
+		restore_stdin(buf, len);
+	explicit_bzero(buf, len);
+	free(buf);
 	return rc;
 }
 
@@ -145,6 +233,8 @@ int main(int argc, char **argv)
 {
 	int rc = serve_cached(argc, argv);
 
+	if (rc < 0)
+		rc = serve_git(argc, argv);
 	if (rc >= 0)
 		return rc;
 	return hand_over(argv);

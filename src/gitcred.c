@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include "gitcred.h"
 
 static void free_secret(char *s)
@@ -82,32 +85,40 @@ enum ta_result gitcred_parse(const char *buf, size_t len, struct gitcred *out)
 	return r;
 }
 
-/* The host without its port: "127.0.0.1:8080" -> "127.0.0.1", "[::1]:80"
- * -> "[::1]". */
-static size_t host_length(const char *host)
-{
-	const char *colon;
-
-	if (host[0] == '[') {
-		const char *close = strchr(host, ']');
-		return close ? (size_t)(close - host) + 1 : strlen(host);
-	}
-	colon = strchr(host, ':');
-	return colon ? (size_t)(colon - host) : strlen(host);
-}
-
+/* 1 when host is a loopback address - 127.0.0.0/8, [::1] or localhost -
+ * with at most a numeric port after it. Parsed as addresses (inet_pton),
+ * not as text, so that names such as "127.0.0.1.evil.example" or
+ * "[::1]@evil.example" are what they are: other machines. */
 static int loopback(const char *host)
 {
-	size_t n = host_length(host), i;
+	const char *end, *port;
+	struct in6_addr a6;
+	struct in_addr a4;
+	char name[64];
+	size_t n;
+	int v6 = host[0] == '[';
 
-	if ((n == 9 && !strncmp(host, "localhost", 9)) || (n == 5 && !strncmp(host, "[::1]", 5)))
-		return 1;
-	if (n < 9 || strncmp(host, "127.", 4))
-		return 0;
-	for (i = 4; i < n; i++) /* 127.x.y.z: digits and dots only */
-		if (!((host[i] >= '0' && host[i] <= '9') || host[i] == '.'))
+	if (v6) {
+		if (!(end = strchr(host, ']')))
 			return 0;
-	return 1;
+		host++;
+		port = end + 1;
+	} else {
+		end = host + strcspn(host, ":");
+		port = end;
+	}
+	if (*port && (*port != ':' || !port[1] || strlen(port + 1) > 5 ||
+	              strspn(port + 1, "0123456789") != strlen(port + 1)))
+		return 0;
+	if ((n = (size_t)(end - host)) == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	if (v6)
+		return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+	if (!strcasecmp(name, "localhost"))
+		return 1;
+	return inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
 }
 
 int gitcred_secure(const struct gitcred *g)
@@ -117,4 +128,38 @@ int gitcred_secure(const struct gitcred *g)
 	if (!strcmp(g->protocol, "https"))
 		return 1;
 	return !strcmp(g->protocol, "http") && loopback(g->host);
+}
+
+int gitcred_profile(struct ta_client *c, const struct gitcred *g, const char *given,
+                    char **profile, char **username)
+{
+	struct ta_profile *p = NULL;
+	const char *hosts, *user;
+	char *found = NULL;
+	int rc = -1;
+
+	*profile = *username = NULL;
+	if (!given && ta_profile_find(c, "git_hosts", g->host, &found) != TA_OK)
+		return -1;
+	if (!given && !found)
+		return 0;
+	if (ta_profile_load(c, given ? given : found, &p) != TA_OK)
+		goto out;
+	hosts = ta_profile_get(p, "git_hosts");
+	user = ta_profile_get(p, "git_username");
+	rc = 0;
+	if (!hosts || !ta_list_holds(hosts, g->host))
+		goto out;
+	rc = -1;
+	if (!(*profile = strdup(given ? given : found)) ||
+	    !(*username = strdup(user && *user ? user : "oauth2"))) {
+		free(*profile);
+		*profile = NULL;
+		goto out;
+	}
+	rc = 1;
+out:
+	ta_profile_free(p);
+	free(found);
+	return rc;
 }

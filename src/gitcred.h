@@ -31,4 +31,13 @@ void gitcred_clear(struct gitcred *g);
  * across a network. */
 int gitcred_secure(const struct gitcred *g);
 
+/* The profile that answers for g's host: given (-p), else the first whose
+ * git_hosts lists the host; either way it must list it, so that a token
+ * goes only to hosts its profile names. 1 with *profile and *username
+ * (its git_username, default "oauth2"; free() both) when one does, 0 when
+ * none does, -1 when the configuration cannot be read (c's message says
+ * why). */
+int gitcred_profile(struct ta_client *c, const struct gitcred *g, const char *given,
+                    char **profile, char **username);
+
 #endif

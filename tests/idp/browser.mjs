@@ -201,12 +201,21 @@ const proxy = createServer((req, res) => {
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k === 'content-length' || !HOP.has(k)));
   const up = request(u, { method: req.method, headers: { ...headers, connection: 'close' }, agent: false }, (ur) => {
     res.writeHead(ur.statusCode, passHeaders(ur.rawHeaders));
+    ur.on('error', () => res.destroy());
     ur.pipe(res);
   });
+  // Chromium drops connections it no longer needs (ECONNRESET): an 'error'
+  // with no listener would end the whole driver.
   up.on('error', () => res.destroy());
+  req.on('error', () => up.destroy());
+  res.on('error', () => up.destroy());
   req.pipe(up);
 });
-proxy.on('connect', (req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n'));
+proxy.on('clientError', (e, socket) => socket.destroy());
+proxy.on('connect', (req, socket) => {
+  socket.on('error', () => socket.destroy());
+  socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+});
 
 async function openPage() {
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));

@@ -352,7 +352,9 @@ TA_API enum ta_result ta_store_path(const char *profile, char **out);
  * $XDG_CONFIG_HOME/termauth/config (default ~/.config), with sections
  * "[profile NAME]" and keys issuer, client_id, scopes, flow, port,
  * timeout, provider, tenant, authorization_endpoint, token_endpoint,
- * device_endpoint, client_secret (each sets the option of that name). */
+ * device_endpoint, client_secret, store and client_expires_at (each sets
+ * the option of that name), and git_hosts and git_username (read by the
+ * tool's git credential helper). */
 
 struct ta_profile;
 
@@ -370,8 +372,9 @@ TA_API const char *ta_profile_get(const struct ta_profile *p, const char *key);
  * the 198 characters a line of the file may hold. */
 TA_API enum ta_result ta_profile_set(struct ta_profile *p, const char *key,
                                      const char *value);
-/* Writes the profile into the configuration file, keeping the other
- * profiles, atomically (the file is regenerated: comments are not kept). */
+/* Writes the profile into the configuration file as p holds it (a key
+ * removed from p goes from the file too), keeping the other profiles,
+ * atomically (the file is regenerated: comments are not kept). */
 TA_API enum ta_result ta_profile_save(struct ta_client *c,
                                       const struct ta_profile *p);
 /* Copies the profile's settings into the client's options. */
@@ -384,6 +387,12 @@ TA_API enum ta_result ta_config_path(char **out);
  * *out is NULL when none does; else free() it. */
 TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char *word,
                                       char **out);
+/* 1 when host (len bytes, as in an URL: IPv6 in brackets, no port) is a
+ * loopback address: 127.0.0.0/8 as a strict dotted quad, [::1], or
+ * localhost (which libcurl resolves to loopback itself, never through
+ * DNS) - the only hosts termauth talks to, or gives a token to, over
+ * plain http. */
+TA_API int ta_host_is_loopback(const char *host, size_t len);
 /* 1 when the space-separated list holds word. */
 TA_API int ta_list_holds(const char *list, const char *word);
 

@@ -426,6 +426,12 @@ enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 		r = TA_E_NOMEM;
 		goto out;
 	}
+	/* The profile as p has it: keys removed from p go from the file too. */
+	for (i = 0; i < slot->nkeys;)
+		if (ta_profile_get(p, slot->keys[i]))
+			i++;
+		else if ((r = profile_put(slot, slot->keys[i], NULL)) != TA_OK)
+			goto out;
 	for (i = 0; i < p->nkeys; i++)
 		if ((r = profile_put(slot, p->keys[i], p->values[i])) != TA_OK)
 			goto out;

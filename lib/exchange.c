@@ -61,9 +61,11 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 	ta_buf_clear(&form);
 	if (r != TA_OK) {
 		snprintf(why, sizeof(why), "%s", ta_client_message(c));
-		return ta_fail(c, r, "the IdP refused the exchange for audience '%s': %s", req->audience,
-		               why);
+		return ta_fail(c, r, "the exchange for audience '%s' failed: %s", req->audience, why);
 	}
+	/* No expires_in: the derived token is not trusted past its subject. */
+	if (!d->expires_at)
+		d->expires_at = s->expires_at;
 	/* Kept: the token; re-derived, not refreshed, when it expires. */
 	ta_free_secret(d->refresh_token);
 	d->refresh_token = NULL;

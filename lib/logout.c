@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "store/store.h"
 #include "token.h"
 
 enum ta_result ta_logout(struct ta_client *c, const char *profile)
@@ -19,8 +20,10 @@ enum ta_result ta_logout(struct ta_client *c, const char *profile)
 
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
-	if ((r = ta_store_load(c, profile, &s)) != TA_OK && r != TA_E_STORE)
-		goto out; /* none; a session that cannot be read is still removed */
+	if ((r = ta_store_load(c, profile, &s)) != TA_OK && r != TA_E_STORE) {
+		ta_derived_remove_all(profile); /* none, but no token derived from it either */
+		goto out; /* a session that cannot be read is still removed */
+	}
 	if (s && s->refresh_token && s->revocation_endpoint && s->client_id &&
 	    (revoked = ta_set_string(&c->client_id, s->client_id)) == TA_OK)
 		revoked = ta_token_revoke(c, s->revocation_endpoint, s->refresh_token, "refresh_token");

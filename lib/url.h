@@ -26,10 +26,6 @@ TA_HIDDEN void ta_buf_add_param(struct ta_buf *b, const char *key,
 /* Wipes and frees the contents. */
 TA_HIDDEN void ta_buf_clear(struct ta_buf *b);
 
-/* 1 when host (as in an URL, IPv6 in brackets) is a loopback address:
- * 127.0.0.0/8, [::1], or localhost (which libcurl resolves to loopback
- * itself, never through DNS). */
-TA_HIDDEN int ta_host_is_loopback(const char *host, size_t len);
 /* TA_OK for an https URL, or an http URL on a loopback host; TA_E_INSECURE
  * (message set, naming what) or TA_E_ARG for anything else. */
 TA_HIDDEN enum ta_result ta_url_check(struct ta_client *c, const char *what,

@@ -133,6 +133,13 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 	if ((r = cli_apply_store(cli, c)) != TA_OK ||
 	    (cli->store && (r = ta_profile_set(p, "store", cli->store)) != TA_OK))
 		return r;
+	/* A client id given here is the person's, not a registration that
+	 * expires. */
+	for (i = 0; i < NSETTINGS; i++)
+		if (given[i] && settings[i].opt == TA_OPT_CLIENT_ID &&
+		    ((r = ta_client_set(c, TA_OPT_CLIENT_EXPIRES_AT, NULL)) != TA_OK ||
+		     (r = ta_profile_set(p, "client_expires_at", NULL)) != TA_OK))
+			return r;
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given[i])
 			continue;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
+#include "gitcred.h"
 
 #ifndef TA_BIN_FROM_LIBEXEC
 #define TA_BIN_FROM_LIBEXEC "../../bin"
@@ -64,8 +65,7 @@ static int parse_host(const char *arg, char *url, size_t urlsize, char *host, si
 		return -1;
 	memcpy(host, rest, n);
 	host[n] = '\0';
-	if (!strcmp(scheme, "http") && strncmp(host, "127.", 4) && strncmp(host, "localhost", 9) &&
-	    strncmp(host, "[::1]", 5))
+	if (!strcmp(scheme, "http") && !gitcred_host_is_loopback(host))
 		return -1;
 	n = (size_t)snprintf(url, urlsize, "%s://%s", scheme, host);
 	return n < urlsize ? 0 : -1;

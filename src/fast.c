@@ -114,8 +114,10 @@ static int serve_cached(int argc, char **argv)
 
 	if (parse_fast(argc, argv, &a))
 		return -1;
-	if (token_from_env())
-		return token_print_raw(token_from_env(), "Bearer", 0, a.json, now) ? 1 : 0;
+	if (token_from_env()) /* the full tool says what is wrong with one */
+		return token_printable(token_from_env())
+		               ? (token_print_raw(token_from_env(), "Bearer", 0, a.json, now) ? 1 : 0)
+		               : -1;
 	/* A CI credential is refreshed by the full tool. */
 	if (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL"))
 		return -1;

@@ -65,6 +65,10 @@ int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_
 
 	memset(t, 0, sizeof(*t));
 	if (token_from_env()) {
+		if (!token_printable(token_from_env())) {
+			cli_error("TERMAUTH_TOKEN holds a line break or another control character: not used");
+			return EXIT_USAGE;
+		}
 		t->token = token_from_env();
 		t->type = "Bearer";
 		return EXIT_OK;

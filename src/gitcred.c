@@ -4,9 +4,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include "gitcred.h"
 
 static void free_secret(char *s)
@@ -85,40 +82,24 @@ enum ta_result gitcred_parse(const char *buf, size_t len, struct gitcred *out)
 	return r;
 }
 
-/* 1 when host is a loopback address - 127.0.0.0/8, [::1] or localhost -
- * with at most a numeric port after it. Parsed as addresses (inet_pton),
- * not as text, so that names such as "127.0.0.1.evil.example" or
- * "[::1]@evil.example" are what they are: other machines. */
-static int loopback(const char *host)
+/* "127.0.0.1.evil.example" or "[::1]@evil.example" are other machines. */
+int gitcred_host_is_loopback(const char *host)
 {
-	const char *end, *port;
-	struct in6_addr a6;
-	struct in_addr a4;
-	char name[64];
+	const char *port;
 	size_t n;
-	int v6 = host[0] == '[';
 
-	if (v6) {
-		if (!(end = strchr(host, ']')))
+	if (host[0] == '[') {
+		if (!(port = strchr(host, ']')))
 			return 0;
-		host++;
-		port = end + 1;
+		port++;
 	} else {
-		end = host + strcspn(host, ":");
-		port = end;
+		port = host + strcspn(host, ":");
 	}
+	n = (size_t)(port - host);
 	if (*port && (*port != ':' || !port[1] || strlen(port + 1) > 5 ||
 	              strspn(port + 1, "0123456789") != strlen(port + 1)))
 		return 0;
-	if ((n = (size_t)(end - host)) == 0 || n >= sizeof(name))
-		return 0;
-	memcpy(name, host, n);
-	name[n] = '\0';
-	if (v6)
-		return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
-	if (!strcasecmp(name, "localhost"))
-		return 1;
-	return inet_pton(AF_INET, name, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+	return ta_host_is_loopback(host, n);
 }
 
 int gitcred_secure(const struct gitcred *g)
@@ -127,7 +108,7 @@ int gitcred_secure(const struct gitcred *g)
 		return 0;
 	if (!strcmp(g->protocol, "https"))
 		return 1;
-	return !strcmp(g->protocol, "http") && loopback(g->host);
+	return !strcmp(g->protocol, "http") && gitcred_host_is_loopback(g->host);
 }
 
 int gitcred_profile(struct ta_client *c, const struct gitcred *g, const char *given,

@@ -30,6 +30,9 @@ void gitcred_clear(struct gitcred *g);
  * loopback address (127.0.0.0/8, [::1], localhost) - never in plaintext
  * across a network. */
 int gitcred_secure(const struct gitcred *g);
+/* 1 when host (as git names it: host[:port], IPv6 in brackets) is a
+ * loopback address with at most a port of 1-5 digits after it. */
+int gitcred_host_is_loopback(const char *host);
 
 /* The profile that answers for g's host: given (-p), else the first whose
  * git_hosts lists the host; either way it must list it, so that a token

@@ -14,6 +14,14 @@ const char *token_from_env(void)
 	return v && *v ? v : NULL;
 }
 
+int token_printable(const char *token)
+{
+	for (; *token; token++)
+		if ((unsigned char)*token < 0x20 || *token == 0x7f)
+			return 0;
+	return 1;
+}
+
 int token_print(const struct ta_session *s, int json, long long now)
 {
 	return token_print_raw(ta_session_access_token(s), ta_session_token_type(s),

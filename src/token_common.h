@@ -24,5 +24,10 @@ int token_print_raw(const char *token, const char *type, long long exp, int json
 /* TERMAUTH_TOKEN when set and not empty: an access token used as is. It
  * wins over TERMAUTH_CREDENTIAL, which wins over the profile's session. */
 const char *token_from_env(void);
+/* 1 when a token has no control character: no line break to add lines to
+ * git's answer or headers to an HTTP request, no escape for a terminal.
+ * Tokens from the IdP are checked as they arrive; this is for
+ * TERMAUTH_TOKEN, which is taken as it is. */
+int token_printable(const char *token);
 
 #endif

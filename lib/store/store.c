@@ -193,7 +193,10 @@ enum ta_result ta_store_save(struct ta_client *c, const char *profile,
 
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
-	r = ta_store_write_locked(c, profile, s);
+	/* A new session (a sign-in): tokens derived from the one before,
+	 * perhaps another person's, must not be served for it. */
+	if ((r = ta_store_write_locked(c, profile, s)) == TA_OK)
+		ta_derived_remove_all(profile);
 	ta_store_unlock(lock);
 	return r;
 }

@@ -97,19 +97,26 @@ enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const c
                                const struct ta_session *s)
 {
 	struct ta_session kept = *s; /* the access token only */
-	char *dir = NULL, *path = NULL, *json = NULL, *parent = NULL;
+	char *dir = NULL, *path = NULL, *json = NULL, *parent = NULL, *slash;
 	enum ta_result r;
 
 	kept.refresh_token = NULL;
 	kept.id_token = NULL;
 	if ((r = derived_path(profile, key, &dir, &path)) != TA_OK)
 		goto out;
-	/* derived/ itself 0700 too, then the profile's directory. */
-	if (!(parent = strdup(dir)) || !strrchr(parent, '/')) {
+	/* termauth/, derived/ and the profile's directory: each 0700. */
+	if (!(parent = strdup(dir)) || !(slash = strrchr(parent, '/'))) {
 		r = TA_E_NOMEM;
 		goto out;
 	}
-	*strrchr(parent, '/') = '\0';
+	*slash = '\0';
+	if ((slash = strrchr(parent, '/'))) {
+		*slash = '\0';
+		r = ta_dir_make(c, parent);
+		*slash = '/';
+		if (r != TA_OK)
+			goto out;
+	}
 	if ((r = ta_dir_make(c, parent)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
 	    (r = ta_session_to_json(&kept, &json)) != TA_OK)
 		goto out;

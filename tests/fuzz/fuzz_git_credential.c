@@ -73,7 +73,7 @@ static enum ta_result model_parse(const char *buf, size_t len, struct span v[NFI
 }
 
 /* Whether host (as git gives it: the host, then ":port" or not) names a
- * loopback address, as lib/url.c judges one, with a port of digits only. */
+ * loopback address, as lib/url.c judges one, with a port of 1-5 digits. */
 static int strict_loopback(const char *host, int *other_case)
 {
 	size_t n;
@@ -88,7 +88,9 @@ static int strict_loopback(const char *host, int *other_case)
 		n = strcspn(host, ":");
 	}
 	rest = host + n;
-	if (*rest && (*rest != ':' || strspn(rest + 1, "0123456789") != strlen(rest + 1)))
+	/* A port is 1 to 5 digits: "[::1]:" or a longer number is refused. */
+	if (*rest && (*rest != ':' || !rest[1] || strlen(rest + 1) > 5 ||
+	              strspn(rest + 1, "0123456789") != strlen(rest + 1)))
 		return 0;
 	/* gitcred takes "localhost" as it is spelled: LOCALHOST is refused,
 	 * which is safe, and not asked of it below. */

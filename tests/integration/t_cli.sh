@@ -26,6 +26,10 @@ expect "unknown option" 2 "termauth: error: unknown or incomplete option '--bogu
 expect "bad --min-ttl" 2 "termauth: error: --min-ttl wants seconds, not 'soon'" token --min-ttl soon
 expect "exec without a command" 2 "termauth: error: no command to run: termauth exec -- CMD [ARGS...]" exec
 expect "exec with a bad variable name" 2 "termauth: error: '1X' is not a variable name" exec --env 1X -- true
+expect "setup-git: http to a name that only looks local" 2 "termauth: error: 'http://127.0.0.1.evil.example' is not a host name or an https URL (http only to a loopback address)" setup-git --host http://127.0.0.1.evil.example
+expect "setup-git without --host" 2 "termauth: error: which git server? give --host HOST" setup-git
+TERMAUTH_TOKEN="$(printf 'abc\ndef')" expect "TERMAUTH_TOKEN with a line break" 2 "termauth: error: TERMAUTH_TOKEN holds a line break or another control character: not used" token
+assert_eq "... and nothing printed" "" "$(cat "$T/out")"
 expect "bad --store" 2 "termauth: error: store must be auto, keychain or file, not 'cloud'" --store cloud status
 expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name" -p ../x login --issuer https://idp.example --client-id x
 expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer and no client id yet: give --issuer URL --client-id ID" login

@@ -81,13 +81,21 @@ assert_eq "both expired: the token is active" true "$(introspect_rs "$X4" active
 rc=0; "$TERMAUTH" exchange --audience "$AUD" --scope email >"$T/bad.out" 2>"$T/bad.err" || rc=$?
 assert_eq "invalid_scope: exit 1" 1 "$rc"
 assert_contains "invalid_scope: the message" "$T/bad.err" \
-  "termauth: error: the IdP refused the exchange for audience '$AUD': "
+  "termauth: error: the exchange for audience '$AUD' failed: "
 assert_contains "invalid_scope: the IdP's error" "$T/bad.err" "invalid_scope"
 assert_one_line "invalid_scope: one line" "$T/bad.err"
 assert_eq "invalid_scope: nothing on stdout" "" "$(cat "$T/bad.out")"
 rc=0; "$TERMAUTH" exchange --scope openid 2>"$T/noaud.err" || rc=$?
 assert_eq "no audience: usage, exit 2" 2 "$rc"
 
+assert_eq "the runtime directory is private" 700 "$(stat -c %a "$XDG_RUNTIME_DIR/termauth")"
+
+# A new sign-in: no token derived from the session before it is served.
+run_login
+assert_eq "signed in again" 0 "$rc"
+check "a new sign-in drops the derived tokens" test ! -e "$DERIVED"
+"$TERMAUTH" exchange --audience "$AUD" --scope openid >/dev/null 2>&1
+assert_eq "... so the next call exchanges" 5 "$(exchanges)"
 "$TERMAUTH" logout 2>/dev/null
 check "logout removes the derived tokens" test ! -e "$DERIVED"
 finish

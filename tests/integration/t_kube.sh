@@ -10,9 +10,15 @@ start_idp
 start_apache --kube-only
 run_login
 assert_eq "signed in" 0 "$rc"
+# kubectl 1.22 and later speak client.authentication.k8s.io/v1; older ones
+# (Debian's kubernetes-client is 1.20) only v1beta1: the plugin answers in
+# the version kubectl asks for.
+MINOR=$(kubectl version --client -o json 2>/dev/null | json /dev/stdin 'parseInt(j.clientVersion.minor)')
+API=client.authentication.k8s.io/v1
+[ "$MINOR" -ge 22 ] || API=client.authentication.k8s.io/v1beta1
 write_kubeconfig "$T/kubeconfig" <<YAML
     exec:
-      apiVersion: client.authentication.k8s.io/v1
+      apiVersion: $API
       command: $TERMAUTH
       args: ["kube-credential"]
       interactiveMode: IfAvailable

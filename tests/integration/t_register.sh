@@ -32,4 +32,18 @@ rc=0; "$TERMAUTH" token >/dev/null 2>&1 || rc=$?
 assert_eq "a refresh with the registered client: exit 0" 0 "$rc"
 assert_eq "... one refresh" 1 "$(refreshes)"
 assert_eq "... still one registration" 1 "$(registrations)"
+# A registration that has expired (as the IdP said it would): the next
+# sign-in registers again.
+sed -i "s/^client_id = $ID\$/client_id = $ID\nclient_expires_at = 1000000000/" "$XDG_CONFIG_HOME/termauth/config"
+assert_contains "the profile says it expired" "$XDG_CONFIG_HOME/termauth/config" "client_expires_at = 1000000000"
+login_without_client
+assert_eq "expired: the sign-in registers again" 2 "$(registrations)"
+check "expired: a new client" test "$(store_field client_id)" != "$ID"
+# A client id given by the person is theirs, whatever a registration said.
+sed -i "s/^\(client_id = .*\)\$/\1\nclient_expires_at = 1000000000/" "$XDG_CONFIG_HOME/termauth/config"
+login_without_client --client-id "$CLIENT_ID"
+assert_eq "--client-id: exit 0" 0 "$rc"
+assert_eq "--client-id: no registration" 2 "$(registrations)"
+assert_eq "--client-id: the session is that client's" "$CLIENT_ID" "$(store_field client_id)"
+assert_not_contains "--client-id: no expiry kept" "$XDG_CONFIG_HOME/termauth/config" "client_expires_at"
 finish

@@ -312,7 +312,7 @@ static void secure_table(void **state)
 		{ "http", "::1", 0 },
 		{ "http", "[::1", 0 },
 		{ "http", "[::1%25lo]", 0 },
-		{ "http", "[0:0:0:0:0:0:0:1]", 1 }, /* ::1 written out: loopback */
+		{ "http", "[0:0:0:0:0:0:0:1]", 0 }, /* ::1 written out: refused, as lib/url.c does */
 		{ "http", "[::ffff:127.0.0.1]", 0 },
 		{ "http", "127.0.0.1 ", 0 },
 		{ "http", " 127.0.0.1", 0 },

@@ -1,5 +1,7 @@
 # bash completion for termauth: commands, their options, option values
-# (flows, providers, stores) and profile names from the configuration file.
+# (flows, providers, stores, git-credential's operations), profile names
+# from the configuration file, and, after `termauth exec [OPTIONS] --`, the
+# command to run and its own arguments.
 # Installed as share/bash-completion/completions/termauth.
 
 _termauth_profiles()
@@ -10,11 +12,47 @@ _termauth_profiles()
 
 _termauth()
 {
-	local cur prev cmd i
+	local cur prev cmd at i j
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="login token status logout setup-token help"
+	local commands="login token status logout setup-token exec exchange kube-credential
+		git-credential setup-git help"
 	local common="-p --profile --store -v --verbose -h --help"
+
+	# The command, and where it is: the first word that is neither an
+	# option nor the value of -p or --store.
+	cmd= at=0
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-p | --profile | --store) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]} at=$i; break ;;
+		esac
+	done
+
+	# exec: after "--", or after the first word that is not one of exec's
+	# options, the words are the command's own.
+	if [ "$cmd" = exec ]; then
+		local run=
+		for ((j = at + 1; j < COMP_CWORD; j++)); do
+			case ${COMP_WORDS[j]} in
+			--) run=$((j + 1)); break ;;
+			-p | --profile | --store | --env | --min-ttl) ((j++)) ;;
+			-*) ;;
+			*) run=$j; break ;;
+			esac
+		done
+		if [ -n "$run" ]; then
+			if declare -F _command_offset >/dev/null; then
+				_command_offset "$run" # bash-completion's: the command's own completion
+			elif [ "$run" -eq "$COMP_CWORD" ]; then
+				COMPREPLY=($(compgen -c -- "$cur"))
+			else
+				COMPREPLY=($(compgen -f -- "$cur"))
+			fi
+			return
+		fi
+	fi
 
 	case $prev in
 	-p | --profile)
@@ -29,28 +67,41 @@ _termauth()
 	--store)
 		COMPREPLY=($(compgen -W "auto keychain file" -- "$cur"))
 		return ;;
+	--env)
+		COMPREPLY=($(compgen -W "TERMAUTH_ACCESS_TOKEN" -- "$cur"))
+		return ;;
+	--host)
+		COMPREPLY=($(compgen -A hostname -- "$cur"))
+		return ;;
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
-	--authorization-endpoint | --token-endpoint | --device-endpoint)
+	--authorization-endpoint | --token-endpoint | --device-endpoint | \
+	--audience | --resource | --requested-token-type)
 		return ;;
 	esac
 
-	cmd=
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		case ${COMP_WORDS[i]} in
-		-p | --profile | --store) ((i++)) ;;
-		-*) ;;
-		*) cmd=${COMP_WORDS[i]}; break ;;
-		esac
-	done
-
 	local login="--issuer --client-id --scope --flow --port --timeout --provider --tenant
 		--authorization-endpoint --token-endpoint --device-endpoint --no-qr"
+	local exchange="--audience --resource --scope --requested-token-type --min-ttl --json"
 	case $cmd in
 	'') COMPREPLY=($(compgen -W "$commands $common --version" -- "$cur")) ;;
 	login | setup-token) COMPREPLY=($(compgen -W "$login $common" -- "$cur")) ;;
 	token) COMPREPLY=($(compgen -W "--min-ttl --json --login $common" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--json $common" -- "$cur")) ;;
 	logout) COMPREPLY=($(compgen -W "--all $common" -- "$cur")) ;;
+	exec) COMPREPLY=($(compgen -W "--env --min-ttl -- $common" -- "$cur")) ;;
+	exchange) COMPREPLY=($(compgen -W "$exchange $common" -- "$cur")) ;;
+	kube-credential) COMPREPLY=($(compgen -W "--min-ttl $common" -- "$cur")) ;;
+	git-credential)
+		# One operation; after it, nothing.
+		for ((j = at + 1; j < COMP_CWORD; j++)); do
+			case ${COMP_WORDS[j]} in
+			-p | --profile | --store) ((j++)) ;;
+			-*) ;;
+			*) return ;;
+			esac
+		done
+		COMPREPLY=($(compgen -W "get store erase $common" -- "$cur")) ;;
+	setup-git) COMPREPLY=($(compgen -W "--host $common" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	esac
 }

@@ -279,5 +279,5 @@ void cli_not_signed_in(struct ta_client *c, const char *profile, const char *nex
 
 void cli_paste_from_tty(struct cli *cli)
 {
-	cli->paste_fd = open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	cli->paste_fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 }

@@ -65,8 +65,11 @@ static int get(struct cli *cli, const char *username)
 	struct fresh_token t;
 	int rc;
 
-	/* stdin is git's; a sign-in only with someone at a terminal. */
+	/* stdin and stdout are git's: a sign-in, only with someone at a
+	 * terminal, talks to them there, whatever git did with stderr. */
 	cli_paste_from_tty(cli);
+	if (cli->paste_fd >= 0)
+		dup2(cli->paste_fd, 2);
 	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, &t)) != EXIT_OK)
 		return rc;
 	printf("username=%s\npassword=%s\n", username, t.token);

@@ -89,6 +89,19 @@ printf 'protocol=https\nhost=git.example.org\n\n' | "$TERMAUTH" git-credential g
 assert_eq "https to a listed host: the token" "password=$(store_field access_token)" "$(grep '^password=' "$T/https")"
 printf 'protocol=https\nhost=git.example.org\n' | "$TERMAUTH" git-credential store >"$T/store" 2>&1 || true
 assert_eq "store: does nothing, says nothing" "" "$(cat "$T/store")"
+# No session, and someone at a terminal (script(1) gives the helper one):
+# get signs in, talking on the terminal - not on stdout, which is git's,
+# nor on stderr - and answers with the new token.
+"$TERMAUTH" logout 2>/dev/null
+printf 'protocol=http\nhost=%s\n\n' "$HOST" >"$T/req"
+rc=0
+BROWSER="$IDP_DIR/browser" script -qec "'$TERMAUTH' git-credential get <'$T/req' >'$T/tty.out' 2>'$T/tty.err'" \
+  "$T/tty.log" </dev/null >/dev/null 2>&1 || rc=$?
+assert_eq "no session, a terminal: exit 0" 0 "$rc"
+assert_eq "... answered with the new session's token" "password=$(store_field access_token)" "$(grep '^password=' "$T/tty.out")"
+assert_contains "... the sign-in talked on the terminal" "$T/tty.log" "Opening your browser to sign in"
+assert_not_contains "... not on stdout" "$T/tty.out" "Opening your browser"
+assert_eq "... nor on stderr" "" "$(cat "$T/tty.err")"
 rc=0; printf 'no equals sign\n' | "$TERMAUTH" git-credential get >"$T/bad" 2>"$T/bad.err" || rc=$?
 assert_eq "a malformed request: exit 1" 1 "$rc"
 assert_contains "a malformed request: says so" "$T/bad.err" "termauth: error: git-credential: git's request cannot be read"

@@ -2,7 +2,10 @@
 //
 // An oidc-provider instance with the built-in development login/consent pages
 // (any login and password sign in), public native clients `termauth-test` and
-// `termauth-ci`, a resource server client `termauth-rs`, PKCE S256 required,
+// `termauth-ci` (ID tokens signed RS256) and `termauth-ps256`,
+// `termauth-es256`, `termauth-eddsa` (ID tokens signed with that algorithm;
+// the JWKS holds a key for each), a resource server client `termauth-rs`,
+// PKCE S256 required,
 // RFC 9207 `iss` in authorization responses, device flow, revocation,
 // introspection, userinfo, token exchange and dynamic client registration
 // (details below). It listens on 127.0.0.1 on a random free port and prints
@@ -154,8 +157,18 @@ await new Promise((resolve, reject) => {
 const listening = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
 const issuer = publicUrl || listening;
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-rs256', alg: 'RS256', use: 'sig' };
+// Signing keys, fresh at each start: one per algorithm the verifier must
+// know from a real IdP (RS256 for the ordinary clients; PS256, ES256 and
+// EdDSA for the termauth-<alg> clients below, whose ID tokens use them).
+const signingKey = (type, options, kid, alg) => ({
+  ...generateKeyPairSync(type, options).privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig',
+});
+const jwks = [
+  signingKey('rsa', { modulusLength: 2048 }, 'test-rs256', 'RS256'),
+  signingKey('rsa', { modulusLength: 2048 }, 'test-ps256', 'PS256'),
+  signingKey('ec', { namedCurve: 'P-256' }, 'test-es256', 'ES256'),
+  signingKey('ed25519', {}, 'test-eddsa', 'EdDSA'),
+];
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -211,8 +224,12 @@ async function sessionAlive(token) {
 }
 
 provider = new Provider(issuer, {
-  clients: [nativeClient('termauth-test'), nativeClient('termauth-ci'), resourceServerClient],
-  jwks: { keys: [jwk] },
+  clients: [nativeClient('termauth-test'), nativeClient('termauth-ci'), resourceServerClient,
+    // Clients whose ID tokens are signed with another algorithm.
+    ...['PS256', 'ES256', 'EdDSA'].map((alg) => ({
+      ...nativeClient(`termauth-${alg.toLowerCase()}`), id_token_signed_response_alg: alg,
+    }))],
+  jwks: { keys: jwks },
   cookies: { keys: ['termauth-test-idp-cookie-key'] },
   pkce: { required: () => true }, // only S256 is supported by oidc-provider
   responseTypes: ['code'],

@@ -105,7 +105,8 @@ enum ta_result {
 	TA_E_TOO_LARGE = 20,   /* an answer or file exceeds its size limit */
 	TA_E_INTERNAL = 21,    /* a library call failed unexpectedly */
 	TA_E_CODE_EXPIRED = 22, /* the device code expired before approval */
-	TA_E_NO_DEVICE_FLOW = 23 /* the IdP offers no device flow */
+	TA_E_NO_DEVICE_FLOW = 23, /* the IdP offers no device flow */
+	TA_E_VERIFY = 24       /* a token failed verification */
 };
 
 /* The name of a result, e.g. "TA_E_TIMEOUT: the sign-in deadline passed".
@@ -395,6 +396,119 @@ TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, cons
 TA_API int ta_host_is_loopback(const char *host, size_t len);
 /* 1 when the space-separated list holds word. */
 TA_API int ta_list_holds(const char *list, const char *word);
+
+/* ---------------------------------------------------------------------- */
+/* Verifying tokens, as a resource server does: a JWS (RFC 7515) in compact
+ * serialization, signed with a key of the IdP's JWKS (RFC 7517), and the
+ * claims of a JWT (RFC 7519).
+ *
+ *   struct ta_jwks *keys;
+ *   char *claims;
+ *   struct ta_verify_options o = { .issuer = iss, .audience = "my-api",
+ *                                  .leeway = 60, .require_exp = 1 };
+ *   if (ta_jwks_parse(c, jwks_json, jwks_len, &keys) != TA_OK) ...;
+ *   if (ta_jwt_verify(c, keys, token, strlen(token), &o, &claims) == TA_OK)
+ *       ... claims is the payload's JSON text; free() it;
+ *   else
+ *       ... ta_client_message(c) says why, e.g. "the token expired at ...";
+ *   ta_jwks_free(keys);
+ *
+ * Signatures: RS256/384/512, PS256/384/512, ES256/384/512 and EdDSA
+ * (Ed25519). Refused, each with its reason in the message: "none" and HMAC
+ * algorithms (before any key is looked at), an algorithm that does not fit
+ * the key's type, curve or own "alg", any "crit" (no extension is
+ * understood), "b64" other than true, base64url that is not canonical
+ * (padding, white space, non-zero trailing bits), ECDSA signatures that are
+ * not raw r||s of exactly twice the curve's size or have r or s zero,
+ * tokens over 16 KiB. Keys in the token's header (jwk, jku, x5u, x5c) are
+ * never used. The key is the one the header's kid names (several keys may
+ * share a kid: each that fits is tried); with no kid, every key of the JWKS
+ * that fits the algorithm is tried in order.
+ *
+ * A struct ta_jwks keeps each key's OpenSSL key and verify contexts, and
+ * the last token header it saw, so that a verification reuses them: it
+ * must be used by one thread at a time (though the functions take it
+ * const). A program with several threads parses one per thread.
+ */
+struct ta_jwks;
+
+/* Imports a JWK Set ({"keys": [...]}; a single JWK is taken as a set of
+ * one). Imported: RSA keys of 2048 to 16384 bits, EC keys on P-256, P-384
+ * and P-521 (the point checked on its curve), OKP Ed25519 keys. Skipped, as
+ * RFC 7517 section 5 asks: keys for encryption ("use" other than "sig",
+ * "key_ops" without "verify", an "alg" that is not one of the signature
+ * algorithms above), and key types and curves termauth does not verify
+ * with (oct, secp256k1, X25519, Ed448). Kept but refused, so that a token
+ * naming one by kid is refused with the reason: keys of a supported type
+ * that cannot be used - RSA below 2048 bits ("RSA keys below 2048 bits are
+ * refused"), a point off its curve, coordinates of the wrong length,
+ * parameters that are not canonical base64url, an "alg" that does not fit
+ * the key, and private key members ("d"...), which a JWKS for verification
+ * must never hold. At most 64 keys and 512 KiB. On TA_OK *out is the set,
+ * for ta_jwks_free(); TA_E_PROTOCOL when json is not a JWKS (not JSON,
+ * duplicate members, no "keys" array), TA_E_TOO_LARGE, TA_E_NOMEM. c may
+ * be NULL (no message then). */
+TA_API enum ta_result ta_jwks_parse(struct ta_client *c, const char *json, size_t len,
+                                    struct ta_jwks **out);
+/* Frees the set. NULL is allowed. */
+TA_API void ta_jwks_free(struct ta_jwks *keys);
+
+/* What ta_jwt_verify checks besides the signature. All members may be 0 or
+ * NULL (then that check is not made); NULL options are all zero. */
+struct ta_verify_options {
+	const char *issuer;   /* iss must equal it */
+	const char *audience; /* aud (a string, or an array of strings) must
+	                       * hold it; a resource server should always set it */
+	long long leeway;     /* seconds of clock skew allowed for exp, nbf and
+	                       * iat: 0 to 31536000 */
+	long long now;        /* seconds since the epoch; 0: time(NULL) */
+	const char *typ;      /* the header's typ must name this media type,
+	                       * compared case-insensitively, with or without
+	                       * "application/" (e.g. "at+jwt", RFC 9068) */
+	int require_exp;      /* 1: a token without exp is refused */
+};
+
+/* Verifies a JWT: the signature as ta_jws_verify does, then the claims.
+ * The payload must be a JSON object without duplicate members. exp, nbf
+ * and iat, when present, must be JSON numbers (integers as they are; others
+ * within +-2^53, rounded to the safe side: exp down, nbf and iat up); the
+ * token is refused when now >= exp + leeway, nbf > now + leeway, or
+ * iat > now + leeway. On TA_OK, *claims_json (when claims_json is not NULL)
+ * is the payload's JSON text, NUL-terminated, to free(). TA_E_VERIFY when
+ * the token fails, with the reason in c's message - e.g. "alg none is
+ * refused", "no key with kid 'k'", "ES256 does not fit the key (P-384)",
+ * "the signature does not verify", "the token expired at T (now N, leeway
+ * L)", "wrong issuer: X (expected Y)"; TA_E_ARG for a missing JWKS or bad
+ * options; TA_E_NOMEM. c may be NULL (no message then). */
+TA_API enum ta_result ta_jwt_verify(struct ta_client *c, const struct ta_jwks *keys,
+                                    const char *jwt, size_t len,
+                                    const struct ta_verify_options *o, char **claims_json);
+
+/* Verifies the signature of a compact JWS only - no claims, no typ, any
+ * payload. On TA_OK, *header_json and *payload (each when not NULL) are
+ * the decoded header and payload, NUL-terminated, to free(); a payload
+ * holding a NUL byte is refused. Failures as ta_jwt_verify. */
+TA_API enum ta_result ta_jws_verify(struct ta_client *c, const struct ta_jwks *keys,
+                                    const char *jws, size_t len, char **header_json,
+                                    char **payload);
+
+/* Where a JWKS comes from: a file, or an URL (https, or http on loopback)
+ * fetched and cached on disk in $XDG_CACHE_HOME/termauth/jwks for an hour.
+ * A token whose kid the set lacks makes ta_jwt_verify_from fetch the URL
+ * again (keys rotate), at most once a minute. */
+struct ta_jwks_source;
+TA_API enum ta_result ta_jwks_source_new(struct ta_client *c, const char *file_or_url,
+                                         struct ta_jwks_source **out);
+/* The source of an issuer's keys: its discovery document's jwks_uri. */
+TA_API enum ta_result ta_jwks_source_for_issuer(struct ta_client *c, const char *issuer,
+                                                struct ta_jwks_source **out);
+TA_API const struct ta_jwks *ta_jwks_source_keys(const struct ta_jwks_source *src);
+TA_API void ta_jwks_source_free(struct ta_jwks_source *src);
+/* ta_jwt_verify with the keys of src, fetched again first when the token
+ * names a kid they lack (see above). */
+TA_API enum ta_result ta_jwt_verify_from(struct ta_client *c, struct ta_jwks_source *src,
+                                         const char *jwt, size_t len,
+                                         const struct ta_verify_options *o, char **claims_json);
 
 #ifdef __cplusplus
 }

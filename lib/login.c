@@ -4,6 +4,7 @@
  * choice of flow, the flow itself (authcode.c or device.c), and the checks
  * of what comes back (the ID token's claims) before it becomes a session.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -101,6 +102,29 @@ static int asks_openid(const char *scopes)
 	return 0;
 }
 
+/* The ID token's signature, against the keys the IdP publishes (its
+ * claims are checked by ta_id_token_check). */
+static enum ta_result id_token_signature(struct ta_client *c, const struct ta_metadata *md,
+                                         const char *id_token)
+{
+	struct ta_verify_options o = { .issuer = md->issuer, .audience = c->client_id,
+	                               .leeway = TA_ID_TOKEN_LEEWAY, .require_exp = 1 };
+	struct ta_jwks_source *src = NULL;
+	char why[TA_MESSAGE_MAX];
+	enum ta_result r;
+
+	if (!md->jwks_uri)
+		return ta_fail(c, TA_E_ID_TOKEN, "the IdP publishes no keys (jwks_uri) to check the ID token's signature");
+	if ((r = ta_jwks_source_new(c, md->jwks_uri, &src)) == TA_OK)
+		r = ta_jwt_verify_from(c, src, id_token, strlen(id_token), &o, NULL);
+	ta_jwks_source_free(src);
+	if (r == TA_E_VERIFY) {
+		snprintf(why, sizeof(why), "%s", ta_client_message(c));
+		return ta_fail(c, TA_E_ID_TOKEN, "the ID token is refused: %s", why);
+	}
+	return r;
+}
+
 /* Checks the ID token and fills in what the session is about. */
 static enum ta_result complete(struct ta_client *c, const struct ta_metadata *md,
                                const char *nonce, struct ta_session *s)
@@ -111,7 +135,8 @@ static enum ta_result complete(struct ta_client *c, const struct ta_metadata *md
 		struct ta_id_expect e = { md->issuer, c->client_id, nonce, (long long)time(NULL) };
 		if (!md->issuer)
 			return ta_fail(c, TA_E_ID_TOKEN, "an ID token came, but no issuer is known to check it");
-		if ((r = ta_id_token_check(c, s->id_token, &e, &s->subject)) != TA_OK)
+		if ((r = id_token_signature(c, md, s->id_token)) != TA_OK ||
+		    (r = ta_id_token_check(c, s->id_token, &e, &s->subject)) != TA_OK)
 			return r;
 	} else if (md->issuer && asks_openid(c->scopes)) {
 		return ta_fail(c, TA_E_ID_TOKEN, "the IdP sent no ID token for an openid sign-in");

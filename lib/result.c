@@ -31,6 +31,7 @@ static const char *const result_names[] = {
 	[TA_E_INTERNAL] = "TA_E_INTERNAL: internal failure",
 	[TA_E_CODE_EXPIRED] = "TA_E_CODE_EXPIRED: the device code expired",
 	[TA_E_NO_DEVICE_FLOW] = "TA_E_NO_DEVICE_FLOW: the IdP offers no device flow",
+	[TA_E_VERIFY] = "TA_E_VERIFY: a token failed verification",
 };
 
 const char *ta_result_str(enum ta_result r)

@@ -69,7 +69,8 @@ int cli_exit_code(enum ta_result r)
 	case TA_E_ARG: return EXIT_USAGE;
 	case TA_E_NO_SESSION:
 	case TA_E_EXPIRED: return EXIT_SIGNIN;
-	case TA_E_ID_TOKEN: return EXIT_VERIFY;
+	case TA_E_ID_TOKEN:
+	case TA_E_VERIFY: return EXIT_VERIFY;
 	case TA_E_UNREACHABLE: return EXIT_UNREACHABLE;
 	case TA_E_CANCELLED: return EXIT_CANCELLED;
 	default: return EXIT_FAIL;

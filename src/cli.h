@@ -38,7 +38,7 @@ struct command {
 };
 
 extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout, cmd_setup_token,
-	cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git, cmd_exchange;
+	cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git, cmd_exchange, cmd_verify;
 
 struct ta_session;
 /* login and setup-token: parses login's options, configures a client from

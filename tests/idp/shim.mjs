@@ -1,9 +1,12 @@
 // shim.mjs — a STUB: a small HTTP proxy in front of the test IdP that fakes
-// what oidc-provider cannot be made to do for the device authorization grant
-// (RFC 8628): it never answers `slow_down` and its device authorization
-// response carries no `interval`. No real IdP setup here shows that
-// behaviour, so termauth's tests of "honour interval, back off 5 s on
-// slow_down" need this stub. Everything else passes through untouched.
+// what oidc-provider cannot be made to do: for the device authorization
+// grant (RFC 8628) it never answers `slow_down` and its device
+// authorization response carries no `interval`; and it never sends an ID
+// token whose signature is wrong (a forged or tampered one, as an attacker
+// between termauth and a broken IdP would). No real IdP setup here shows
+// that behaviour, so termauth's tests of "honour interval, back off 5 s on
+// slow_down" and "refuse an ID token that does not verify" need this stub.
+// Everything else passes through untouched.
 //
 // Usage: node tests/idp/shim.mjs   — listens on 127.0.0.1, a random port, and
 // prints one line on stdout, its URL `http://127.0.0.1:PORT`. Topology:
@@ -20,6 +23,10 @@
 //                       shim's life, not per device code) get HTTP 400
 //                       {"error":"slow_down"} from the shim itself; later
 //                       polls go to the IdP. Every such poll is recorded.
+//   POST /token answers with an id_token, when SHIM_TAMPER_ID_TOKEN=1: the
+//                       ID token's payload gains a claim ("tampered": true),
+//                       its header and signature kept - the claims termauth
+//                       checks stay true, only the signature cannot.
 //
 // Environment:
 //   SHIM_UPSTREAM       the IdP's listening URL (http://127.0.0.1:PORT), or
@@ -27,6 +34,7 @@
 //                       request and cached; 502 until it exists
 //   SHIM_INTERVAL       seconds (positive integer) to add as "interval"
 //   SHIM_SLOW_DOWN      how many device_code polls to answer slow_down (default 0)
+//   SHIM_TAMPER_ID_TOKEN=1  tamper with every ID token, as above
 //   SHIM_RECORD=FILE    append one JSON line per device_code poll:
 //                       {"t": ms (CLOCK_MONOTONIC via process.hrtime, so
 //                        comparable across processes on this machine),
@@ -55,6 +63,7 @@ const count = (name, dflt, min) => {
 const interval = count('SHIM_INTERVAL', undefined, 1);
 let slowDownLeft = count('SHIM_SLOW_DOWN', 0, 0);
 const recordFile = process.env.SHIM_RECORD;
+const tamperIdToken = process.env.SHIM_TAMPER_ID_TOKEN === '1';
 if (!process.env.SHIM_UPSTREAM && !process.env.SHIM_UPSTREAM_FILE) die('set SHIM_UPSTREAM or SHIM_UPSTREAM_FILE');
 
 let upstream; // a URL, once known
@@ -180,6 +189,19 @@ function devicePoll(req, res, body) {
   });
 }
 
+// A token answer whose ID token's payload has changed under its signature.
+function tokenTampered(req, res, body) {
+  forward(req, res, body, (ures, raw) => {
+    if (!ures) { res.writeHead(502, { 'content-type': 'text/plain' }).end('shim: upstream unreachable\n'); return; }
+    const j = ures.statusCode === 200 ? parseJson(raw) : undefined;
+    if (!j || typeof j.id_token !== 'string' || j.id_token.split('.').length !== 3) { relay(res, ures, raw); return; }
+    const [header, payload, signature] = j.id_token.split('.');
+    const claims = { ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), tampered: true };
+    const forged = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    relay(res, ures, raw, { ...j, id_token: `${header}.${forged}.${signature}` });
+  });
+}
+
 const server = createServer(async (req, res) => {
   const path = req.url.split('?')[0];
   if (debug) res.on('finish', () => process.stderr.write(`shim ${req.method} ${path} -> ${res.statusCode}\n`));
@@ -193,6 +215,7 @@ const server = createServer(async (req, res) => {
   const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
   const params = type === 'application/x-www-form-urlencoded' ? new URLSearchParams(body.toString('utf8')) : null;
   if (params?.get('grant_type') === DEVICE_GRANT) devicePoll(req, res, body);
+  else if (tamperIdToken) tokenTampered(req, res, body);
   else forward(req, res, body);
 });
 

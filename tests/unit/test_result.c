@@ -7,7 +7,7 @@
 #include "unit.h"
 #include "internal.h"
 
-#define TA_RESULT_LAST 23
+#define TA_RESULT_LAST 24
 
 /* The numbers are written out, not derived: enum ta_result is stable. */
 static void result_numbers_are_pinned(void **state)
@@ -41,6 +41,7 @@ static void result_numbers_are_pinned(void **state)
 		{ TA_E_INTERNAL, 21, "TA_E_INTERNAL" },
 		{ TA_E_CODE_EXPIRED, 22, "TA_E_CODE_EXPIRED" },
 		{ TA_E_NO_DEVICE_FLOW, 23, "TA_E_NO_DEVICE_FLOW" },
+		{ TA_E_VERIFY, 24, "TA_E_VERIFY" },
 	};
 	size_t i;
 
@@ -77,7 +78,7 @@ static void result_str_every_code(void **state)
 
 static void result_str_unknown_numbers(void **state)
 {
-	static const int unknown[] = { TA_RESULT_LAST + 1, 24, 99, 999, -1, -21, 1 << 30,
+	static const int unknown[] = { TA_RESULT_LAST + 1, 25, 99, 999, -1, -21, 1 << 30,
 		                       -(1 << 30) };
 	const char *u = ta_result_str((enum ta_result)999);
 	size_t i;

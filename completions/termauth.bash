@@ -1,5 +1,6 @@
 # bash completion for termauth: commands, their options, option values
-# (flows, providers, stores, git-credential's operations), profile names
+# (flows, providers, stores, git-credential's operations, verify's JWKS
+# files), profile names
 # from the configuration file, and, after `termauth exec [OPTIONS] --`, the
 # command to run and its own arguments.
 # Installed as share/bash-completion/completions/termauth.
@@ -15,8 +16,8 @@ _termauth()
 	local cur prev cmd at i j
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="login token status logout setup-token exec exchange kube-credential
-		git-credential setup-git help"
+	local commands="login token status logout setup-token exec exchange verify
+		kube-credential git-credential setup-git help"
 	local common="-p --profile --store -v --verbose -h --help"
 
 	# The command, and where it is: the first word that is neither an
@@ -73,9 +74,13 @@ _termauth()
 	--host)
 		COMPREPLY=($(compgen -A hostname -- "$cur"))
 		return ;;
+	--jwks)
+		# A JWKS file (an URL is typed).
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
 	--authorization-endpoint | --token-endpoint | --device-endpoint | \
-	--audience | --resource | --requested-token-type)
+	--audience | --resource | --requested-token-type | --leeway)
 		return ;;
 	esac
 
@@ -90,6 +95,7 @@ _termauth()
 	logout) COMPREPLY=($(compgen -W "--all $common" -- "$cur")) ;;
 	exec) COMPREPLY=($(compgen -W "--env --min-ttl -- $common" -- "$cur")) ;;
 	exchange) COMPREPLY=($(compgen -W "$exchange $common" -- "$cur")) ;;
+	verify) COMPREPLY=($(compgen -W "--jwks --issuer --audience --leeway $common" -- "$cur")) ;;
 	kube-credential) COMPREPLY=($(compgen -W "--min-ttl $common" -- "$cur")) ;;
 	git-credential)
 		# One operation; after it, nothing.

@@ -107,8 +107,10 @@ static int asks_openid(const char *scopes)
 static enum ta_result id_token_signature(struct ta_client *c, const struct ta_metadata *md,
                                          const char *id_token)
 {
-	struct ta_verify_options o = { .issuer = md->issuer, .audience = c->client_id,
-	                               .leeway = TA_ID_TOKEN_LEEWAY, .require_exp = 1 };
+	/* iss is not compared here: ta_id_token_check does, knowing issuer
+	 * templates (Microsoft's {tenantid}) and the trailing slash. */
+	struct ta_verify_options o = { .audience = c->client_id, .leeway = TA_ID_TOKEN_LEEWAY,
+	                               .require_exp = 1 };
 	struct ta_jwks_source *src = NULL;
 	char why[TA_MESSAGE_MAX];
 	enum ta_result r;

@@ -39,6 +39,7 @@ bench: bootstrap build
 	bench/stampede $(BUILD)
 	bench/keychain $(BUILD)
 	bench/git $(BUILD)
+	bench/verify $(BUILD)
 
 fuzz: bootstrap
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DTA_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

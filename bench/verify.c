@@ -18,7 +18,8 @@
  * speed` times).
  *
  * Usage: bench_verify [SECONDS [ALG]]   (seconds per measurement, default 3;
- *        ALG: only that algorithm)
+ *        ALG: only that algorithm; BENCH_VERIFY_EXPORT=DIR also writes the
+ *        JWKS and the tokens there)
  * Output: one line per algorithm:
  *   <alg> <tokens/s> <bare OpenSSL verify/s>
  */
@@ -283,6 +284,29 @@ static double bench_openssl(struct alg *a, double seconds)
 	return (double)n / t;
 }
 
+/* With BENCH_VERIFY_EXPORT=DIR: the JWKS (DIR/jwks.json) and each
+ * algorithm's tokens (DIR/<alg>.tokens, one a line), for another verifier
+ * to time on the same tokens (bench/jose.mjs). */
+static void export_all(const char *dir, const char *set, const struct alg *algs)
+{
+	char path[4096];
+	FILE *f;
+	int i, j;
+
+	snprintf(path, sizeof(path), "%s/jwks.json", dir);
+	if (!(f = fopen(path, "w")) || fputs(set, f) < 0 || fclose(f))
+		die("cannot export the JWKS");
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s.tokens", dir, algs[i].name);
+		if (!(f = fopen(path, "w")))
+			die("cannot export the tokens");
+		for (j = 0; j < TOKENS; j++)
+			fprintf(f, "%s\n", algs[i].tokens[j]);
+		if (fclose(f))
+			die("cannot export the tokens");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct alg algs[3] = {
@@ -313,6 +337,8 @@ int main(int argc, char **argv)
 	snprintf(set + at, sizeof(set) - at, "]}");
 	if (ta_client_new(&c) != TA_OK || ta_jwks_parse(c, set, strlen(set), &keys) != TA_OK)
 		die("the JWKS does not import");
+	if (getenv("BENCH_VERIFY_EXPORT"))
+		export_all(getenv("BENCH_VERIFY_EXPORT"), set, algs);
 	for (i = 0; i < 3; i++) {
 		if (argc > 2 && strcmp(argv[2], algs[i].name))
 			continue;

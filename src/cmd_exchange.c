@@ -44,23 +44,12 @@ static int print_json(const struct ta_session *d, const char *audience, long lon
 	json_t *o = json_pack("{s:s, s:s?, s:s?, s:s}", "access_token", ta_session_access_token(d),
 	                      "token_type", ta_session_token_type(d), "scope", ta_session_scope(d),
 	                      "audience", audience);
-	char *text;
-	int rc;
 
-	if (!o)
-		return EXIT_FAIL;
-	if (exp) {
+	if (o && exp) {
 		json_object_set_new(o, "expires_at", json_integer(exp));
 		json_object_set_new(o, "expires_in", json_integer(exp > now ? exp - now : 0));
 	}
-	text = json_dumps(o, JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return EXIT_FAIL;
-	rc = printf("%s\n", text) < 0 || fflush(stdout) ? EXIT_FAIL : EXIT_OK;
-	explicit_bzero(text, strlen(text));
-	free(text);
-	return rc;
+	return json_print_secret(o) ? EXIT_FAIL : EXIT_OK;
 }
 
 static int run(struct cli *cli, int argc, char **argv)

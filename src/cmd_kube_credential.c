@@ -66,29 +66,20 @@ static const char *exec_info(int *interactive)
 
 static int print_credential(const struct fresh_token *t, const char *version)
 {
-	json_t *status = json_pack("{s:s}", "token", t->token), *o;
+	json_t *status = json_pack("{s:s}", "token", t->token);
 	time_t exp = (time_t)t->expires_at;
-	char when[32], *text;
+	char when[32];
 	struct tm tm;
-	int rc;
 
 	if (!status)
 		return EXIT_FAIL;
 	/* RFC 3339, as Kubernetes writes it. Unknown: kubectl asks each time. */
 	if (t->expires_at && gmtime_r(&exp, &tm) && strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		json_object_set_new(status, "expirationTimestamp", json_string(when));
-	o = json_pack("{s:s, s:s, s:o}", "apiVersion", version, "kind", "ExecCredential",
-	              "status", status);
-	if (!o)
-		return EXIT_FAIL;
-	text = json_dumps(o, JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (!text)
-		return EXIT_FAIL;
-	rc = printf("%s\n", text) < 0 || fflush(stdout) ? EXIT_FAIL : EXIT_OK;
-	explicit_bzero(text, strlen(text));
-	free(text);
-	return rc;
+	return json_print_secret(json_pack("{s:s, s:s, s:o}", "apiVersion", version, "kind",
+	                                   "ExecCredential", "status", status))
+	               ? EXIT_FAIL
+	               : EXIT_OK;
 }
 
 static int run(struct cli *cli, int argc, char **argv)

@@ -30,7 +30,6 @@ int token_print(const struct ta_session *s, int json, long long now)
 
 int token_print_raw(const char *token, const char *type, long long exp, int json, long long now)
 {
-	char *text;
 	json_t *o;
 	int rc;
 
@@ -45,6 +44,16 @@ int token_print_raw(const char *token, const char *type, long long exp, int json
 		json_object_set_new(o, "expires_at", json_integer(exp));
 		json_object_set_new(o, "expires_in", json_integer(exp > now ? exp - now : 0));
 	}
+	return json_print_secret(o);
+}
+
+int json_print_secret(json_t *o)
+{
+	char *text;
+	int rc;
+
+	if (!o)
+		return -1;
 	text = json_dumps(o, JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (!text)

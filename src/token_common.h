@@ -6,6 +6,7 @@
 #ifndef TA_TOKEN_COMMON_H
 #define TA_TOKEN_COMMON_H
 
+#include <jansson.h>
 #include <termauth.h>
 
 #define TOKEN_DEFAULT_MIN_TTL 60
@@ -21,6 +22,10 @@ struct token_args {
 int token_print(const struct ta_session *s, int json, long long now);
 /* The same for a token given as is: type may be NULL, exp 0 (unknown). */
 int token_print_raw(const char *token, const char *type, long long exp, int json, long long now);
+/* Prints o (a token's JSON, with the token in it) on one line of stdout,
+ * then wipes the text and releases o. Returns 0, or -1 when stdout or
+ * memory failed; o may be NULL (-1). */
+int json_print_secret(json_t *o);
 /* TERMAUTH_TOKEN when set and not empty: an access token used as is. It
  * wins over TERMAUTH_CREDENTIAL, which wins over the profile's session. */
 const char *token_from_env(void);

@@ -44,6 +44,11 @@ enum ta_keychain_state {
 TA_HIDDEN enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *why,
                                                    size_t n);
 
+/* store_file.c: a session from a private file (0600, ours, no link) of
+ * at most max bytes, wiped after parsing. TA_E_NO_SESSION (no message)
+ * when there is no such file. */
+TA_HIDDEN enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max,
+                                         struct ta_session **out);
 /* store_file.c, also for the fast path: the file store's session. */
 TA_HIDDEN enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,
                                             struct ta_session **out);

@@ -72,22 +72,11 @@ static enum ta_result derived_path(const char *profile, const char *const key[4]
 enum ta_result ta_derived_load(const char *profile, const char *const key[4],
                                struct ta_session **out)
 {
-	char *dir = NULL, *path = NULL, *buf = NULL;
-	size_t len = 0;
+	char *dir = NULL, *path = NULL;
 	enum ta_result r;
 
-	if ((r = derived_path(profile, key, &dir, &path)) != TA_OK)
-		goto out;
-	r = ta_file_read(NULL, path, DERIVED_FILE_MAX, 1, &buf, &len);
-	if (r == TA_E_STORE && errno == ENOENT)
-		r = TA_E_NO_SESSION;
-	if (r == TA_OK)
-		r = ta_session_from_json(NULL, buf, len, out);
-out:
-	if (buf) {
-		ta_wipe(buf, len);
-		free(buf);
-	}
+	if ((r = derived_path(profile, key, &dir, &path)) == TA_OK)
+		r = ta_session_read(NULL, path, DERIVED_FILE_MAX, out);
 	free(path);
 	free(dir);
 	return r;

@@ -152,29 +152,39 @@ void ta_store_unlock(int fd)
 		close(fd); /* closing releases the flock */
 }
 
-enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,
-                                  struct ta_session **out)
+enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max,
+                               struct ta_session **out)
 {
-	char *path = NULL, *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0;
-	enum ta_result r;
+	enum ta_result r = ta_file_read(c, path, max, 1, &buf, &len);
 
-	if ((r = path_for(c, profile, &path)) != TA_OK)
-		goto out;
-	r = ta_file_read(c, path, STORE_FILE_MAX, 1, &buf, &len);
 	if (r == TA_E_STORE && errno == ENOENT) {
-		r = ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile);
-		goto out;
+		if (c)
+			c->message[0] = '\0';
+		return TA_E_NO_SESSION;
 	}
-	if (r != TA_OK)
-		goto out;
-	r = ta_session_from_json(c, buf, len, out);
-out:
+	if (r == TA_OK)
+		r = ta_session_from_json(c, buf, len, out);
 	if (buf) {
 		ta_wipe(buf, len);
 		free(buf);
 	}
+	return r;
+}
+
+enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,
+                                  struct ta_session **out)
+{
+	char *path = NULL;
+	enum ta_result r;
+
+	if ((r = path_for(c, profile, &path)) != TA_OK)
+		return r;
+	r = ta_session_read(c, path, STORE_FILE_MAX, out);
 	free(path);
+	if (r == TA_E_NO_SESSION)
+		r = ta_fail(c, r, "not signed in (profile '%s')", profile);
 	return r;
 }
 

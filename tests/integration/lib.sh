@@ -78,13 +78,19 @@ start_idp() {
   rm -f "$T/idp.url" # the redirection below happens in the child, later
   env "$@" IDP_RECORD="$T/idp-record.jsonl" node "$IDP_DIR/server.mjs" >"$T/idp.url" 2>"$T/idp.err" &
   IDP_PID=$!
-  # Patiently: on a loaded machine node takes seconds to start.
+  # Patiently: on a loaded machine node takes seconds to start (it also
+  # makes four signing keys), and a test's limit is 300 s.
   i=0
-  while [ ! -s "$T/idp.url" ] && [ $i -lt 1200 ] && kill -0 "$IDP_PID" 2>/dev/null; do
+  while [ ! -s "$T/idp.url" ] && [ $i -lt 2400 ] && kill -0 "$IDP_PID" 2>/dev/null; do
     sleep 0.05; i=$((i + 1))
   done
   ISSUER=$(head -n 1 "$T/idp.url" 2>/dev/null)
-  case "$ISSUER" in http://127.0.0.1:*|https://127.0.0.1:*) ;; *) echo "the IdP did not start: $(cat "$T/idp.err")"; exit 1 ;; esac
+  case "$ISSUER" in
+    http://127.0.0.1:*|https://127.0.0.1:*) ;;
+    *) # Say what there is to know, and keep $T.
+      fail "the IdP did not start within $((i / 20)) s (process $(kill -0 "$IDP_PID" 2>/dev/null && echo running || echo gone); load $(cut -d' ' -f1-3 /proc/loadavg)): $(cat "$T/idp.err")"
+      exit 1 ;;
+  esac
 }
 
 # run_login [termauth login options...]: signs in with the Chromium driver

@@ -32,6 +32,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <termauth.h>
+#include "base64url.h"
 
 #define TOKENS 64
 #define NOW    1700000000LL
@@ -42,30 +43,10 @@ static void die(const char *what)
 	exit(1);
 }
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
+/* base64url, without padding: the library's own encoder. */
 static void b64(const unsigned char *in, size_t n, char *out)
 {
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-		out[o++] = alphabet[v & 63];
-	}
-	if (n - i == 1) {
-		unsigned v = (unsigned)in[i] << 16;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-	} else if (n - i == 2) {
-		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-	}
-	out[o] = '\0';
+	ta_b64url_encode(in, n, out);
 }
 
 static double now_s(void)

@@ -99,10 +99,43 @@ int ta_host_is_loopback(const char *host, size_t len)
 	return inet_pton(AF_INET, ip, &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
 }
 
+/* Checks that auth[0..len) is "host" or "host:port" (1 to 5 digits; an
+ * IPv6 host in brackets; no userinfo) and finds the host. 0 or -1. */
+static int authority_host(const char *auth, size_t len, size_t *hlen)
+{
+	const char *end = auth + len, *port;
+	size_t digits;
+
+	if (memchr(auth, '@', len))
+		return -1; /* userinfo has no place in an endpoint */
+	if (len && *auth == '[') {
+		const char *close = memchr(auth, ']', len);
+		if (!close)
+			return -1;
+		port = close + 1;
+	} else {
+		port = auth;
+		while (port < end && *port != ':')
+			port++;
+	}
+	/* What follows the host is nothing or ":digits": "[::1]evil.com" or
+	 * "[::1].evil.com" name another host, whatever a parser makes of it. */
+	if (port < end) {
+		digits = (size_t)(end - port) - 1;
+		if (*port != ':' || digits < 1 || digits > 5)
+			return -1;
+		for (const char *d = port + 1; d < end; d++)
+			if (*d < '0' || *d > '9')
+				return -1;
+	}
+	*hlen = (size_t)(port - auth);
+	return *hlen ? 0 : -1;
+}
+
 /* Splits "scheme://host[:port]/..." and finds the host. 0 or -1. */
 static int url_host(const char *url, int *https, const char **host, size_t *hlen)
 {
-	const char *p, *end;
+	const char *p;
 
 	if (!strncasecmp(url, "https://", 8)) {
 		*https = 1;
@@ -113,19 +146,8 @@ static int url_host(const char *url, int *https, const char **host, size_t *hlen
 	} else {
 		return -1;
 	}
-	end = p + strcspn(p, "/?#");
-	if (memchr(p, '@', (size_t)(end - p)))
-		return -1; /* userinfo has no place in an endpoint */
-	if (*p == '[') {
-		const char *close = memchr(p, ']', (size_t)(end - p));
-		if (!close)
-			return -1;
-		*hlen = (size_t)(close - p) + 1;
-	} else {
-		*hlen = strcspn(p, ":/?#");
-	}
 	*host = p;
-	return *hlen ? 0 : -1;
+	return authority_host(p, strcspn(p, "/?#"), hlen);
 }
 
 int ta_url_is_loopback(const char *url)

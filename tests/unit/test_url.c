@@ -29,6 +29,9 @@ static void host_is_loopback_table(void **state)
 		{ "[::2]", 0 },
 		{ "[::1", 0 },
 		{ "::1", 0 },
+		{ "[::1]evil.com", 0 },
+		{ "[::1].evil.com", 0 },
+		{ "[::1]:80", 0 },
 		{ "example.com", 0 },
 		{ "127.0.0", 0 },
 		{ "127.0.0.", 0 },
@@ -78,6 +81,15 @@ static void url_check_table(void **state)
 		{ "https://", TA_E_ARG },
 		{ "http://:80/", TA_E_ARG },
 		{ "http://[::1/", TA_E_ARG },
+		/* After the host comes a port or the path, nothing else. */
+		{ "http://[::1]evil.com/", TA_E_ARG },
+		{ "http://[::1].evil.com/", TA_E_ARG },
+		{ "http://[::1]:/", TA_E_ARG },
+		{ "http://[::1]:123456/", TA_E_ARG },
+		{ "http://[::1]:80x/", TA_E_ARG },
+		{ "http://127.0.0.1:/", TA_E_ARG },
+		{ "http://127.0.0.1:8080:90/", TA_E_ARG },
+		{ "http://[::1]:8080/cb?x#y", TA_OK },
 		{ "https://a b", TA_E_ARG },
 		{ "https://x/\n", TA_E_ARG },
 	};
@@ -112,6 +124,9 @@ static void url_check_refuses_userinfo(void **state)
 		"https://user@example.com/",
 		"http://127.0.0.1@evil.com/",
 		"http://127.0.0.1:80@evil.com/",
+		"http://[::1]evil.com/",
+		"http://[::1].evil.com/",
+		"http://[::1]@evil.com/",
 	};
 	size_t i;
 

@@ -40,6 +40,7 @@ struct login {
 	size_t line_len;
 	int line_overflow;
 	struct ta_outcome outcome;
+	int refused_told, owner_unknown_told;
 };
 
 static void login_clear(struct login *l)
@@ -154,12 +155,36 @@ static int paste_read(struct ta_client *c, struct login *l)
 	return 0;
 }
 
+/* Tells the person about connections the listener refused: another user
+ * knocking is an attack on this sign-in, worth one line (and the count of
+ * the rest at -v, so that a flood does not flood the terminal). */
+static void tell_refusals(struct ta_client *c, struct login *l, const struct ta_loopback_refusals *r)
+{
+	if (r->other_user && !l->refused_told) {
+		l->refused_told = 1;
+		ta_notice(c, "refused a connection to the sign-in listener from another local user "
+		          "(uid %ld): only your own browser is served", (long)r->uid);
+	} else if (r->other_user) {
+		ta_debug(c, 1, "listener: refused %d more connection%s from another user (uid %ld)",
+		         r->other_user, r->other_user == 1 ? "" : "s", (long)r->uid);
+	}
+	if (r->gone)
+		ta_debug(c, 1, "listener: %d connection%s closed before their owner could be checked",
+		         r->gone, r->gone == 1 ? "" : "s");
+	if (r->owner_unknown && !l->owner_unknown_told) {
+		l->owner_unknown_told = 1;
+		ta_debug(c, 1, "listener: cannot tell which user made a connection (no socket table "
+		         "here): serving every local connection");
+	}
+}
+
 /* Waits for the redirect; TA_OK when l->outcome holds a decisive one. */
 static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 {
 	int timeout = c->timeout ? c->timeout : TA_BROWSER_TIMEOUT;
 	long long deadline = monotonic_ms() + (long long)timeout * 1000;
 	enum ta_result r;
+	struct ta_loopback_refusals refusals;
 	char why[256];
 	int ignored;
 
@@ -179,7 +204,9 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 		if (poll(fds, 2, (int)(left < POLL_MS ? left : POLL_MS)) < 0 && errno != EINTR)
 			return ta_fail(c, TA_E_INTERNAL, "poll failed: %s", strerror(errno));
 		if (fds[0].revents & POLLIN) {
-			int got = ta_loopback_take(l->listener, &l->outcome, why, sizeof(why), &ignored);
+			int got = ta_loopback_take(l->listener, &l->outcome, why, sizeof(why), &ignored,
+			                           &refusals);
+			tell_refusals(c, l, &refusals);
 			if (ignored)
 				ta_notice(c, "%s", why);
 			if (got)

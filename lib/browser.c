@@ -1,7 +1,9 @@
 /*
  * browser.c - see browser.h. posix_spawnp with an argument vector: the URL
  * is never seen by a shell, and carries nothing secret (the PKCE verifier
- * stays in this process).
+ * stays in this process). The browser inherits the environment but for
+ * the variables that hold tokens: a browser (and every helper it starts)
+ * has no use for a CI refresh token.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +19,45 @@ extern char **environ;
 
 #define MAX_ARGS 16
 
+/* Never passed on to the browser: they hold tokens (see termauth(1)). */
+static const char *const secret_vars[] = {
+	"TERMAUTH_TOKEN", "TERMAUTH_CREDENTIAL", "TERMAUTH_ACCESS_TOKEN",
+};
+
+static int is_secret_var(const char *entry)
+{
+	for (size_t i = 0; i < sizeof(secret_vars) / sizeof(secret_vars[0]); i++) {
+		size_t n = strlen(secret_vars[i]);
+		if (!strncmp(entry, secret_vars[i], n) && entry[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* The environment without secret_vars; the strings are environ's own.
+ * NULL when out of memory. */
+static char **browser_environment(void)
+{
+	size_t n = 0, kept = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	if (!(env = calloc(n + 1, sizeof(*env))))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!is_secret_var(environ[i]))
+			env[kept++] = environ[i];
+	return env;
+}
+
 /* Spawns one command: its words (split on spaces, no quoting) then url. */
 static int spawn_one(char *command, const char *url, pid_t *pid)
 {
 	char *argv[MAX_ARGS + 2], *save = NULL, *word;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
+	char **env;
 	int argc = 0, rc;
 
 	for (word = strtok_r(command, " \t", &save); word && argc < MAX_ARGS;
@@ -32,15 +67,18 @@ static int spawn_one(char *command, const char *url, pid_t *pid)
 		return ENOENT;
 	argv[argc++] = (char *)url;
 	argv[argc] = NULL;
+	if (!(env = browser_environment()))
+		return ENOMEM;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-	rc = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+	rc = posix_spawnp(pid, argv[0], &fa, &attr, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	free(env);
 	return rc;
 }
 

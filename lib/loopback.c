@@ -4,6 +4,13 @@
  * failures, and read each request's raw URI (MHD's URI log callback) so
  * that the query goes through our own strict parser: MHD keeps only the
  * first of duplicated parameters and truncates values at %00.
+ *
+ * Every local user can connect to 127.0.0.1, and all of them come from
+ * 127.0.0.1: each connection is let in only when its socket belongs to
+ * this process's user (or root, who can read this process's memory
+ * anyway), looked up in the kernel's socket table (peer.c) before MHD
+ * serves it. Another user's connections are closed at once, so they can
+ * neither fill the connection limits nor fetch /start or /callback.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +24,7 @@
 #include <unistd.h>
 #include <microhttpd.h>
 #include "loopback.h"
+#include "peer.h"
 
 struct ta_loopback {
 	struct MHD_Daemon *daemon;
@@ -34,6 +42,8 @@ struct ta_loopback {
 	char *start_path;     /* "/start/<random>": the browser's way in */
 	char *start_location; /* where it sends the browser, once */
 	int start_served;
+	uid_t uid;            /* whose connections are served */
+	struct ta_loopback_refusals refusals; /* since the last take */
 };
 
 static void mhd_quiet(void *cls, const char *fmt, va_list ap)
@@ -227,6 +237,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	return handle_callback(cls, req, conn, query ? query + 1 : "");
 }
 
+/* MHD's accept policy, called in its thread for each new connection
+ * before it is served (and before it stays counted against any limit). */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct ta_loopback *l = cls;
+	uid_t uid = (uid_t)-1;
+	enum ta_peer p = ta_peer_uid(addr, len, l->port, &uid);
+	int ok = p == TA_PEER_UNKNOWN || (p == TA_PEER_FOUND && (uid == l->uid || uid == 0));
+
+	pthread_mutex_lock(&l->lock);
+	if (p == TA_PEER_UNKNOWN)
+		l->refusals.owner_unknown = 1;
+	else if (p == TA_PEER_GONE)
+		l->refusals.gone++;
+	else if (!ok) {
+		l->refusals.other_user++;
+		l->refusals.uid = uid;
+	}
+	pthread_mutex_unlock(&l->lock);
+	if (!ok)
+		notify(l);
+	return ok ? MHD_YES : MHD_NO;
+}
+
 static enum ta_result bind_socket(struct ta_client *c, int port, int *fd_out,
                                   int *port_out)
 {
@@ -266,6 +300,7 @@ enum ta_result ta_loopback_start(struct ta_client *c, int port,
 	if (!l)
 		return TA_E_NOMEM;
 	l->expect = e;
+	l->uid = geteuid();
 	l->pipe[0] = l->pipe[1] = -1;
 	pthread_mutex_init(&l->lock, NULL);
 	if (pipe2(l->pipe, O_CLOEXEC | O_NONBLOCK)) {
@@ -280,7 +315,7 @@ enum ta_result ta_loopback_start(struct ta_client *c, int port,
 	/* AUTO: poll or epoll rather than select, which fails for descriptors
 	 * past 1023 in a large embedding program. */
 	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
-	                             0, NULL, NULL, on_request, l,
+	                             0, on_accept, l, on_request, l,
 	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_quiet, NULL,
 	                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
@@ -336,7 +371,7 @@ int ta_loopback_fd(const struct ta_loopback *l)
 }
 
 int ta_loopback_take(struct ta_loopback *l, struct ta_outcome *out, char *why,
-                     size_t whylen, int *ignored)
+                     size_t whylen, int *ignored, struct ta_loopback_refusals *refusals)
 {
 	char drain[64];
 	int got = 0;
@@ -344,6 +379,8 @@ int ta_loopback_take(struct ta_loopback *l, struct ta_outcome *out, char *why,
 	while (read(l->pipe[0], drain, sizeof(drain)) > 0)
 		;
 	pthread_mutex_lock(&l->lock);
+	*refusals = l->refusals;
+	memset(&l->refusals, 0, sizeof(l->refusals));
 	*ignored = l->ignored;
 	l->ignored = 0;
 	if (*ignored && whylen) {

@@ -946,6 +946,45 @@ static void token_form(void **state)
 /* A JWK of one of ours turned into something else: "kid" is "x" in each. */
 /* fmt with $X and $Y replaced by x and y, $x by the first 40 characters
  * of x (30 bytes). */
+/* ECDSA is malleable: with (r, s), (r, n - s) verifies too, and anyone
+ * holding a token can make it. termauth accepts both, as JOSE does, so a
+ * second token text with the same claims verifies: docs/SECURITY.md says
+ * so, and what a replay cache should key on instead. */
+static void ecdsa_has_two_signatures(void **state)
+{
+	static const unsigned char n256[32] = { /* the order of P-256 */
+		0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF,
+		0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84,
+		0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51,
+	};
+	char *h = str_b64("{\"alg\":\"ES256\",\"kid\":\"p256\"}"), *p = str_b64("{\"sub\":\"a\"}");
+	char *input = join(h, p, NULL), *one, *two, *s1, *s2;
+	unsigned char sig[64];
+	BIGNUM *s = NULL, *order = BN_bin2bn(n256, 32, NULL);
+
+	(void)state;
+	assert_int_equal(sign_raw(fx.p256, "ES256", input, 0, 0, sig, sizeof(sig)), 64);
+	s1 = b64(sig, 64);
+	assert_non_null(s = BN_bin2bn(sig + 32, 32, NULL));
+	assert_int_equal(BN_sub(s, order, s), 1);
+	assert_int_equal(BN_bn2binpad(s, sig + 32, 32), 32);
+	s2 = b64(sig, 64);
+	one = join(input, s1, NULL);
+	two = join(input, s2, NULL);
+	assert_string_not_equal(one, two);
+	assert_int_equal(ta_jws_verify(NULL, fx.jwks, one, strlen(one), NULL, NULL), TA_OK);
+	assert_int_equal(ta_jws_verify(NULL, fx.jwks, two, strlen(two), NULL, NULL), TA_OK);
+	BN_free(s);
+	BN_free(order);
+	free(h);
+	free(p);
+	free(input);
+	free(s1);
+	free(s2);
+	free(one);
+	free(two);
+}
+
 static void subst(char *out, size_t cap, const char *fmt, const char *x, const char *y)
 {
 	size_t o = 0;
@@ -1361,6 +1400,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(jwks_import_rsa),
 	cmocka_unit_test(jwks_documents),
 	cmocka_unit_test(header_cache),
+	cmocka_unit_test(ecdsa_has_two_signatures),
 	cmocka_unit_test(payload_parser_agrees_with_jansson),
 	cmocka_unit_test(payload_parser_shapes),
 };

@@ -7,12 +7,14 @@
  * The payload is read by a parser of its own, not jansson: jansson builds
  * a tree - a dozen allocations for a typical payload, 8 us here, a quarter
  * of an RSA-2048 verification - where the claims need a scan. It accepts
- * exactly what json_loadb(JSON_REJECT_DUPLICATES) accepts as an object
- * (tests/fuzz/fuzz_jwt.c checks the two against each other): RFC 8259
- * syntax; strict UTF-8 (no overlong forms, no surrogates, nothing past
- * U+10FFFF); escapes with paired surrogates and no \u0000; integers within
- * 64 bits and numbers that do not overflow a double; at most 2048 levels;
- * no member name twice in any object (compared after unescaping). What the
+ * exactly what json_loadb(JSON_REJECT_DUPLICATES) accepts as an object,
+ * less the inputs with a NUL byte, which RFC 8259 allows nowhere and
+ * json_loadb lets through after a number or a literal (tests/fuzz/fuzz_jwt.c
+ * checks the two against each other): RFC 8259 syntax; strict UTF-8 (no
+ * overlong forms, no surrogates, nothing past U+10FFFF); escapes with
+ * paired surrogates and no \u0000; integers within 64 bits and numbers
+ * that do not overflow a double; at most 2048 levels; no member name twice
+ * in any object (compared after unescaping). What the
  * caller gets back is the payload's text itself, so any JSON parser reads
  * it as this one did.
  *

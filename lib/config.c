@@ -1,18 +1,28 @@
 /*
  * config.c - profiles in an INI file ([profile NAME] sections, key = value),
- * read with inih. Saving regenerates the whole file from what was read, so
+ * read with inih. The file is read only when it is trusted: whoever can
+ * write it chooses the IdP a sign-in goes to and the hosts git gives
+ * tokens to. Saving takes the file's lock, reads it again, applies the
+ * changes made to the profile since it was loaded and regenerates the
+ * whole file, so that concurrent commands never drop each other's change;
  * the other profiles and sections are kept but comments are not. What is
- * written reads back the same: the fuzzer checks it.
+ * written reads back the same: the fuzzer checks it. Not here: the
+ * session store (store/), which has its own files and locks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 #include <ini.h>
 #include "internal.h"
 #include "config.h"
 
 #define CONFIG_FILE_MAX (64 * 1024)
+#define CONFIG_LOCK_WAIT_MS 60000 /* a writer holds the lock for milliseconds */
 
 static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
@@ -36,11 +46,12 @@ static void profile_clear(struct ta_profile *p)
 
 	for (i = 0; i < p->nkeys; i++) {
 		free(p->keys[i]);
-		free(p->values[i]);
+		ta_free_secret(p->values[i]); /* a value may be a client secret */
 	}
 	free(p->keys);
 	free(p->values);
 	free(p->name);
+	ta_profile_free(p->base);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -81,7 +92,7 @@ static enum ta_result profile_put(struct ta_profile *p, const char *key,
 		if (value)
 			return ta_set_string(&p->values[i], value);
 		free(p->keys[i]);
-		free(p->values[i]);
+		ta_free_secret(p->values[i]);
 		p->nkeys--;
 		memmove(p->keys + i, p->keys + i + 1, (p->nkeys - i) * sizeof(char *));
 		memmove(p->values + i, p->values + i + 1, (p->nkeys - i) * sizeof(char *));
@@ -105,6 +116,23 @@ static enum ta_result profile_put(struct ta_profile *p, const char *key,
 		return TA_E_NOMEM;
 	}
 	p->nkeys++;
+	return TA_OK;
+}
+
+/* A copy of p's keys (no name), for p->base. */
+static enum ta_result profile_copy(const struct ta_profile *p, struct ta_profile **out)
+{
+	struct ta_profile *copy = calloc(1, sizeof(*copy));
+	enum ta_result r = copy ? TA_OK : TA_E_NOMEM;
+	size_t i;
+
+	for (i = 0; r == TA_OK && i < p->nkeys; i++)
+		r = profile_put(copy, p->keys[i], p->values[i]);
+	if (r != TA_OK) {
+		ta_profile_free(copy);
+		return r;
+	}
+	*out = copy;
 	return TA_OK;
 }
 
@@ -236,27 +264,93 @@ enum ta_result ta_config_path(char **out)
 	return r;
 }
 
-/* Reads the configuration file; a missing file is an empty one. */
-static enum ta_result config_read(struct ta_client *c, const char *path,
-                                  struct ta_config *cfg)
+/* OpenSSH's rule for ~/.ssh/config ("Bad owner or permissions"): you (the
+ * real uid, as OpenSSH) or root own it - root can change any file anyway,
+ * and may have installed this one - and neither group nor others may
+ * write it. The directory is not checked: what someone who can write it
+ * could put in the file's place is either their own file, which this
+ * refuses, or a link to a file they cannot write. */
+enum ta_result ta_config_check(struct ta_client *c, const char *path, const struct stat *st)
 {
-	char *text = NULL;
-	size_t len = 0;
-	enum ta_result r = ta_file_read(c, path, CONFIG_FILE_MAX, 0, &text, &len);
+	if (!S_ISREG(st->st_mode))
+		return ta_fail(c, TA_E_CONFIG, "%s is not a regular file", path);
+	if (st->st_uid != getuid() && st->st_uid != 0)
+		return ta_fail(c, TA_E_CONFIG,
+		               "%s belongs to another user (uid %lu): it is not read; use a configuration file of your own",
+		               path, (unsigned long)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return ta_fail(c, TA_E_CONFIG,
+		               "%s may be changed by others (mode %03o): it is not read until you run chmod go-w %s",
+		               path, (unsigned)(st->st_mode & 0777), path);
+	return TA_OK;
+}
 
-	if (r == TA_E_STORE && errno == ENOENT) {
+/* The whole text of the open file, of st's size; free() it. */
+static enum ta_result read_text(struct ta_client *c, int fd, const char *path,
+                                const struct stat *st, char **out)
+{
+	size_t size = (size_t)st->st_size, got = 0;
+	char *buf;
+
+	if (size > CONFIG_FILE_MAX)
+		return ta_fail(c, TA_E_TOO_LARGE, "%s is larger than %d bytes", path, CONFIG_FILE_MAX);
+	if (!(buf = malloc(size + 1)))
+		return TA_E_NOMEM;
+	while (got < size) {
+		ssize_t n = read(fd, buf + got, size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return ta_fail(c, TA_E_CONFIG, "cannot read %s: %s", path, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	if (strlen(buf) != got) {
+		free(buf);
+		return ta_fail(c, TA_E_CONFIG, "%s holds a NUL byte", path);
+	}
+	*out = buf;
+	return TA_OK;
+}
+
+/* Reads the configuration file, once it passes ta_config_check; a missing
+ * file is an empty one. Its status goes to *st_out when given (all zero
+ * for a missing file). */
+static enum ta_result config_read(struct ta_client *c, const char *path,
+                                  struct ta_config *cfg, struct stat *st_out)
+{
+	struct stat st = { 0 };
+	char *text = NULL;
+	enum ta_result r;
+	/* Through a link (a dotfiles repository): the file checked is the one
+	 * the link leads to, on this descriptor, so nothing can be swapped in
+	 * between the check and the read. O_NONBLOCK: a FIFO in its place
+	 * must not hang the command. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (st_out)
+		memset(st_out, 0, sizeof(*st_out));
+	if (fd < 0 && errno == ENOENT) {
 		if (c)
 			c->message[0] = '\0'; /* a missing file is no failure */
-		memset(cfg, 0, sizeof(*cfg));
 		return TA_OK;
 	}
-	if (r != TA_OK)
-		return r == TA_E_STORE ? TA_E_CONFIG : r; /* the message is set */
-	if (strlen(text) != len)
-		r = ta_fail(c, TA_E_CONFIG, "%s holds a NUL byte", path);
-	else
+	if (fd < 0)
+		return ta_fail(c, TA_E_CONFIG, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		r = ta_fail(c, TA_E_CONFIG, "cannot read %s: %s", path, strerror(errno));
+	else if ((r = ta_config_check(c, path, &st)) == TA_OK &&
+	         (r = read_text(c, fd, path, &st, &text)) == TA_OK)
 		r = ta_config_parse(c, text, cfg);
+	close(fd);
 	free(text);
+	if (r == TA_OK && st_out)
+		*st_out = st;
 	return r;
 }
 
@@ -273,7 +367,7 @@ enum ta_result ta_profile_load(struct ta_client *c, const char *name,
 		               name ? name : "");
 	if ((r = ta_config_path(&path)) != TA_OK)
 		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
-	if ((r = config_read(c, path, &cfg)) != TA_OK)
+	if ((r = config_read(c, path, &cfg, NULL)) != TA_OK)
 		goto out;
 	if (!(p = calloc(1, sizeof(*p)))) {
 		r = TA_E_NOMEM;
@@ -288,6 +382,8 @@ enum ta_result ta_profile_load(struct ta_client *c, const char *name,
 		r = TA_E_NOMEM;
 		goto out;
 	}
+	if (p->nkeys && (r = profile_copy(p, &p->base)) != TA_OK)
+		goto out;
 	*out = p;
 	p = NULL;
 out:
@@ -325,7 +421,7 @@ enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char 
 	*out = NULL;
 	if ((r = ta_config_path(&path)) != TA_OK)
 		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
-	if ((r = config_read(c, path, &cfg)) == TA_OK) {
+	if ((r = config_read(c, path, &cfg, NULL)) == TA_OK) {
 		for (i = 0; i < cfg.nprofiles; i++) {
 			const struct ta_profile *p = &cfg.profiles[i];
 			const char *v = p->other_section ? NULL : ta_profile_get(p, key);
@@ -410,56 +506,202 @@ enum ta_result ta_config_format(const struct ta_config *cfg, char **out)
 	return TA_OK;
 }
 
+/* Appends word to the list in out (of cap bytes, room enough) unless it is
+ * there. */
+static void put_word(char *out, size_t cap, const char *word)
+{
+	size_t n = strlen(out);
+
+	if (!ta_list_holds(out, word))
+		snprintf(out + n, cap - n, "%s%s", n ? " " : "", word);
+}
+
+/* The next blank-separated word of *s into w; 0 when there is none. */
+static int next_word(const char **s, char *w, size_t size)
+{
+	size_t n;
+
+	*s += strspn(*s, " \t");
+	if (!(n = strcspn(*s, " \t")))
+		return 0;
+	if (n >= size) /* no line of the file is that long */
+		n = size - 1;
+	memcpy(w, *s, n);
+	w[n] = '\0';
+	*s += n;
+	return 1;
+}
+
+/* A list of hosts, which another termauth may have grown meanwhile (ten
+ * setup-git at once): the file's list now, less the words p dropped, plus
+ * the words p added. */
+static enum ta_result merge_words(struct ta_client *c, struct ta_profile *slot, const char *key,
+                                  const char *was, const char *now)
+{
+	const char *cur = ta_profile_get(slot, key), *s;
+	size_t cap = (cur ? strlen(cur) : 0) + (now ? strlen(now) : 0) + 2;
+	char *out = malloc(cap), w[TA_CONFIG_LINE_MAX + 1];
+	enum ta_result r;
+
+	if (!out)
+		return TA_E_NOMEM;
+	out[0] = '\0';
+	for (s = cur ? cur : ""; next_word(&s, w, sizeof(w));)
+		if (!was || !ta_list_holds(was, w) || (now && ta_list_holds(now, w)))
+			put_word(out, cap, w);
+	for (s = now ? now : ""; next_word(&s, w, sizeof(w));)
+		if (!was || !ta_list_holds(was, w))
+			put_word(out, cap, w);
+	r = ta_profile_set(slot, key, *out ? out : NULL);
+	free(out);
+	if (r == TA_E_TOO_LARGE)
+		return ta_fail(c, r, "the %s of profile '%s' would not fit in a line of the configuration file (198 characters)",
+		               key, slot->name);
+	return r;
+}
+
+/* Keys whose value is a set of words, merged rather than replaced. */
+static int word_list(const char *key)
+{
+	return !strcmp(key, "git_hosts");
+}
+
+/* One key of p onto slot, the profile as the file has it now: unless p
+ * changed it since it was loaded, the file's value stays, whoever wrote
+ * it. */
+static enum ta_result merge_key(struct ta_client *c, struct ta_profile *slot,
+                                const struct ta_profile *p, const char *key)
+{
+	const char *now = ta_profile_get(p, key);
+	const char *was = p->base ? ta_profile_get(p->base, key) : NULL;
+
+	if (now == was || (now && was && !strcmp(now, was)))
+		return TA_OK;
+	if (word_list(key))
+		return merge_words(c, slot, key, was, now);
+	return profile_put(slot, key, now);
+}
+
+/* p's changes since ta_profile_load onto slot: the keys p set, and those
+ * it removed. */
+static enum ta_result profile_merge(struct ta_client *c, struct ta_profile *slot,
+                                    const struct ta_profile *p)
+{
+	enum ta_result r = TA_OK;
+	size_t i;
+
+	for (i = 0; r == TA_OK && i < p->nkeys; i++)
+		r = merge_key(c, slot, p, p->keys[i]);
+	for (i = 0; r == TA_OK && p->base && i < p->base->nkeys; i++)
+		if (!ta_profile_get(p, p->base->keys[i]))
+			r = merge_key(c, slot, p, p->base->keys[i]);
+	return r;
+}
+
+/* Takes <path>.lock - next to the path as named, so next to a link, not
+ * to the file it points to - waiting for another termauth's change, not
+ * forever. Closing *fd_out releases it. */
+static enum ta_result config_lock(struct ta_client *c, const char *path, int *fd_out)
+{
+	size_t n = strlen(path) + sizeof(".lock");
+	char *lock = malloc(n);
+	enum ta_result r = TA_OK;
+	int fd = -1, waited;
+
+	if (!lock)
+		return TA_E_NOMEM;
+	snprintf(lock, n, "%s.lock", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		r = ta_fail(c, TA_E_CONFIG, "cannot open %s: %s", lock, strerror(errno));
+		goto out;
+	}
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 20) {
+		if (errno != EWOULDBLOCK || waited >= CONFIG_LOCK_WAIT_MS) {
+			r = ta_fail(c, TA_E_CONFIG, "cannot lock %s: %s", lock,
+			            errno == EWOULDBLOCK ? "another termauth holds it" : strerror(errno));
+			goto out;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000L }, NULL);
+	}
+	*fd_out = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	return r;
+}
+
+/* Our own directory is created (0700); a TERMAUTH_CONFIG path is the
+ * person's choice, and its directory is neither made nor changed. */
+static enum ta_result config_dir_make(struct ta_client *c, char *path)
+{
+	char *slash = strrchr(path, '/');
+	enum ta_result r;
+
+	if (getenv("TERMAUTH_CONFIG") || !slash || slash == path)
+		return TA_OK;
+	*slash = '\0';
+	r = ta_dir_make(c, path);
+	*slash = '/';
+	return r;
+}
+
+/* Replaces the file atomically (ta_file_replace: a new 0600 file renamed
+ * into place) - through a link (a dotfiles repository), the file it points
+ * to, keeping the link. An existing file keeps its mode, which passed
+ * ta_config_check (st), so writing never makes a file that is refused. */
+static enum ta_result config_write(struct ta_client *c, const char *path, const char *text,
+                                   const struct stat *st)
+{
+	char *target = realpath(path, NULL);
+	const char *to = target ? target : path;
+	enum ta_result r;
+
+	if (!target && errno != ENOENT)
+		return ta_fail(c, TA_E_CONFIG, "cannot resolve %s: %s", path, strerror(errno));
+	if ((r = ta_file_replace(c, to, text, strlen(text))) != TA_OK)
+		r = TA_E_CONFIG; /* the message is set */
+	else if (S_ISREG(st->st_mode) && (st->st_mode & 0777) != 0600 && chmod(to, st->st_mode & 0755))
+		ta_debug(c, 1, "cannot give %s back its mode: %s", to, strerror(errno)); /* 0600 is narrower */
+	free(target);
+	return r;
+}
+
 enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 {
 	struct ta_config cfg = { 0 };
 	struct ta_profile *slot;
-	char *path = NULL, *text = NULL, *slash, *target = NULL;
+	struct stat st;
+	char *path = NULL, *text = NULL;
 	enum ta_result r;
-	size_t i;
+	int lock = -1;
 
 	if ((r = ta_config_path(&path)) != TA_OK)
 		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
-	if ((r = config_read(c, path, &cfg)) != TA_OK)
+	if ((r = config_dir_make(c, path)) != TA_OK || (r = config_lock(c, path, &lock)) != TA_OK)
+		goto out;
+	/* The file as it is now, under the lock: what another termauth wrote
+	 * since p was loaded stays, and p's changes go on top. */
+	if ((r = config_read(c, path, &cfg, &st)) != TA_OK)
 		goto out;
 	if (!(slot = config_find(&cfg, p->name, 1))) {
 		r = TA_E_NOMEM;
 		goto out;
 	}
-	/* The profile as p has it: keys removed from p go from the file too. */
-	for (i = 0; i < slot->nkeys;)
-		if (ta_profile_get(p, slot->keys[i]))
-			i++;
-		else if ((r = profile_put(slot, slot->keys[i], NULL)) != TA_OK)
-			goto out;
-	for (i = 0; i < p->nkeys; i++)
-		if ((r = profile_put(slot, p->keys[i], p->values[i])) != TA_OK)
-			goto out;
+	if ((r = profile_merge(c, slot, p)) != TA_OK)
+		goto out;
 	if ((r = ta_config_format(&cfg, &text)) != TA_OK) {
 		if (r == TA_E_CONFIG)
 			ta_fail(c, r, "%s has lines termauth cannot rewrite without changing them; edit it by hand",
 			        path);
 		goto out;
 	}
-	/* Our own directory is created (0700); a TERMAUTH_CONFIG path is the
-	 * person's choice, and its directory is neither made nor changed. */
-	if (!getenv("TERMAUTH_CONFIG") && (slash = strrchr(path, '/')) && slash != path) {
-		*slash = '\0';
-		r = ta_dir_make(c, path);
-		*slash = '/';
-		if (r != TA_OK)
-			goto out;
-	}
-	/* Through a link (a dotfiles repository), replace what it points to
-	 * and keep the link. */
-	if ((target = realpath(path, NULL)) == NULL && errno != ENOENT) {
-		r = ta_fail(c, TA_E_CONFIG, "cannot resolve %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if ((r = ta_file_replace(c, target ? target : path, text, strlen(text))) != TA_OK)
-		r = TA_E_CONFIG; /* the message is set */
+	r = config_write(c, path, text, &st);
 out:
-	free(target);
+	if (lock >= 0)
+		close(lock); /* releases the flock, after the rename */
 	free(text);
 	free(path);
 	ta_config_clear(&cfg);

@@ -4,15 +4,19 @@
  * global git config, an empty helper (which drops the helpers configured
  * before it for that URL) and then termauth's; and HOST in the profile's
  * git_hosts, which is what git-credential answers for. Running it again
- * leaves the same two entries, not more.
+ * leaves the same two entries, not more; running several at once, for
+ * several hosts, leaves all of them (the profile is saved under the
+ * configuration's lock, and the runs of git config take turns on it).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
@@ -109,22 +113,57 @@ static int git(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* git does not wait for a config file another git is changing: it fails
+ * ("could not lock config file"), so ten setup-git at once for ten hosts
+ * would not all get through. termauth's runs of git config take turns on
+ * the lock termauth's configuration file is changed under (FILE.lock,
+ * which add_host has released by then). -1 when it cannot be had: git is
+ * run anyway, as before, since the lock only orders termauth's own. */
+static int take_turn(void)
+{
+	char *path = NULL, *lock = NULL;
+	int fd = -1;
+	size_t n;
+
+	if (ta_config_path(&path) != TA_OK)
+		return -1;
+	n = strlen(path) + sizeof(".lock");
+	if ((lock = malloc(n))) {
+		snprintf(lock, n, "%s.lock", path);
+		fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	}
+	/* Each holder only runs git config three times: wait for it. */
+	while (fd >= 0 && flock(fd, LOCK_EX))
+		if (errno != EINTR) {
+			close(fd);
+			fd = -1;
+		}
+	free(lock);
+	free(path);
+	return fd;
+}
+
 static int register_helper(const char *url, const char *exe)
 {
 	char key[600], helper[PATH_MAX + 64];
 	char *unset[] = { "git", "config", "--global", "--unset-all", key, NULL };
 	char *empty[] = { "git", "config", "--global", "--add", key, "", NULL };
 	char *ours[] = { "git", "config", "--global", "--add", key, helper, NULL };
-	int rc;
+	int rc, turn;
 
 	snprintf(key, sizeof(key), "credential.%s.helper", url);
 	snprintf(helper, sizeof(helper), "!'%s' git-credential", exe);
+	turn = take_turn();
 	/* 5: there was none to remove. */
 	if (((rc = git(unset)) != 0 && rc != 5) || git(empty) != 0 || git(ours) != 0) {
 		cli_error("git config failed for %s: is git installed, and ~/.gitconfig writable?", key);
-		return EXIT_FAIL;
+		rc = EXIT_FAIL;
+	} else {
+		rc = EXIT_OK;
 	}
-	return EXIT_OK;
+	if (turn >= 0)
+		close(turn); /* releases the flock */
+	return rc;
 }
 
 /* Adds host to the profile's git_hosts, unless it is there. */
@@ -150,9 +189,15 @@ static int add_host(struct cli *cli, const char *host)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if ((r = ta_profile_set(p, "git_hosts", both)) != TA_OK ||
-	    (r = ta_profile_save(c, p)) != TA_OK)
+	/* Saving adds host to the list as the file has it by then: another
+	 * setup-git may have added its own meanwhile. */
+	if ((r = ta_profile_set(p, "git_hosts", both)) == TA_E_TOO_LARGE) {
+		cli_error("the git_hosts of profile '%s' would not fit in a line of the configuration file (198 characters)",
+		          cli->profile);
+		rc = EXIT_FAIL;
+	} else if (r != TA_OK || (r = ta_profile_save(c, p)) != TA_OK) {
 		rc = cli_fail(c, r);
+	}
 out:
 	free(both);
 	ta_profile_free(p);

@@ -1,9 +1,11 @@
 /*
  * test_config.c - unit tests of lib/config.c: the INI parser and formatter
  * (lib/config.h) directly, then the public profile API with TERMAUTH_CONFIG
- * pointed at a file in a throw-away directory.
+ * pointed at a file in a throw-away directory: which files are trusted, and
+ * saves - from several processes at once - that keep each other's change.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "unit.h"
 #include "internal.h"
 #include "config.h"
@@ -656,6 +658,268 @@ static void indented_keys_are_keys(void **state)
 	ta_client_free(c);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Which files are read: yours or root's, and written by no one else. */
+
+static void check_owner_and_mode(void **state)
+{
+	static const struct {
+		mode_t mode;
+		int owner; /* 0: us, 1: root, 2: another user */
+		const char *want; /* NULL: accepted; else in the message */
+	} rows[] = {
+		{ S_IFREG | 0600, 0, NULL },
+		{ S_IFREG | 0644, 0, NULL },
+		{ S_IFREG | 0444, 0, NULL },
+		{ S_IFREG | 0755, 0, NULL },
+		{ S_IFREG | 0644, 1, NULL },
+		{ S_IFREG | 0664, 0, "may be changed by others (mode 664): it is not read until you run chmod go-w /cfg" },
+		{ S_IFREG | 0620, 0, "(mode 620)" },
+		{ S_IFREG | 0602, 0, "(mode 602)" },
+		{ S_IFREG | 0666, 1, "chmod go-w /cfg" },
+		{ S_IFREG | 0600, 2, "/cfg belongs to another user (uid 65534): it is not read" },
+		{ S_IFREG | 0666, 2, "belongs to another user" },
+		{ S_IFDIR | 0700, 0, "/cfg is not a regular file" },
+		{ S_IFIFO | 0600, 0, "/cfg is not a regular file" },
+	};
+	size_t i;
+
+	(void)state;
+	if (getuid() == 65534)
+		skip(); /* "another user" must be another one */
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_client *c;
+		struct stat st;
+		enum ta_result r;
+
+		memset(&st, 0, sizeof(st));
+		st.st_mode = rows[i].mode;
+		st.st_uid = rows[i].owner == 0 ? getuid() : rows[i].owner == 1 ? 0 : 65534;
+		assert_int_equal(ta_client_new(&c), TA_OK);
+		r = ta_config_check(c, "/cfg", &st);
+		if (!rows[i].want) {
+			ROW_CHECK(r == TA_OK, i, "refused: %s", ta_client_message(c));
+		} else {
+			ROW_CHECK(r == TA_E_CONFIG, i, "gave %d", (int)r);
+			ROW_CHECK(strstr(ta_client_message(c), rows[i].want) != NULL, i,
+			          "message '%s' lacks '%s'", ta_client_message(c), rows[i].want);
+		}
+		ta_client_free(c);
+	}
+}
+
+/* A file others may write is not read, nor written: load, find and save
+ * refuse it with the message, and the file stays as it was. */
+static void untrusted_file_is_neither_read_nor_written(void **state)
+{
+	struct env *e = *state;
+	static const char text[] = "[profile work]\nissuer = https://planted.example\ngit_hosts = git.example.com\n";
+	struct ta_client *c;
+	struct ta_profile *p = NULL;
+	char *found = NULL, *after, want[600];
+	struct stat st;
+
+	make_sub(e);
+	unit_write_file(e->path, text);
+	assert_int_equal(chmod(e->path, 0666), 0);
+	snprintf(want, sizeof(want), "%s may be changed by others (mode 666): it is not read until you run chmod go-w %s",
+	         e->path, e->path);
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_E_CONFIG);
+	assert_null(p);
+	assert_string_equal(ta_client_message(c), want);
+	assert_int_equal(ta_profile_find(c, "git_hosts", "git.example.com", &found), TA_E_CONFIG);
+	assert_null(found);
+	assert_string_equal(ta_client_message(c), want);
+
+	/* A profile loaded while the file was fine is not saved into it once
+	 * it is not. */
+	assert_int_equal(chmod(e->path, 0644), 0);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
+	assert_string_equal(ta_profile_get(p, "issuer"), "https://planted.example");
+	assert_int_equal(ta_profile_set(p, "client_id", "cli"), TA_OK);
+	assert_int_equal(chmod(e->path, 0646), 0);
+	assert_int_equal(ta_profile_save(c, p), TA_E_CONFIG);
+	assert_non_null(strstr(ta_client_message(c), "(mode 646)"));
+	after = slurp(e->path);
+	assert_string_equal(after, text);
+	free(after);
+	assert_int_equal(stat(e->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0646);
+
+	/* Once it is private again, it is read. */
+	assert_int_equal(chmod(e->path, 0644), 0);
+	assert_int_equal(ta_profile_save(c, p), TA_OK);
+	ta_profile_free(p);
+	p = NULL;
+	assert_int_equal(ta_profile_find(c, "git_hosts", "git.example.com", &found), TA_OK);
+	assert_string_equal(found, "work");
+	free(found);
+	ta_client_free(c);
+}
+
+/* Another user's file is refused (CI runs as root, which may chown); a
+ * FIFO in its place is refused at once rather than waited on. */
+static void another_users_file_and_a_fifo_are_refused(void **state)
+{
+	struct env *e = *state;
+	struct ta_client *c;
+	struct ta_profile *p = NULL;
+
+	make_sub(e);
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(mkfifo(e->path, 0600), 0);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_E_CONFIG);
+	assert_non_null(strstr(ta_client_message(c), "is not a regular file"));
+	assert_int_equal(unlink(e->path), 0);
+	if (getuid() != 0) {
+		ta_client_free(c);
+		skip(); /* only root can give a file away */
+	}
+	unit_write_file(e->path, "[profile work]\nissuer = https://x\n");
+	assert_int_equal(chown(e->path, 65534, 65534), 0);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_E_CONFIG);
+	assert_null(p);
+	assert_non_null(strstr(ta_client_message(c), "belongs to another user (uid 65534)"));
+	ta_client_free(c);
+}
+
+/* Writing keeps an existing file's mode (it passed the check); a new file
+ * is 0600. */
+static void save_keeps_the_mode(void **state)
+{
+	struct env *e = *state;
+	struct ta_client *c;
+	struct ta_profile *p = NULL;
+	struct stat st;
+
+	make_sub(e);
+	unit_write_file(e->path, "[profile work]\nissuer = https://x\n");
+	assert_int_equal(chmod(e->path, 0644), 0);
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
+	assert_int_equal(ta_profile_set(p, "client_id", "cli"), TA_OK);
+	assert_int_equal(ta_profile_save(c, p), TA_OK);
+	assert_int_equal(stat(e->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	ta_profile_free(p);
+	ta_client_free(c);
+}
+
+/* Two commands that loaded the same profile each save their own change;
+ * neither drops the other's. */
+static void saves_keep_each_others_change(void **state)
+{
+	struct env *e = *state;
+	struct ta_client *c;
+	struct ta_profile *a = NULL, *b = NULL, *p = NULL;
+
+	make_sub(e);
+	unit_write_file(e->path, "[profile work]\nissuer = https://x\nflow = paste\ngit_hosts = old.example\n");
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &a), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &b), TA_OK);
+	/* a: a client id (a registration) and a host; b: another host, no
+	 * flow, another port. */
+	assert_int_equal(ta_profile_set(a, "client_id", "registered"), TA_OK);
+	assert_int_equal(ta_profile_set(a, "git_hosts", "old.example a.example"), TA_OK);
+	assert_int_equal(ta_profile_set(b, "git_hosts", "old.example b.example"), TA_OK);
+	assert_int_equal(ta_profile_set(b, "flow", NULL), TA_OK);
+	assert_int_equal(ta_profile_set(b, "port", "8080"), TA_OK);
+	assert_int_equal(ta_profile_save(c, a), TA_OK);
+	assert_int_equal(ta_profile_save(c, b), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
+	assert_string_equal(ta_profile_get(p, "issuer"), "https://x");
+	assert_string_equal(ta_profile_get(p, "client_id"), "registered");
+	assert_string_equal(ta_profile_get(p, "git_hosts"), "old.example a.example b.example");
+	assert_string_equal(ta_profile_get(p, "port"), "8080");
+	assert_null(ta_profile_get(p, "flow"));
+	ta_profile_free(a);
+	ta_profile_free(b);
+	a = p;
+	/* A host dropped by one, while another adds one: both happen. */
+	assert_int_equal(ta_profile_load(c, "work", &b), TA_OK);
+	assert_int_equal(ta_profile_set(a, "git_hosts", "old.example b.example"), TA_OK);
+	assert_int_equal(ta_profile_set(b, "git_hosts", "old.example a.example b.example c.example"), TA_OK);
+	assert_int_equal(ta_profile_save(c, a), TA_OK);
+	assert_int_equal(ta_profile_save(c, b), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
+	assert_string_equal(ta_profile_get(p, "git_hosts"), "old.example b.example c.example");
+	/* A key no one changed keeps what the file says now. */
+	assert_string_equal(ta_profile_get(p, "client_id"), "registered");
+	ta_profile_free(a);
+	ta_profile_free(b);
+	ta_profile_free(p);
+	ta_client_free(c);
+}
+
+/* Processes at once: each adds its host to one profile, or saves its own
+ * profile. All land, and the file reads back whole. */
+static void concurrent_saves_all_land(void **state)
+{
+	enum { N = 10 };
+	struct env *e = *state;
+	struct ta_client *c;
+	struct ta_profile *p = NULL;
+	pid_t pids[2 * N];
+	char word[64];
+	int i, status;
+
+	make_sub(e);
+	for (i = 0; i < 2 * N; i++) {
+		assert_true((pids[i] = fork()) >= 0);
+		if (pids[i] == 0) {
+			const char *hosts;
+			char both[200], name[32];
+			int ok;
+			if (ta_client_new(&c) != TA_OK)
+				_exit(2);
+			if (i < N) { /* setup-git: one more host in "work" */
+				snprintf(word, sizeof(word), "host%d.example", i);
+				ok = ta_profile_load(c, "work", &p) == TA_OK;
+				hosts = ok ? ta_profile_get(p, "git_hosts") : NULL;
+				snprintf(both, sizeof(both), "%s%s%s", hosts ? hosts : "", hosts ? " " : "", word);
+				ok = ok && ta_profile_set(p, "git_hosts", both) == TA_OK;
+			} else { /* a login: a profile of its own, and a registration */
+				snprintf(name, sizeof(name), "p%d", i);
+				ok = ta_profile_load(c, name, &p) == TA_OK &&
+				     ta_profile_set(p, "issuer", "https://x") == TA_OK &&
+				     ta_profile_set(p, "client_id", name) == TA_OK;
+			}
+			ok = ok && ta_profile_save(c, p) == TA_OK;
+			if (!ok)
+				fprintf(stderr, "child %d: %s\n", i, ta_client_message(c));
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (i = 0; i < 2 * N; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		ROW_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, i, "child failed");
+	}
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
+	for (i = 0; i < N; i++) {
+		snprintf(word, sizeof(word), "host%d.example", i);
+		ROW_CHECK(ta_list_holds(ta_profile_get(p, "git_hosts"), word), i, "%s lost: %s", word,
+		          ta_profile_get(p, "git_hosts"));
+	}
+	assert_int_equal(strlen(ta_profile_get(p, "git_hosts")), N * strlen("hostX.example") + N - 1);
+	ta_profile_free(p);
+	for (i = N; i < 2 * N; i++) {
+		snprintf(word, sizeof(word), "p%d", i);
+		assert_int_equal(ta_profile_load(c, word, &p), TA_OK);
+		ROW_CHECK(ta_profile_get(p, "client_id") && !strcmp(ta_profile_get(p, "client_id"), word), i,
+		          "profile %s lost", word);
+		ta_profile_free(p);
+	}
+	{
+		char *sub = unit_join(e->dir, "sub");
+		assert_int_equal(unit_count_entries(sub, "termauth.ini"), 1); /* no temporary left */
+		free(sub);
+	}
+	ta_client_free(c);
+}
+
 #define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -675,6 +939,12 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(save_keeps_other_sections),
 	ENV_TEST(save_through_a_link_keeps_the_link),
 	cmocka_unit_test(indented_keys_are_keys),
+	cmocka_unit_test(check_owner_and_mode),
+	ENV_TEST(untrusted_file_is_neither_read_nor_written),
+	ENV_TEST(another_users_file_and_a_fifo_are_refused),
+	ENV_TEST(save_keeps_the_mode),
+	ENV_TEST(saves_keep_each_others_change),
+	ENV_TEST(concurrent_saves_all_land),
 };
 
 UNIT_MAIN("config", tests)

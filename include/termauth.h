@@ -361,7 +361,9 @@ struct ta_profile;
 
 /* Reads the profile from the configuration file. A missing file or a
  * missing profile gives an empty profile (TA_OK). A file that does not
- * parse gives TA_E_CONFIG, with the line in the message. */
+ * parse gives TA_E_CONFIG, with the line in the message; so does one that
+ * another user (not root) owns, or that group or others may write: the
+ * message names the file and the fix. */
 TA_API enum ta_result ta_profile_load(struct ta_client *c, const char *name,
                                       struct ta_profile **out);
 TA_API void ta_profile_free(struct ta_profile *p);
@@ -373,9 +375,12 @@ TA_API const char *ta_profile_get(const struct ta_profile *p, const char *key);
  * the 198 characters a line of the file may hold. */
 TA_API enum ta_result ta_profile_set(struct ta_profile *p, const char *key,
                                      const char *value);
-/* Writes the profile into the configuration file as p holds it (a key
- * removed from p goes from the file too), keeping the other profiles,
- * atomically (the file is regenerated: comments are not kept). */
+/* Writes the changes made to p since ta_profile_load (keys set or
+ * removed; for git_hosts, the hosts added or removed) into the file as it
+ * is by then, under the lock FILE.lock (flock, waiting up to 60 s), so
+ * that other profiles and other commands' changes are kept. The file is
+ * replaced atomically (it is regenerated: comments are not kept); an
+ * existing file keeps its mode, a new one is 0600. */
 TA_API enum ta_result ta_profile_save(struct ta_client *c,
                                       const struct ta_profile *p);
 /* Copies the profile's settings into the client's options. */

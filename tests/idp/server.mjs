@@ -108,7 +108,6 @@
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
 
 const debug = process.env.IDP_DEBUG === '1';
 const seconds = (name, dflt) => {
@@ -157,18 +156,14 @@ await new Promise((resolve, reject) => {
 const listening = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
 const issuer = publicUrl || listening;
 
-// Signing keys, fresh at each start: one per algorithm the verifier must
-// know from a real IdP (RS256 for the ordinary clients; PS256, ES256 and
-// EdDSA for the termauth-<alg> clients below, whose ID tokens use them).
-const signingKey = (type, options, kid, alg) => ({
-  ...generateKeyPairSync(type, options).privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig',
-});
-const jwks = [
-  signingKey('rsa', { modulusLength: 2048 }, 'test-rs256', 'RS256'),
-  signingKey('rsa', { modulusLength: 2048 }, 'test-ps256', 'PS256'),
-  signingKey('ec', { namedCurve: 'P-256' }, 'test-es256', 'ES256'),
-  signingKey('ed25519', {}, 'test-eddsa', 'EdDSA'),
-];
+// Signing keys: one per algorithm the verifier must know from a real IdP
+// (RS256 for the ordinary clients; PS256, ES256 and EdDSA for the
+// termauth-<alg> clients below, whose ID tokens use them). Fixed test-only
+// keys from test-keys.json (see make-test-keys.mjs), not made at each start:
+// Node 20's generateKeyPairSync can deadlock, and RSA generation made every
+// start slow. Every test has its own IdP on its own port (its own issuer)
+// and its own JWKS cache, so no test needs keys that differ between starts.
+const { idp: jwks } = JSON.parse(readFileSync(new URL('test-keys.json', import.meta.url), 'utf8'));
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';

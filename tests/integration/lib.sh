@@ -72,25 +72,50 @@ assert_nothing_stored() { # DESCRIPTION
   else fail "$1: the store holds $(store_files)"; fi
 }
 
+# wait_url WHAT BASE PID: waits until the helper WHAT (process PID) has
+# printed its URL into BASE.url, its stderr going to BASE.err; sets HELPER_URL.
+# A helper starts in about half a second, under a second on a loaded
+# machine (tests/idp/start-stress measures it). One that has printed
+# nothing after 30 s is stuck, not slow, and waiting longer would only hide
+# why: the failure names it, with the stack of its main thread (all threads
+# in BASE.backtrace, when gdb is installed), and $T is kept. That is how a
+# deadlock in Node 20's generateKeyPairSync was found (issue 9).
+wait_url() {
+  i=0
+  while [ ! -s "$2.url" ] && [ $i -lt 600 ] && kill -0 "$3" 2>/dev/null; do
+    sleep 0.05; i=$((i + 1))
+  done
+  HELPER_URL=$(head -n 1 "$2.url" 2>/dev/null || true)
+  case "$HELPER_URL" in http://127.0.0.1:*|https://127.0.0.1:*) return 0 ;; esac
+  if kill -0 "$3" 2>/dev/null; then
+    wait_state="running, stuck"
+    if command -v gdb >/dev/null 2>&1; then
+      timeout 120 gdb -p "$3" -batch -ex 'thread apply all bt' >"$2.backtrace" 2>&1 || true
+      wait_state="$wait_state; its main thread: $(sed -n '/^Thread 1 /,$p' "$2.backtrace" | grep '^#' | head -n 8 |
+        sed 's/^#[0-9]* *//; s/^0x[0-9a-f]* in //; s/ *(.*//' | paste -sd ';' - | sed 's/;/; /g') (all threads in $2.backtrace)"
+    else
+      wait_state="$wait_state (no gdb for a backtrace); kernel wait: $(cat "/proc/$3/wchan" 2>/dev/null)"
+    fi
+    # A stuck main thread never runs node's SIGTERM handler: the cleanup's
+    # kill would leave it, and its wait would hang until CTest's limit.
+    kill -KILL "$3" 2>/dev/null || true
+    wait "$3" 2>/dev/null || true
+  else
+    wait_st=0; wait "$3" 2>/dev/null || wait_st=$?
+    wait_state="exited with status $wait_st"
+  fi
+  fail "the $1 did not start within $((i / 20)) s (process $wait_state; load $(cut -d' ' -f1-3 /proc/loadavg)): $(cat "$2.err")"
+  return 1
+}
+
 # start_idp [VAR=VALUE...]: starts the IdP with that environment; sets ISSUER.
 start_idp() {
   [ -d "$IDP_DIR/node_modules" ] || (cd "$IDP_DIR" && npm ci --no-audit --no-fund >/dev/null)
   rm -f "$T/idp.url" # the redirection below happens in the child, later
   env "$@" IDP_RECORD="$T/idp-record.jsonl" node "$IDP_DIR/server.mjs" >"$T/idp.url" 2>"$T/idp.err" &
   IDP_PID=$!
-  # Patiently: on a loaded machine node takes seconds to start (it also
-  # makes four signing keys), and a test's limit is 300 s.
-  i=0
-  while [ ! -s "$T/idp.url" ] && [ $i -lt 2400 ] && kill -0 "$IDP_PID" 2>/dev/null; do
-    sleep 0.05; i=$((i + 1))
-  done
-  ISSUER=$(head -n 1 "$T/idp.url" 2>/dev/null)
-  case "$ISSUER" in
-    http://127.0.0.1:*|https://127.0.0.1:*) ;;
-    *) # Say what there is to know, and keep $T.
-      fail "the IdP did not start within $((i / 20)) s (process $(kill -0 "$IDP_PID" 2>/dev/null && echo running || echo gone); load $(cut -d' ' -f1-3 /proc/loadavg)): $(cat "$T/idp.err")"
-      exit 1 ;;
-  esac
+  wait_url IdP "$T/idp" "$IDP_PID" || exit 1
+  ISSUER=$HELPER_URL
 }
 
 # run_login [termauth login options...]: signs in with the Chromium driver
@@ -145,11 +170,8 @@ start_shim_idp() {
   env $shim_env SHIM_UPSTREAM_FILE="$T/upstream" SHIM_RECORD="$T/shim.jsonl" \
     node "$IDP_DIR/shim.mjs" >"$T/shim.url" 2>"$T/shim.err" &
   SHIM_PID=$!
-  i=0
-  while [ ! -s "$T/shim.url" ] && [ $i -lt 1200 ] && kill -0 "$SHIM_PID" 2>/dev/null; do
-    sleep 0.05; i=$((i + 1))
-  done
-  start_idp "$@" IDP_PUBLIC_URL="$(head -n 1 "$T/shim.url")" IDP_LISTEN_FILE="$T/upstream"
+  wait_url shim "$T/shim" "$SHIM_PID" || exit 1
+  start_idp "$@" IDP_PUBLIC_URL="$HELPER_URL" IDP_LISTEN_FILE="$T/upstream"
 }
 
 # device_login [termauth login options...]: starts a device-flow sign-in in

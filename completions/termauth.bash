@@ -38,7 +38,7 @@ _termauth()
 		for ((j = at + 1; j < COMP_CWORD; j++)); do
 			case ${COMP_WORDS[j]} in
 			--) run=$((j + 1)); break ;;
-			-p | --profile | --store | --env | --min-ttl) ((j++)) ;;
+			-p | --profile | --store | --env | --keep-env | --min-ttl) ((j++)) ;;
 			-*) ;;
 			*) run=$j; break ;;
 			esac
@@ -71,11 +71,14 @@ _termauth()
 	--env)
 		COMPREPLY=($(compgen -W "TERMAUTH_ACCESS_TOKEN" -- "$cur"))
 		return ;;
+	--keep-env)
+		COMPREPLY=($(compgen -W "TERMAUTH_CREDENTIAL TERMAUTH_TOKEN" -- "$cur"))
+		return ;;
 	--host)
 		COMPREPLY=($(compgen -A hostname -- "$cur"))
 		return ;;
-	--jwks)
-		# A JWKS file (an URL is typed).
+	--jwks | --token-file)
+		# A JWKS file (an URL is typed), or the file that holds a token.
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
@@ -93,9 +96,9 @@ _termauth()
 	token) COMPREPLY=($(compgen -W "--min-ttl --json --login $common" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--json $common" -- "$cur")) ;;
 	logout) COMPREPLY=($(compgen -W "--all $common" -- "$cur")) ;;
-	exec) COMPREPLY=($(compgen -W "--env --min-ttl -- $common" -- "$cur")) ;;
+	exec) COMPREPLY=($(compgen -W "--env --keep-env --min-ttl -- $common" -- "$cur")) ;;
 	exchange) COMPREPLY=($(compgen -W "$exchange $common" -- "$cur")) ;;
-	verify) COMPREPLY=($(compgen -W "--jwks --issuer --audience --leeway $common" -- "$cur")) ;;
+	verify) COMPREPLY=($(compgen -W "--token-file --jwks --issuer --audience --leeway $common" -- "$cur")) ;;
 	kube-credential) COMPREPLY=($(compgen -W "--min-ttl $common" -- "$cur")) ;;
 	git-credential)
 		# One operation; after it, nothing.

@@ -3,7 +3,10 @@
  * a fresh access token in its environment. termauth replaces itself with
  * CMD (execvp), so CMD's exit status and signals are termauth's, and the
  * token travels in the environment only: never on a command line, where
- * every user of the machine could read it.
+ * every user of the machine could read it. CMD gets that one token and not
+ * termauth's own secrets: TERMAUTH_CREDENTIAL (which makes tokens for as
+ * long as it lives) and TERMAUTH_TOKEN are removed unless --keep-env names
+ * them; and CMD gets back the core limit termauth started with (harden.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fresh_token.h"
+#include "harden.h"
 #include "token_common.h"
 
 static const char usage[] =
@@ -21,9 +25,12 @@ static const char usage[] =
 	"in the environment only, never on a command line. The token comes from\n"
 	"TERMAUTH_TOKEN, else TERMAUTH_CREDENTIAL, else the profile's session,\n"
 	"refreshed when needed; with no session, termauth signs in first when it\n"
-	"runs on a terminal (else exit 3).\n\n"
+	"runs on a terminal (else exit 3). CMD gets that token only: termauth\n"
+	"removes TERMAUTH_CREDENTIAL and TERMAUTH_TOKEN from its environment.\n\n"
 	"Options:\n"
 	"      --env NAME        the variable to set (default: TERMAUTH_ACCESS_TOKEN)\n"
+	"      --keep-env NAME   leave TERMAUTH_CREDENTIAL or TERMAUTH_TOKEN in CMD's\n"
+	"                        environment (repeatable; by default CMD sees neither)\n"
 	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
 	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
 	"      --store STORE     where the session is kept: auto, keychain or file\n"
@@ -35,6 +42,38 @@ static const char usage[] =
 	"Examples:\n"
 	"  termauth exec -- sh -c 'curl -H \"Authorization: Bearer $TERMAUTH_ACCESS_TOKEN\" https://api.example.com/'\n"
 	"  termauth exec --env GITHUB_TOKEN -- gh repo list\n";
+
+/* termauth's own secrets, which CMD does not get unless asked for. */
+static const char *const removed[] = { "TERMAUTH_CREDENTIAL", "TERMAUTH_TOKEN" };
+#define NREMOVED (sizeof(removed) / sizeof(removed[0]))
+
+/* The index of name in removed, or -1. */
+static int removed_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NREMOVED; i++)
+		if (!strcmp(removed[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* CMD's environment: without the secrets it was not given (keep: a bit
+ * per entry of removed), with the token in name. Returns an exit code. */
+static int child_environment(const char *name, const char *token, unsigned keep)
+{
+	int failed = 0;
+	size_t i;
+
+	for (i = 0; i < NREMOVED; i++)
+		if (!(keep & (1u << i)) && unsetenv(removed[i]))
+			failed = 1;
+	if (failed || setenv(name, token, 1) || harden_child_core_limit()) {
+		cli_error("cannot prepare the command's environment: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
 
 /* A portable environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
 static int env_name_ok(const char *name)
@@ -49,13 +88,15 @@ static int run(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
 		{ "env", required_argument, NULL, 'e' },
+		{ "keep-env", required_argument, NULL, 'K' },
 		{ "min-ttl", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = "TERMAUTH_ACCESS_TOKEN";
 	long long min_ttl = TOKEN_DEFAULT_MIN_TTL;
 	struct fresh_token t;
-	int opt, done = -1, rc;
+	unsigned keep = 0;
+	int opt, done = -1, rc, k;
 
 	opterr = 0;
 	/* "+": the options end at CMD, whose own options are not ours. */
@@ -67,6 +108,11 @@ static int run(struct cli *cli, int argc, char **argv)
 			if (!env_name_ok(optarg))
 				return cli_usage_error(&cmd_exec, "'%s' is not a variable name", optarg);
 			name = optarg;
+		} else if (opt == 'K') {
+			if ((k = removed_index(optarg)) < 0)
+				return cli_usage_error(&cmd_exec, "--keep-env takes TERMAUTH_CREDENTIAL or "
+				                       "TERMAUTH_TOKEN, not '%s'", optarg);
+			keep |= 1u << k;
 		} else if (opt == 'm') {
 			if ((min_ttl = cli_parse_seconds(optarg)) < 0)
 				return cli_usage_error(&cmd_exec, "--min-ttl wants seconds, not '%s'", optarg);
@@ -80,14 +126,13 @@ static int run(struct cli *cli, int argc, char **argv)
 	cli_paste_from_tty(cli);
 	if ((rc = fresh_token_get(cli, min_ttl, cli->paste_fd >= 0, &t)) != EXIT_OK)
 		return rc;
-	if (setenv(name, t.token, 1)) {
-		cli_error("cannot set %s: %s", name, strerror(errno));
-		fresh_token_clear(&t);
-		return EXIT_FAIL;
-	}
+	rc = child_environment(name, t.token, keep);
 	fresh_token_clear(&t);
+	if (rc != EXIT_OK)
+		return rc;
 	execvp(argv[optind], argv + optind);
 	rc = errno == ENOENT ? 127 : 126; /* as a shell says it */
+	harden_no_core();
 	cli_error("cannot run %s: %s", argv[optind], strerror(errno));
 	return rc;
 }

@@ -1,10 +1,13 @@
 /*
- * cmd_verify.c - `termauth verify [TOKEN|-]`: checks a JWT as a resource
- * server would - its signature against the IdP's JWKS, then its claims -
- * and prints the claims. The JWKS and the issuer default to the profile's
- * IdP (found by discovery), so that `termauth token | termauth verify`
- * works with no options.
+ * cmd_verify.c - `termauth verify [--token-file FILE]`: checks a JWT as a
+ * resource server would - its signature against the IdP's JWKS, then its
+ * claims - and prints the claims. The JWKS and the issuer default to the
+ * profile's IdP (found by discovery), so that `termauth token | termauth
+ * verify` works with no options. The token comes on standard input or in a
+ * file: a token given as an argument still works, with a warning, since
+ * every local user can read a process's command line.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +18,15 @@
 #define TOKEN_MAX (16 * 1024)
 
 static const char usage[] =
-	"Usage: termauth verify [OPTIONS] [TOKEN|-]\n\n"
+	"Usage: termauth verify [OPTIONS] [--token-file FILE] < TOKEN\n\n"
 	"Verify a JWT as a resource server does: its signature against the IdP's\n"
 	"keys (JWKS), then its claims (exp, nbf, iat; iss and aud when asked), and\n"
-	"print the claims as JSON. The token is read from standard input when it\n"
-	"is '-' or not given. Exit status 0: valid; 4: invalid, with the precise\n"
-	"reason on stderr.\n\n"
+	"print the claims as JSON. The token is read from standard input, or from\n"
+	"FILE. (A token given as an argument still works, but every local user can\n"
+	"read it in the process list: termauth warns.) Exit status 0: valid;\n"
+	"4: invalid, with the precise reason on stderr.\n\n"
 	"Options:\n"
+	"      --token-file FILE the token, from FILE instead of standard input\n"
 	"      --jwks FILE|URL   the keys (default: the jwks_uri of the issuer)\n"
 	"      --issuer ISS      iss must be this (default: the profile's issuer)\n"
 	"      --audience AUD    aud must hold this (default: not checked)\n"
@@ -34,17 +39,17 @@ static const char usage[] =
 	"cached set lacks makes termauth fetch it again (at most once a minute).\n\n"
 	"Examples:\n"
 	"  termauth token | termauth verify --audience https://api.example.com\n"
-	"  termauth verify --jwks keys.json --issuer https://login.example.com \"$TOKEN\"\n";
+	"  termauth verify --jwks keys.json --issuer https://login.example.com --token-file token.jwt\n";
 
-/* The token from standard input, without the line's end. */
-static char *read_token(void)
+/* The token from in, without the line's end. */
+static char *read_token(FILE *in)
 {
 	char *buf = malloc(TOKEN_MAX + 2);
 	size_t len = 0, n;
 
 	if (!buf)
 		return NULL;
-	while (len <= TOKEN_MAX && (n = fread(buf + len, 1, TOKEN_MAX + 1 - len, stdin)) > 0)
+	while (len <= TOKEN_MAX && (n = fread(buf + len, 1, TOKEN_MAX + 1 - len, in)) > 0)
 		len += n;
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
 		len--;
@@ -66,6 +71,28 @@ static const char *default_issuer(struct ta_client *c, struct ta_profile *p, con
 	return NULL;
 }
 
+/* The token: the argument (with a warning), else FILE, else standard
+ * input. Returns an exit code; on EXIT_OK *out is the token. */
+static int get_token(const char *given, const char *file, char **out)
+{
+	FILE *in = stdin;
+
+	if (given) {
+		cli_say("warning: a token on the command line is visible to other local users in the "
+		        "process list: pass it on standard input or with --token-file FILE");
+		*out = strdup(given);
+		return *out ? EXIT_OK : EXIT_FAIL;
+	}
+	if (file && !(in = fopen(file, "re"))) {
+		cli_error("cannot read the token from %s: %s", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	*out = read_token(in);
+	if (in != stdin)
+		fclose(in);
+	return *out ? EXIT_OK : EXIT_FAIL;
+}
+
 static int print_claims(const char *claims)
 {
 	json_t *o = json_loads(claims, 0, NULL);
@@ -81,6 +108,7 @@ static int run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONG,
+		{ "token-file", required_argument, NULL, 't' },
 		{ "jwks", required_argument, NULL, 'k' },
 		{ "issuer", required_argument, NULL, 'i' },
 		{ "audience", required_argument, NULL, 'a' },
@@ -92,7 +120,7 @@ static int run(struct cli *cli, int argc, char **argv)
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
 	struct ta_session *s = NULL;
-	const char *jwks = NULL, *given = NULL;
+	const char *jwks = NULL, *given = NULL, *file = NULL;
 	char *token = NULL, *claims = NULL;
 	int opt, done = -1, rc;
 	enum ta_result r;
@@ -102,6 +130,8 @@ static int run(struct cli *cli, int argc, char **argv)
 		if (cli_common_option(cli, &cmd_verify, opt, optarg, &done)) {
 			if (done >= 0)
 				return done;
+		} else if (opt == 't') {
+			file = optarg;
 		} else if (opt == 'k') {
 			jwks = optarg;
 		} else if (opt == 'i') {
@@ -119,8 +149,10 @@ static int run(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(&cmd_verify, "one token at a time");
 	if (optind < argc && strcmp(argv[optind], "-"))
 		given = argv[optind];
-	if (!(token = given ? strdup(given) : read_token()))
-		return EXIT_FAIL;
+	if (given && file)
+		return cli_usage_error(&cmd_verify, "a token and --token-file: give one of them");
+	if ((rc = get_token(given, file, &token)) != EXIT_OK)
+		return rc;
 	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
 		goto out;
 	if (!o.issuer)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "gitcred.h"
+#include "harden.h"
 #include "store/store.h"
 #include "token_common.h"
 
@@ -233,6 +234,7 @@ static int hand_over(char **argv)
 
 int main(int argc, char **argv)
 {
+	harden_process(1); /* first: no core dump, no ptrace (harden.h) */
 	int rc = serve_cached(argc, argv);
 
 	if (rc < 0)

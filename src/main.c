@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "harden.h"
 
 static const struct command *const commands[] = {
 	&cmd_login, &cmd_token, &cmd_status, &cmd_logout, &cmd_setup_token, &cmd_exec,
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	int opt, done = -1;
 
+	harden_process(0); /* first: no core dump, no ptrace (harden.h) */
 	cli.profile = getenv("TERMAUTH_PROFILE");
 	if (!cli.profile || !*cli.profile)
 		cli.profile = "default";

@@ -22,9 +22,31 @@ SHIM_PID=
 KEYRING_PID=
 failures=0
 
+# running PID: the process is alive (an exited child not yet waited for is
+# a zombie, which kill -0 still finds).
+running() {
+  st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  [ -n "$st" ] && [ "$st" != Z ]
+}
+
+# stop_helper PID: ends a helper the test started. A node helper whose main
+# thread is stuck never runs its SIGTERM handler, and a plain `wait` would
+# then hang the test until CTest's limit, with no word of why: after 2 s
+# it is killed. Never fails (this runs in the EXIT trap, under set -e).
+stop_helper() {
+  kill "$1" 2>/dev/null || return 0
+  n=0
+  while running "$1" && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
+  if running "$1"; then
+    echo "note: helper process $1 ignored SIGTERM for 2 s; killed"
+    kill -KILL "$1" 2>/dev/null || :
+  fi
+  wait "$1" 2>/dev/null || :
+}
+
 cleanup() {
   status=$?
-  for pid in $IDP_PID $SHIM_PID $KEYRING_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in $IDP_PID $SHIM_PID $KEYRING_PID; do stop_helper "$pid"; done
   # A detached browser driver may still be writing its log here: removing
   # the directory is best effort, and never changes the test's verdict.
   if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T" 2>/dev/null || true

@@ -22,9 +22,9 @@
 static struct rlimit start_limit;
 static int have_start_limit;
 
-/* The limit a `termauth` that exec'd this one was started with, when this
- * process's own limit is the zero that `termauth` set (else the variable is
- * stale or someone else's, and ignored). Never above the hard limit. */
+/* termauth-full: the limit the `termauth` that exec'd it was started with,
+ * when this process's own limit is the zero that `termauth` set (else the
+ * variable is stale, and ignored). Never above the hard limit. */
 static void inherited_limit(struct rlimit *l)
 {
 	const char *v = getenv(START_CORE_LIMIT);
@@ -40,34 +40,46 @@ static void inherited_limit(struct rlimit *l)
 	l->rlim_cur = (rlim_t)n > l->rlim_max ? l->rlim_max : (rlim_t)n;
 }
 
+/* Soft limit 0, with a system call only when it is not 0 already. */
+static void no_core(struct rlimit l)
+{
+	if (l.rlim_cur != 0) {
+		l.rlim_cur = 0;
+		(void)setrlimit(RLIMIT_CORE, &l);
+	}
+}
+
 void harden_process(int hands_over)
 {
-	struct rlimit l;
+	struct rlimit now;
 	char text[24];
 	int n;
 
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (getrlimit(RLIMIT_CORE, &l))
+	if (getrlimit(RLIMIT_CORE, &now))
 		return;
-	inherited_limit(&l);
-	start_limit = l;
+	start_limit = now;
 	have_start_limit = 1;
 	if (!hands_over)
+		inherited_limit(&start_limit);
+	/* With a limit of 0 (the usual default) there is nothing to pass on,
+	 * and a stale variable must not reach termauth-full. */
+	if (!hands_over || now.rlim_cur == 0) {
 		(void)unsetenv(START_CORE_LIMIT);
-	else if ((n = snprintf(text, sizeof(text), "%llu", (unsigned long long)l.rlim_cur)) > 0 &&
-	         (size_t)n < sizeof(text))
-		(void)setenv(START_CORE_LIMIT, text, 1);
-	harden_no_core();
+	} else {
+		n = snprintf(text, sizeof(text), "%llu", (unsigned long long)now.rlim_cur);
+		if (n > 0 && (size_t)n < sizeof(text))
+			(void)setenv(START_CORE_LIMIT, text, 1);
+	}
+	no_core(now);
 }
 
 void harden_no_core(void)
 {
 	struct rlimit l;
 
-	if (getrlimit(RLIMIT_CORE, &l) == 0 && l.rlim_cur != 0) {
-		l.rlim_cur = 0;
-		(void)setrlimit(RLIMIT_CORE, &l);
-	}
+	if (getrlimit(RLIMIT_CORE, &l) == 0)
+		no_core(l);
 }
 
 int harden_child_core_limit(void)

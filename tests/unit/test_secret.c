@@ -1,0 +1,115 @@
+/*
+ * test_secret.c - unit tests of lib/secret.c's secret memory: what
+ * ta_secret_alloc and ta_set_secret give lies in a mapping the kernel marks
+ * "dd" (MADV_DONTDUMP) in /proc/self/smaps, and the heap's strings do not;
+ * a freed block is wiped and reused; more secrets than a pool holds get
+ * another pool; one too large for a pool goes to the heap; ta_free_secret
+ * frees both kinds.
+ */
+#include "unit.h"
+#include "internal.h"
+
+/* 1 when the mapping holding p is marked "dd" (excluded from core dumps),
+ * 0 when it is not, -1 when no mapping holds p. */
+static int dontdump(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	unsigned long long lo, hi, at = (uintptr_t)p;
+	char line[512], *end;
+	int in = 0, found = -1;
+
+	assert_non_null(f);
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		lo = strtoull(line, &end, 16);
+		if (*end == '-' && end > line) {
+			hi = strtoull(end + 1, &end, 16);
+			in = *end == ' ' && at >= lo && at < hi;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			found = strstr(line, " dd") != NULL;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void secrets_are_kept_out_of_core_dumps(void **state)
+{
+	char *s = NULL, *h = strdup("not a secret");
+
+	(void)state;
+	assert_int_equal(ta_set_secret(&s, "refresh-token-value"), TA_OK);
+	assert_string_equal(s, "refresh-token-value");
+	assert_int_equal(dontdump(s), 1);
+	assert_int_equal(dontdump(h), 0);
+	ta_free_secret(s);
+	ta_free_secret(h); /* a heap string: ta_free_secret frees it too */
+	s = NULL;
+	assert_int_equal(ta_set_secret(&s, NULL), TA_OK);
+	assert_null(s);
+}
+
+static void a_freed_block_is_wiped_and_reused(void **state)
+{
+	char *a = ta_secret_alloc(100), *b;
+	size_t i;
+
+	(void)state;
+	assert_non_null(a);
+	memset(a, 'x', 100);
+	a[100] = '\0';
+	ta_free_secret(a);
+	b = ta_secret_alloc(100); /* first fit: the same slots again */
+	assert_ptr_equal(a, b);
+	for (i = 0; i <= 100; i++)
+		UNIT_ASSERT_MSG(b[i] == 0, "byte %zu of a freed secret survived: %d", i, b[i]);
+	b[0] = '\0';
+	ta_free_secret(b);
+}
+
+/* Secrets of every size up to a few KiB, 200 of them (more than one 64 KiB
+ * pool), each intact until freed, all in dd mappings. */
+static void many_secrets_fill_more_than_one_pool(void **state)
+{
+	char *s[200];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NELEMS(s); i++) {
+		n = (i * 37) % 2000;
+		assert_non_null(s[i] = ta_secret_alloc(n));
+		memset(s[i], 'a' + (int)(i % 26), n);
+		s[i][n] = '\0';
+	}
+	for (i = 0; i < NELEMS(s); i++) {
+		n = (i * 37) % 2000;
+		ROW_CHECK(strlen(s[i]) == n && (n == 0 || s[i][n - 1] == 'a' + (int)(i % 26)), i,
+		          "secret %zu was overwritten", i);
+		ROW_CHECK(dontdump(s[i]) == 1, i, "secret %zu is not in a dd mapping", i);
+	}
+	for (i = 0; i < NELEMS(s); i += 2)
+		ta_free_secret(s[i]);
+	for (i = 1; i < NELEMS(s); i += 2)
+		ta_free_secret(s[i]);
+}
+
+static void a_secret_larger_than_a_pool_goes_to_the_heap(void **state)
+{
+	size_t n = 100 * 1024;
+	char *big = ta_secret_alloc(n);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'b', n);
+	big[n] = '\0';
+	assert_int_equal(dontdump(big), 0);
+	ta_free_secret(big);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(secrets_are_kept_out_of_core_dumps),
+	cmocka_unit_test(a_freed_block_is_wiped_and_reused),
+	cmocka_unit_test(many_secrets_fill_more_than_one_pool),
+	cmocka_unit_test(a_secret_larger_than_a_pool_goes_to_the_heap),
+};
+
+UNIT_MAIN("secret", tests)

@@ -100,7 +100,7 @@ enum ta_result ta_credential_decode(struct ta_client *c, const char *credential,
 			r = ta_fail(c, TA_E_ARG, "TERMAUTH_CREDENTIAL is damaged");
 			goto out;
 		}
-		if (v && (r = ta_set_string(slot(s, i), json_string_value(v))) != TA_OK)
+		if (v && (r = ta_set_secret(slot(s, i), json_string_value(v))) != TA_OK)
 			goto out;
 	}
 	if (!s->refresh_token || !s->token_endpoint || !s->client_id) {

@@ -91,6 +91,9 @@ TA_HIDDEN enum ta_result ta_set_string(char **dst, const char *src);
  * ta_free_secret (which wipes the whole block) and never with free().
  * ta_set_secret is ta_set_string with the copy made so. */
 TA_HIDDEN void *ta_secret_alloc(size_t n);
+/* What ta_secret_alloc uses, but under AddressSanitizer (which takes the
+ * heap, so that LeakSanitizer sees every secret): the pool itself. */
+TA_HIDDEN void *ta_secret_pool_alloc(size_t n);
 TA_HIDDEN enum ta_result ta_set_secret(char **dst, const char *src);
 /* Constant-time equality of two NUL-terminated strings (the length is not
  * hidden; the content is). */

@@ -92,7 +92,7 @@ static size_t find_run(const struct pool *p, size_t need)
 	return SLOTS;
 }
 
-void *ta_secret_alloc(size_t n)
+void *ta_secret_pool_alloc(size_t n)
 {
 	size_t need = n / SLOT + 1, i = SLOTS; /* +1: room for a NUL, never 0 */
 	struct pool *p;
@@ -114,6 +114,19 @@ void *ta_secret_alloc(size_t n)
 	}
 	pthread_mutex_unlock(&lock);
 	return block ? block : malloc(n + 1);
+}
+
+/* Under AddressSanitizer, secrets come from the heap: LeakSanitizer then
+ * reports a secret that is never freed, and so never wiped, anywhere in the
+ * suite (it cannot see into the pool's mappings). The pool itself is
+ * tested directly, in every build (tests/unit/test_secret.c). */
+void *ta_secret_alloc(size_t n)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return n < SIZE_MAX ? malloc(n + 1) : NULL;
+#else
+	return ta_secret_pool_alloc(n);
+#endif
 }
 
 /* Wipes and frees s when it is a block of a pool; 0 when it is not. */

@@ -7,9 +7,8 @@
 mkdir "$T/keys"
 node "$(dirname "$0")/jwks_server.mjs" "$T/keys" >"$T/jwks.url" 2>"$T/jwks.err" &
 SHIM_PID=$! # stopped at the end like the other helpers
-i=0
-while [ ! -s "$T/jwks.url" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-URL=$(head -n 1 "$T/jwks.url")/jwks
+wait_url "JWKS server" "$T/jwks" "$SHIM_PID" || exit 1
+URL=$HELPER_URL/jwks
 fetches() { grep -c . "$T/keys/fetches" || true; }
 verify() { # TOKEN-NAME: exit status in rc, stderr in $T/verify.err
   rc=0

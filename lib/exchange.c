@@ -18,14 +18,16 @@
 #define GRANT_TOKEN_EXCHANGE "urn:ietf:params:oauth:grant-type:token-exchange"
 #define TYPE_ACCESS_TOKEN "urn:ietf:params:oauth:token-type:access_token"
 
-/* The cached token for key, when it has min_ttl left. */
-static int cached(const char *profile, const char *const key[4], long long min_ttl,
-                  struct ta_session **out)
+/* The cached token for key, when it has min_ttl left (or lives no longer
+ * than that, and has half its life left: ta_session_usable) and was
+ * derived from the session the store holds (ta_derived_load). */
+static int cached(struct ta_client *c, const char *profile, const char *const key[4],
+                  long long min_ttl, struct ta_session **out)
 {
 	struct ta_session *d = NULL;
 
 	if (ta_derived_load(profile, key, &d) == TA_OK &&
-	    ta_session_check_fresh(d, (long long)time(NULL), min_ttl) == TA_OK) {
+	    ta_session_usable(c, profile, d, (long long)time(NULL), min_ttl)) {
 		*out = d;
 		return 1;
 	}
@@ -65,7 +67,9 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 	}
 	/* No expires_in: the derived token is not trusted past its subject. */
 	if (!d->expires_at)
-		d->expires_at = s->expires_at;
+		d->expires_at = ta_session_valid_until(s);
+	/* Bound to the sign-in it came from: served only while it is stored. */
+	memcpy(ta_session_meta(d)->id, ta_session_meta(s)->id, sizeof(ta_session_meta(s)->id));
 	/* Kept: the token; re-derived, not refreshed, when it expires. */
 	ta_free_secret(d->refresh_token);
 	d->refresh_token = NULL;
@@ -96,7 +100,7 @@ enum ta_result ta_exchange(struct ta_client *c, const char *profile,
 	key[1] = req->resource;
 	key[2] = req->scope;
 	key[3] = req->requested_token_type;
-	if (cached(profile, key, min_ttl, out)) {
+	if (cached(c, profile, key, min_ttl, out)) {
 		ta_debug(c, 1, "the token for audience '%s' is cached and fresh", req->audience);
 		return TA_OK;
 	}
@@ -105,16 +109,22 @@ enum ta_result ta_exchange(struct ta_client *c, const char *profile,
 		return r;
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		goto out;
-	if (cached(profile, key, min_ttl, out)) {
+	if (cached(c, profile, key, min_ttl, out)) {
 		ta_debug(c, 1, "another process exchanged the token meanwhile");
 		goto out;
 	}
+	/* A session kept by an older termauth has no id to bind the token to:
+	 * it is saved once with one, or the token would never be served. */
+	if (!ta_session_meta(s)->id[0] && (r = ta_store_write_locked(c, profile, s)) != TA_OK)
+		goto out;
 	if ((r = exchange(c, s, req, &d)) != TA_OK)
 		goto out;
 	if ((r = ta_derived_save(c, profile, key, d)) != TA_OK)
 		goto out;
-	if (ta_session_check_fresh(d, (long long)time(NULL), min_ttl) != TA_OK) {
-		r = ta_fail(c, TA_E_EXPIRED, "even a newly exchanged token expires within %lld s", min_ttl);
+	if (!ta_session_usable(c, profile, d, (long long)time(NULL), min_ttl) &&
+	    ta_session_check_fresh(d, (long long)time(NULL), 1) != TA_OK) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an exchanged token that has expired already: check the machine's clock",
+		            profile);
 		goto out;
 	}
 	*out = d;

@@ -3,8 +3,11 @@
  * offers revocation (RFC 7009) - forgetting it here alone would leave it
  * valid wherever it may have leaked - and the session is forgotten here
  * whatever the IdP says, so that a person who signs out is signed out on
- * this machine even with the IdP down. All under the profile's lock, so
- * that a refresh running at the same time cannot write the session back.
+ * this machine even with the IdP down - with every copy of its access
+ * token: the cache and derived tokens in each runtime directory they were
+ * written to, whatever this process's $XDG_RUNTIME_DIR (store.c). All under
+ * the profile's lock, so that a refresh running at the same time cannot
+ * write the session back.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +23,11 @@ enum ta_result ta_logout(struct ta_client *c, const char *profile)
 
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
+	/* A session kept aside after a failed save is read first: its refresh
+	 * token is the live one, to revoke. */
 	if ((r = ta_store_load(c, profile, &s)) != TA_OK && r != TA_E_STORE) {
-		ta_derived_remove_all(profile); /* none, but no token derived from it either */
+		/* None, but no copy of an older one either, wherever it is. */
+		ta_store_forget_copies(profile);
 		goto out; /* a session that cannot be read is still removed */
 	}
 	if (s && s->refresh_token && s->revocation_endpoint && s->client_id &&

@@ -5,14 +5,25 @@
  * store again - when another process refreshed meanwhile, its result is
  * used. A rotated refresh token is saved before the lock is let go, so the
  * newest one is never lost (some IdPs revoke the whole grant when an old
- * one is used again).
+ * one is used again): a save that fails is tried once more, and then the
+ * session is kept aside (store_pending.c) for the next call to move into
+ * the store, and the new access token is still handed out.
+ *
+ * An IdP whose tokens live no longer than min_ttl cannot give what is
+ * asked: the token is served with a warning while at least half its life
+ * is left, so that such calls refresh once per token, not at every call
+ * (ta_session_short_lived).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "discovery.h"
+#include "store/store.h"
 #include "token.h"
 #include "url.h"
+
+#define SAVE_RETRY_MS 200 /* a keychain busy for a moment, a disk freed */
 
 /* Keeps what the refresh answer did not renew. */
 static enum ta_result merge(struct ta_session *fresh, const struct ta_session *old)
@@ -33,6 +44,46 @@ static enum ta_result merge(struct ta_session *fresh, const struct ta_session *o
 		if (!*dst && *src && (r = ta_set_string(dst, *src)) != TA_OK)
 			return r;
 	}
+	/* The same sign-in: its cached copies stay its own. */
+	memcpy(ta_session_meta(fresh)->id, ta_session_meta(old)->id, sizeof(ta_session_meta(old)->id));
+	return TA_OK;
+}
+
+int ta_session_usable(struct ta_client *c, const char *profile, const struct ta_session *s,
+                      long long now, long long min_ttl)
+{
+	if (ta_session_check_fresh(s, now, min_ttl) == TA_OK)
+		return 1;
+	if (!ta_session_short_lived(s, now, min_ttl))
+		return 0;
+	ta_notice(c, "warning: profile '%s': the IdP's access tokens live %lld s, no longer than the %lld s asked (--min-ttl): this one is valid for %lld s more",
+	          profile, ta_session_lifetime(s), min_ttl, ta_session_valid_until(s) - now);
+	return 1;
+}
+
+/* The refreshed session into the store; when that fails twice, aside (the
+ * IdP has rotated the stored refresh token away), said in one line. TA_OK
+ * when it is kept somewhere, or when it could not be kept at all: its
+ * access token is still good to hand out, and the next call signs in. */
+static enum ta_result save_refreshed(struct ta_client *c, const char *profile,
+                                     const struct ta_session *fresh)
+{
+	char why[TA_MESSAGE_MAX], *where = NULL;
+
+	if (ta_store_write_locked(c, profile, fresh) == TA_OK)
+		return TA_OK;
+	ta_debug(c, 1, "cannot save the refreshed session (%s): once more", ta_client_message(c));
+	nanosleep(&(struct timespec){ .tv_nsec = SAVE_RETRY_MS * 1000000L }, NULL);
+	if (ta_store_write_locked(c, profile, fresh) == TA_OK)
+		return TA_OK;
+	snprintf(why, sizeof(why), "%s", ta_client_message(c));
+	if (ta_pending_save(c, profile, fresh, &where) == TA_OK)
+		ta_notice(c, "warning: profile '%s': cannot save the refreshed session (%s): kept it in %s, which the next termauth moves into the store",
+		          profile, why, where);
+	else
+		ta_notice(c, "warning: profile '%s': cannot save the refreshed session (%s), nor keep it aside: this access token works until it expires, then sign in again with 'termauth login'",
+		          profile, why);
+	free(where);
 	return TA_OK;
 }
 
@@ -73,27 +124,35 @@ enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long l
 	enum ta_result r;
 	int lock = -1;
 
-	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
-		return r;
-	if (ta_session_check_fresh(s, (long long)time(NULL), min_ttl) == TA_OK)
-		goto done;
-	ta_session_free(s);
-	s = NULL;
+	/* A session kept aside is moved into the store first, under the lock. */
+	if (!ta_pending_exists(profile)) {
+		if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+			return r;
+		if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl))
+			goto done;
+		ta_session_free(s);
+		s = NULL;
+	}
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
+	if ((r = ta_store_recover_locked(c, profile)) != TA_OK)
+		goto out;
 	/* Again, under the lock: another process may have refreshed. */
 	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
 		goto out;
-	if (ta_session_check_fresh(s, (long long)time(NULL), min_ttl) == TA_OK) {
+	if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl)) {
 		ta_debug(c, 1, "another process refreshed the session meanwhile");
 		goto done;
 	}
 	if ((r = refresh(c, s, &fresh)) != TA_OK)
 		goto out;
-	if ((r = ta_store_write_locked(c, profile, fresh)) != TA_OK)
+	if ((r = save_refreshed(c, profile, fresh)) != TA_OK)
 		goto out;
-	if (ta_session_check_fresh(fresh, (long long)time(NULL), min_ttl) != TA_OK) {
-		r = ta_fail(c, TA_E_EXPIRED, "even a new access token expires within %lld s", min_ttl);
+	/* Shorter-lived than min_ttl: the freshest there is, with a warning. */
+	if (!ta_session_usable(c, profile, fresh, (long long)time(NULL), min_ttl) &&
+	    ta_session_check_fresh(fresh, (long long)time(NULL), 1) != TA_OK) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an access token that has expired already: check the machine's clock",
+		            profile);
 		goto out;
 	}
 	ta_session_free(s);
@@ -118,7 +177,8 @@ enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const
 
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
-	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+	if ((r = ta_store_recover_locked(c, profile)) != TA_OK ||
+	    (r = ta_store_load(c, profile, &s)) != TA_OK)
 		goto out;
 	/* Only the token that was refused: a newer one, from a refresh that
 	 * came meanwhile, stays. */

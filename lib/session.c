@@ -1,20 +1,84 @@
 /*
  * session.c - a signed-in session: its accessors, its freshness check, and
  * its JSON form as kept in the store file. Part of the small core that
- * serves a cached token, so it needs only jansson.
+ * serves a cached token, so it needs only jansson (and libc's getrandom).
  */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <jansson.h>
-#include "internal.h"
+#include "session_meta.h"
 
 #define SESSION_FORMAT 1
 
+/* A session and its bookkeeping in one allocation: struct ta_session is
+ * internal.h's, and what it does not hold lives here beside it, so that
+ * every session has both and ta_session_free frees both. */
+struct session_box {
+	struct ta_session s; /* first: a session's address is its box's */
+	struct ta_session_meta m;
+};
+
 enum ta_result ta_session_new(struct ta_session **out)
 {
+	struct session_box *b;
+
 	ta_json_alloc_init(); /* also links json_alloc.o out of a static archive */
-	*out = calloc(1, sizeof(**out));
+	b = calloc(1, sizeof(*b));
+	*out = b ? &b->s : NULL;
 	return *out ? TA_OK : TA_E_NOMEM;
+}
+
+struct ta_session_meta *ta_session_meta(const struct ta_session *s)
+{
+	return &((struct session_box *)(void *)(uintptr_t)s)->m;
+}
+
+enum ta_result ta_session_new_id(struct ta_session *s)
+{
+	unsigned char rnd[TA_SESSION_ID_LEN / 2];
+	char *id = ta_session_meta(s)->id;
+	ssize_t n;
+	size_t i;
+
+	do
+		n = getrandom(rnd, sizeof(rnd), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(rnd))
+		return TA_E_STORE;
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+	return TA_OK;
+}
+
+long long ta_session_valid_until(const struct ta_session *s)
+{
+	const struct ta_session_meta *m = ta_session_meta(s);
+
+	if (s->expires_at)
+		return s->expires_at;
+	return m->obtained_at ? m->obtained_at + TA_UNSAID_LIFETIME : 0;
+}
+
+long long ta_session_lifetime(const struct ta_session *s)
+{
+	const struct ta_session_meta *m = ta_session_meta(s);
+
+	if (m->lifetime)
+		return m->lifetime;
+	return m->obtained_at && !s->expires_at ? TA_UNSAID_LIFETIME : 0;
+}
+
+int ta_session_short_lived(const struct ta_session *s, long long now, long long min_ttl)
+{
+	long long until = ta_session_valid_until(s), life = ta_session_lifetime(s);
+
+	if (!s->access_token || life <= 0 || life > min_ttl || until <= now)
+		return 0;
+	return until - now >= life - life / 2;
 }
 
 void ta_session_free(struct ta_session *s)
@@ -31,7 +95,7 @@ void ta_session_free(struct ta_session *s)
 	ta_free_secret(s->subject);
 	ta_free_secret(s->token_endpoint);
 	ta_free_secret(s->revocation_endpoint);
-	ta_wipe(s, sizeof(*s));
+	ta_wipe(s, sizeof(struct session_box));
 	free(s);
 }
 
@@ -48,12 +112,15 @@ long long ta_session_expires_at(const struct ta_session *s) { return s->expires_
 enum ta_result ta_session_check_fresh(const struct ta_session *s,
                                       long long now, long long min_ttl)
 {
-	if (!s->access_token || s->expires_at < 0)
+	long long until = ta_session_valid_until(s);
+
+	/* A token of unknown age and expiry (a session kept by an older
+	 * termauth) is not trusted forever: it counts as expired, so the next
+	 * use refreshes it once and learns when the new one was received. */
+	if (!s->access_token || until <= 0)
 		return TA_E_EXPIRED;
-	if (s->expires_at == 0) /* unknown: the IdP did not say */
-		return TA_OK;
-	/* expires_at > now first, so that the subtraction cannot overflow. */
-	if (s->expires_at <= now || s->expires_at - now < min_ttl)
+	/* until > now first, so that the subtraction cannot overflow. */
+	if (until <= now || until - now < min_ttl)
 		return TA_E_EXPIRED;
 	return TA_OK;
 }
@@ -76,7 +143,24 @@ static char **field_slot(const struct ta_session *s, size_t i)
 	return (char **)((char *)s + fields[i].offset);
 }
 
-enum ta_result ta_session_to_json(const struct ta_session *s, char **out)
+/* The long-lived secrets, left out of cache entries and derived tokens. */
+static int long_lived(size_t i)
+{
+	return fields[i].offset == offsetof(struct ta_session, refresh_token) ||
+	       fields[i].offset == offsetof(struct ta_session, id_token);
+}
+
+/* The bookkeeping members, written only when known. */
+static int meta_to_json(const struct ta_session *s, json_t *o)
+{
+	const struct ta_session_meta *m = ta_session_meta(s);
+
+	return (m->id[0] && json_object_set_new(o, "session_id", json_string(m->id))) ||
+	       (m->obtained_at && json_object_set_new(o, "obtained_at", json_integer(m->obtained_at))) ||
+	       (m->lifetime && json_object_set_new(o, "lifetime", json_integer(m->lifetime)));
+}
+
+static enum ta_result to_json(const struct ta_session *s, int access_only, char **out)
 {
 	json_t *o = json_object();
 	enum ta_result r = TA_E_NOMEM;
@@ -85,11 +169,13 @@ enum ta_result ta_session_to_json(const struct ta_session *s, char **out)
 	if (!o)
 		return TA_E_NOMEM;
 	if (json_object_set_new(o, "format", json_integer(SESSION_FORMAT)) ||
-	    json_object_set_new(o, "expires_at", json_integer(s->expires_at)))
+	    json_object_set_new(o, "expires_at", json_integer(s->expires_at)) ||
+	    meta_to_json(s, o))
 		goto out;
 	for (i = 0; i < NFIELDS; i++) {
 		const char *v = *field_slot(s, i);
-		if (v && json_object_set_new(o, fields[i].key, json_string(v)))
+		if (v && !(access_only && long_lived(i)) &&
+		    json_object_set_new(o, fields[i].key, json_string(v)))
 			goto out;
 	}
 	*out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -98,6 +184,45 @@ enum ta_result ta_session_to_json(const struct ta_session *s, char **out)
 out:
 	json_decref(o);
 	return r;
+}
+
+enum ta_result ta_session_to_json(const struct ta_session *s, char **out)
+{
+	return to_json(s, 0, out);
+}
+
+enum ta_result ta_session_to_json_access(const struct ta_session *s, char **out)
+{
+	return to_json(s, 1, out);
+}
+
+/* A non-negative integer member, 0 when absent; -1 when it is not one. */
+static long long seconds_member(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!v)
+		return 0;
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
+}
+
+/* session_id, obtained_at and lifetime: each optional (older files). */
+static enum ta_result meta_from_json(struct ta_client *c, json_t *o, struct ta_session *s)
+{
+	struct ta_session_meta *m = ta_session_meta(s);
+	json_t *v = json_object_get(o, "session_id");
+
+	if (v) {
+		if (!json_is_string(v) || strlen(json_string_value(v)) != TA_SESSION_ID_LEN ||
+		    strspn(json_string_value(v), "0123456789abcdef") != TA_SESSION_ID_LEN)
+			return ta_fail(c, TA_E_STORE, "the session file's session_id is not 32 hex digits");
+		memcpy(m->id, json_string_value(v), TA_SESSION_ID_LEN + 1);
+	}
+	m->obtained_at = seconds_member(o, "obtained_at");
+	m->lifetime = seconds_member(o, "lifetime");
+	if (m->obtained_at < 0 || m->lifetime < 0)
+		return ta_fail(c, TA_E_STORE, "the session file's obtained_at or lifetime is not a number");
+	return TA_OK;
 }
 
 enum ta_result ta_session_from_json(struct ta_client *c, const char *buf,
@@ -128,6 +253,8 @@ enum ta_result ta_session_from_json(struct ta_client *c, const char *buf,
 		goto out;
 	}
 	s->expires_at = v ? json_integer_value(v) : 0;
+	if ((r = meta_from_json(c, o, s)) != TA_OK)
+		goto out;
 	for (i = 0; i < NFIELDS; i++) {
 		v = json_object_get(o, fields[i].key);
 		if (!v)

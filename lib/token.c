@@ -13,6 +13,7 @@
 #include "response.h"
 #include "http.h"
 #include "url.h"
+#include "session_meta.h"
 
 /* Which characters a member may hold: tokens are VSCHAR (RFC 6749 A.12,
  * A.17), a token type a name or an URI (A.13), an ID token a JWS compact
@@ -87,8 +88,15 @@ static enum ta_result parse_success(struct ta_client *c, json_t *o, long long no
 	/* Some IdPs send the number as a string; both are accepted. */
 	if (secs == -2)
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's expires_in is not a sane number");
-	if (secs >= 0)
+	/* Recorded so that a token is judged by its own lifetime: one without
+	 * expires_in is held to the hour after now (TA_UNSAID_LIFETIME), and
+	 * one that lives shorter than a caller's min_ttl is not refreshed at
+	 * every call (ta_session_short_lived). */
+	ta_session_meta(s)->obtained_at = now;
+	if (secs >= 0) {
 		s->expires_at = now + secs;
+		ta_session_meta(s)->lifetime = secs;
+	}
 	return TA_OK;
 }
 

@@ -88,12 +88,16 @@ static int store_is(const char *name)
 }
 
 /* The profile's session when its token has min_ttl left: from the access
- * token cache (a session in the keychain), else from the file store.
- * NULL when neither can serve. */
+ * token cache (a session in the keychain; only an entry of the session the
+ * store holds, ta_cache_load), else from the file store. NULL when neither
+ * can serve, and when a refreshed session waits aside to be moved into the
+ * store (store_pending.c): the full tool does that. */
 static struct ta_session *fresh_session(const char *profile, long long min_ttl, long long now)
 {
 	struct ta_session *s = NULL;
 
+	if (ta_pending_exists(profile))
+		return NULL;
 	if (!store_is("file") && ta_cache_load(profile, &s) == TA_OK &&
 	    ta_session_check_fresh(s, now, min_ttl) == TA_OK)
 		return s;

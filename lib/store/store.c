@@ -8,6 +8,13 @@
  * refresh token stays in plaintext next to a working keychain; a save to
  * the file happens only when the keychain could not be used. So when both
  * hold a session, the file's is the newer, and auto reads the file first.
+ *
+ * Every save also writes the store's session id (store_mark.c) before the
+ * access token cache, so that copies of an older session are not served;
+ * a new sign-in and a sign-out remove those copies wherever they were
+ * recorded. A session kept aside because the store could not be written
+ * (store_pending.c) is the newest of all: it is read first, and moved into
+ * the store by the next writer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,17 +48,35 @@ static enum ta_result keychain_refused(struct ta_client *c, enum ta_keychain_sta
 }
 
 /* The cache is an optimisation: failing to write it is no failure, but
- * must not leave an older token there either. */
-static void cache_update(struct ta_client *c, const char *profile, const struct ta_session *s,
-                         int locked)
+ * must not leave an older token there either. The caller holds the lock. */
+static void cache_update(struct ta_client *c, const char *profile, const struct ta_session *s)
 {
-	if (ta_cache_save(c, profile, s, locked) != TA_OK) {
+	if (ta_cache_save(c, profile, s) != TA_OK) {
 		ta_debug(c, 1, "store: cannot cache the access token: %s", c ? ta_client_message(c) : "");
-		/* A refill (not locked) found no cache, and may have lost a race
-		 * with a locked writer whose cache must then stay. */
-		if (locked)
-			ta_cache_remove(profile);
+		ta_cache_remove(profile);
 	}
+}
+
+/* The runtime directory is emptied at reboot: the cache is filled again
+ * from the keychain, so that the fast path serves the next calls without
+ * D-Bus - by a reader that can take the lock at once (then its place is
+ * recorded and no writer races it). One that cannot leaves it to the
+ * writer that holds the lock, or to the next reader. */
+static void cache_refill(struct ta_client *c, const char *profile, const struct ta_session *s)
+{
+	int lock;
+
+	if (ta_cache_exists(profile) || (lock = ta_store_trylock(profile)) < 0)
+		return;
+	/* A session kept by an older termauth has no id, and a cache entry of
+	 * it would never be served: it is saved once with one (and cached). */
+	if (!ta_session_meta(s)->id[0]) {
+		ta_store_write_locked(c, profile, s);
+	} else if (!ta_cache_exists(profile)) {
+		ta_mark_adopt(profile, ta_session_meta(s)->id);
+		cache_update(c, profile, s);
+	}
+	ta_store_unlock(lock);
 }
 
 enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta_session **out)
@@ -63,6 +88,8 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta
 
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.load(c, profile, out); /* which says why */
+	if ((r = ta_pending_load(c, profile, out)) != TA_E_NO_SESSION)
+		return r;
 	switch (store_mode(c)) {
 	case MODE_FILE:
 		break;
@@ -85,12 +112,8 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta
 		break;
 	}
 	r = b->load(c, profile, out);
-	/* The runtime directory is emptied at reboot: fill the cache again, so
-	 * that the fast path serves the next calls without D-Bus. Not under
-	 * the lock: a refresh that races this leaves at worst the older token,
-	 * still valid until it says it expires. */
-	if (r == TA_OK && b == &ta_store_keychain && !ta_cache_exists(profile))
-		cache_update(c, profile, *out, 0);
+	if (r == TA_OK && b == &ta_store_keychain)
+		cache_refill(c, profile, *out);
 out:
 	if (r == TA_OK)
 		set_used(c, b);
@@ -107,6 +130,29 @@ static int file_exists(const char *profile)
 	return exists;
 }
 
+/* A token whose lifetime the IdP did not state is kept with the expiry
+ * termauth holds it to (TA_UNSAID_LIFETIME after it was received), so that
+ * every reader - the small termauth, --json, git, kubectl, an embedding
+ * program - is told the same, and none takes it for valid forever. */
+static void settle_expiry(struct ta_session *s)
+{
+	struct ta_session_meta *m = ta_session_meta(s);
+
+	if (!s->expires_at && m->obtained_at) {
+		s->expires_at = ta_session_valid_until(s);
+		m->lifetime = TA_UNSAID_LIFETIME;
+	}
+}
+
+/* The store's id becomes s's: before the cache, which is served only when
+ * its id is the store's. Failing to write it is no failure of the save:
+ * copies are then not served at all (ta_mark_write leaves no id). */
+static void mark(struct ta_client *c, const char *profile, const struct ta_session *s)
+{
+	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK)
+		ta_debug(c, 1, "store: cannot write the session id: %s", c ? ta_client_message(c) : "");
+}
+
 static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
                                        const struct ta_session *s)
 {
@@ -115,7 +161,8 @@ static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
 
 	if ((r = ta_store_keychain.save(c, profile, s)) != TA_OK)
 		return r;
-	cache_update(c, profile, s, 1);
+	mark(c, profile, s);
+	cache_update(c, profile, s);
 	had_file = file_exists(profile);
 	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
 		return r;
@@ -136,6 +183,10 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
 
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.save(c, profile, s); /* which says why */
+	/* A session kept by an older termauth has no id yet: it gets one. */
+	if (!ta_session_meta(s)->id[0] && (r = ta_session_new_id((struct ta_session *)s)) != TA_OK)
+		return ta_fail(c, r, "cannot make a session id: no randomness");
+	settle_expiry((struct ta_session *)s);
 	if (m != MODE_FILE) {
 		state = ta_keychain_probe(c, why, sizeof(why));
 		if (state == TA_KEYCHAIN_USABLE && (r = save_to_keychain(c, profile, s)) == TA_OK)
@@ -156,6 +207,7 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
 	}
 	if ((r = ta_store_file.save(c, profile, s)) != TA_OK)
 		return r;
+	mark(c, profile, s);
 	ta_cache_remove(profile); /* the file store needs no cache */
 	set_used(c, &ta_store_file);
 	return TA_OK;
@@ -173,10 +225,10 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 		state = ta_keychain_probe(c, why, sizeof(why));
 	if (store_mode(c) == MODE_KEYCHAIN && state != TA_KEYCHAIN_USABLE)
 		return keychain_refused(c, state, why);
+	ta_store_forget_copies(profile);
+	ta_pending_remove(profile);
 	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
 		return r;
-	ta_cache_remove(profile);
-	ta_derived_remove_all(profile);
 	if (state == TA_KEYCHAIN_USABLE)
 		return ta_store_keychain.remove(c, profile);
 	if (state == TA_KEYCHAIN_LOCKED)
@@ -193,11 +245,55 @@ enum ta_result ta_store_save(struct ta_client *c, const char *profile,
 
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
-	/* A new session (a sign-in): tokens derived from the one before,
-	 * perhaps another person's, must not be served for it. */
+	/* A new session (a sign-in), with an id of its own: the access tokens
+	 * cached and derived from the one before, perhaps another person's,
+	 * must not be served for it, nor stay on disk. */
+	if ((r = ta_session_new_id((struct ta_session *)s)) != TA_OK) {
+		r = ta_fail(c, r, "cannot make a session id: no randomness");
+		goto out;
+	}
+	ta_store_forget_copies(profile);
 	if ((r = ta_store_write_locked(c, profile, s)) == TA_OK)
-		ta_derived_remove_all(profile);
+		ta_pending_remove(profile); /* an older session's */
+out:
 	ta_store_unlock(lock);
+	return r;
+}
+
+void ta_store_forget_copies(const char *profile)
+{
+	char **dirs = NULL;
+	size_t n = 0, i;
+	enum ta_result r = ta_places_read(profile, &dirs, &n);
+
+	/* The id first: from now on no copy is served, wherever it is. */
+	ta_mark_remove(profile);
+	for (i = 0; r == TA_OK && i < n; i++) {
+		ta_cache_remove_in(dirs[i], profile);
+		ta_derived_remove_in(dirs[i], profile);
+	}
+	ta_profiles_free(dirs);
+	ta_derived_remove_all(profile); /* also those beside the file store */
+}
+
+enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile)
+{
+	struct ta_session *s = NULL;
+	enum ta_result r = ta_pending_load(c, profile, &s);
+
+	if (r == TA_E_NO_SESSION)
+		return TA_OK;
+	if (r != TA_OK)
+		return r;
+	if ((r = ta_store_write_locked(c, profile, s)) == TA_OK) {
+		ta_pending_remove(profile);
+		ta_notice(c, "the refreshed session of profile '%s', kept aside when the store could not be written, is in the store again",
+		          profile);
+	} else {
+		ta_debug(c, 1, "store: the session kept aside stays there: %s", ta_client_message(c));
+		r = TA_OK;
+	}
+	ta_session_free(s);
 	return r;
 }
 

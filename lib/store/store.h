@@ -5,13 +5,16 @@
  * store.c chooses between them by the client's store option and is the
  * public ta_store_* API. store_cache.c keeps the access token of a session
  * that lives in the keychain in a private file under $XDG_RUNTIME_DIR, so
- * that the fast path never waits on D-Bus. Writers hold the profile's lock
- * (store_file.c) whatever the backend.
+ * that the fast path never waits on D-Bus; store_derived.c the tokens
+ * exchanged for a session. store_mark.c binds those copies to the session
+ * they came from and records where they were written; store_pending.c
+ * keeps a refreshed session aside when the store cannot be written.
+ * Writers hold the profile's lock (store_file.c) whatever the backend.
  */
 #ifndef TA_STORE_H
 #define TA_STORE_H
 
-#include "../internal.h"
+#include "../session_meta.h"
 
 struct ta_store_backend {
 	const char *name; /* "file" or "keychain": what `status` shows */
@@ -49,6 +52,9 @@ TA_HIDDEN enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *wh
  * when there is no such file. */
 TA_HIDDEN enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max,
                                          struct ta_session **out);
+/* store_file.c: $XDG_STATE_HOME/termauth, the file store's directory, in
+ * a new string; TA_E_STORE when neither it nor HOME is set. */
+TA_HIDDEN enum ta_result ta_store_dir(char **out);
 /* store_file.c, also for the fast path: the file store's session. */
 TA_HIDDEN enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,
                                             struct ta_session **out);
@@ -63,22 +69,79 @@ TA_HIDDEN void ta_store_remove_leftovers(const char *dir, const char *profile);
 TA_HIDDEN int ta_credential_session_name(const char *name);
 
 /* store_cache.c: the access token cache under $XDG_RUNTIME_DIR/termauth.
- * Writing keeps no refresh token and no ID token; it is skipped (TA_OK)
- * when XDG_RUNTIME_DIR is unset. locked: the caller holds the profile's
- * lock, so what killed writers left may be cleaned up. Loading gives
- * TA_E_NO_SESSION when there is nothing cached. */
+ * Writing, under the profile's lock, keeps no refresh token and no ID
+ * token, and records the runtime directory (ta_places_add); it is skipped
+ * (TA_OK) when XDG_RUNTIME_DIR is unset. What killed writers left is
+ * cleaned up. Loading gives TA_E_NO_SESSION when
+ * there is nothing cached, and also when the entry is not of the session
+ * the store holds (ta_mark_matches), which it then removes. */
 TA_HIDDEN enum ta_result ta_cache_save(struct ta_client *c, const char *profile,
-                                       const struct ta_session *s, int locked);
+                                       const struct ta_session *s);
 TA_HIDDEN int ta_cache_exists(const char *profile);
 TA_HIDDEN enum ta_result ta_cache_load(const char *profile, struct ta_session **out);
 TA_HIDDEN void ta_cache_remove(const char *profile);
+/* The cache entry of profile under the runtime directory run (another
+ * process's $XDG_RUNTIME_DIR), removed when that directory is ours. */
+TA_HIDDEN void ta_cache_remove_in(const char *run, const char *profile);
+
+/* store_mark.c: the profile's record in its lock file; all but
+ * ta_mark_matches and ta_places_read only under the profile's lock. The
+ * store's session id: written at every save (32 hex digits; on failure no
+ * id is left); ta_mark_matches gives 1 when s carries it; ta_mark_remove
+ * empties the record (id and places). */
+TA_HIDDEN enum ta_result ta_mark_write(struct ta_client *c, const char *profile, const char *id);
+TA_HIDDEN int ta_mark_matches(const char *profile, const struct ta_session *s);
+/* The store's id becomes id only when the record has none (a session read
+ * from a keychain that was locked at sign-out): a newer sign-in's id, made
+ * since it was read, stays. */
+TA_HIDDEN void ta_mark_adopt(const char *profile, const char *id);
+TA_HIDDEN void ta_mark_remove(const char *profile);
+/* Where copies were written: ta_places_add records this process's
+ * $XDG_RUNTIME_DIR; ta_places_read gives the recorded ones and it (a
+ * NULL-terminated list of n, for ta_profiles_free). */
+TA_HIDDEN void ta_places_add(const char *profile);
+TA_HIDDEN enum ta_result ta_places_read(const char *profile, char ***dirs, size_t *n);
+
+/* store_pending.c: a refreshed session that could not be saved, kept
+ * aside - pending/<profile>.json under the file store's directory, else
+ * under $XDG_RUNTIME_DIR/termauth, 0600 in 0700 directories - until the
+ * next writer moves it into the store. ta_pending_save gives where it went
+ * (free() it); ta_pending_load gives TA_E_NO_SESSION when there is none. */
+TA_HIDDEN enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
+                                         const struct ta_session *s, char **where);
+TA_HIDDEN enum ta_result ta_pending_load(struct ta_client *c, const char *profile,
+                                         struct ta_session **out);
+TA_HIDDEN int ta_pending_exists(const char *profile);
+TA_HIDDEN void ta_pending_remove(const char *profile);
+
+/* store.c: moves a session kept aside into the store (the caller holds the
+ * lock); TA_OK also when there was none, or when the store still cannot be
+ * written (it then stays aside). */
+TA_HIDDEN enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile);
+/* store.c: removes the profile's store id, its access token caches and
+ * derived tokens wherever they were recorded, and the record. */
+TA_HIDDEN void ta_store_forget_copies(const char *profile);
+
+/* store_file.c: the profile's lock if no one holds it (-1 otherwise, or
+ * when it cannot be had), without waiting. */
+TA_HIDDEN int ta_store_trylock(const char *profile);
+/* store_mark.c: a file descriptor of the directory path (relative to the
+ * directory at, or AT_FDCWD), opened without following a link, when it is
+ * ours; -1 otherwise. For removing copies under another process's runtime
+ * directory, which may be gone and made again by someone else. */
+TA_HIDDEN int ta_open_own_dir(int at, const char *path);
 
 /* store_derived.c: the tokens a session was exchanged for, one per key
- * (audience, resource, scope, requested token type; NULL for absent). */
+ * (audience, resource, scope, requested token type; NULL for absent).
+ * Loading gives TA_E_NO_SESSION also for a token of another session than
+ * the store's (ta_mark_matches), and removes it. Saving records the
+ * runtime directory (ta_places_add). */
 TA_HIDDEN enum ta_result ta_derived_load(const char *profile, const char *const key[4],
                                          struct ta_session **out);
 TA_HIDDEN enum ta_result ta_derived_save(struct ta_client *c, const char *profile,
                                          const char *const key[4], const struct ta_session *s);
 TA_HIDDEN void ta_derived_remove_all(const char *profile);
+/* The derived tokens of profile under the runtime directory run. */
+TA_HIDDEN void ta_derived_remove_in(const char *run, const char *profile);
 
 #endif

@@ -4,10 +4,15 @@
  * runtime directory is the person's own, in memory, and emptied when they
  * log out of the machine, so a short-lived access token may sit there; the
  * refresh token and the ID token never do. It lets the fast path serve a
- * token with one file read instead of a D-Bus round trip. Part of the
- * small core.
+ * token with one file read instead of a D-Bus round trip. Each entry
+ * carries the id of the session it came from and is served only while the
+ * store holds that session (store_mark.c): a sign-out or a sign-in in
+ * another environment, which cannot see this runtime directory, still
+ * stops it being served. Part of the small core.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,24 +42,20 @@ static enum ta_result cache_path(const char *profile, char **dir, char **path)
 }
 
 enum ta_result ta_cache_save(struct ta_client *c, const char *profile,
-                             const struct ta_session *s, int locked)
+                             const struct ta_session *s)
 {
-	struct ta_session kept = *s; /* a shallow copy without the long-lived secrets */
 	char *dir = NULL, *path = NULL, *json = NULL;
-	enum ta_result r;
+	enum ta_result r = cache_path(profile, &dir, &path);
 
-	kept.refresh_token = NULL;
-	kept.id_token = NULL;
-	r = cache_path(profile, &dir, &path);
 	if (r == TA_E_NO_SESSION) {
 		r = TA_OK;
 		goto out;
 	}
 	if (r != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
-	    (r = ta_session_to_json(&kept, &json)) != TA_OK)
+	    (r = ta_session_to_json_access(s, &json)) != TA_OK)
 		goto out;
-	if (locked)
-		ta_store_remove_leftovers(dir, profile);
+	ta_places_add(profile); /* before the write: a sign-out finds it */
+	ta_store_remove_leftovers(dir, profile);
 	r = ta_file_replace(c, path, json, strlen(json));
 out:
 	ta_free_secret(json);
@@ -70,6 +71,15 @@ enum ta_result ta_cache_load(const char *profile, struct ta_session **out)
 
 	if ((r = cache_path(profile, &dir, &path)) == TA_OK)
 		r = ta_session_read(NULL, path, CACHE_FILE_MAX, out);
+	/* Of another session than the store's (or of none: signed out): never
+	 * served, and removed. A writer replacing both at this moment writes
+	 * the id first, so at worst its new entry goes too, and is refilled. */
+	if (r == TA_OK && !ta_mark_matches(profile, *out)) {
+		unlink(path);
+		ta_session_free(*out);
+		*out = NULL;
+		r = TA_E_NO_SESSION;
+	}
 	free(path);
 	free(dir);
 	return r;
@@ -92,5 +102,20 @@ void ta_cache_remove(const char *profile)
 	if (cache_path(profile, &dir, &path) == TA_OK)
 		unlink(path);
 	free(path);
+	free(dir);
+}
+
+void ta_cache_remove_in(const char *run, const char *profile)
+{
+	char *dir = NULL, name[80]; /* a profile name is at most 64 characters */
+	int fd;
+
+	if (!ta_profile_name_ok(profile) || ta_path_join(run, "termauth", "", &dir) != TA_OK)
+		return;
+	if ((fd = ta_open_own_dir(AT_FDCWD, dir)) >= 0) {
+		snprintf(name, sizeof(name), "%s.json", profile);
+		unlinkat(fd, name, 0);
+		close(fd);
+	}
 	free(dir);
 }

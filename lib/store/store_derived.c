@@ -5,10 +5,13 @@
  * ($XDG_RUNTIME_DIR/termauth, in memory), or the file store's directory
  * when there is none; 0600 files in 0700 directories. They are short-lived
  * access tokens, kept without refresh or ID token: when one expires it is
- * derived again from the session.
+ * derived again from the session. Each carries the id of the session it
+ * was derived from and is served only while the store holds that session
+ * (store_mark.c).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +80,14 @@ enum ta_result ta_derived_load(const char *profile, const char *const key[4],
 
 	if ((r = derived_path(profile, key, &dir, &path)) == TA_OK)
 		r = ta_session_read(NULL, path, DERIVED_FILE_MAX, out);
+	/* Derived from another session than the store's, or from one signed
+	 * out: never served, and removed. */
+	if (r == TA_OK && !ta_mark_matches(profile, *out)) {
+		unlink(path);
+		ta_session_free(*out);
+		*out = NULL;
+		r = TA_E_NO_SESSION;
+	}
 	free(path);
 	free(dir);
 	return r;
@@ -85,12 +96,9 @@ enum ta_result ta_derived_load(const char *profile, const char *const key[4],
 enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const char *const key[4],
                                const struct ta_session *s)
 {
-	struct ta_session kept = *s; /* the access token only */
 	char *dir = NULL, *path = NULL, *json = NULL, *parent = NULL, *slash;
 	enum ta_result r;
 
-	kept.refresh_token = NULL;
-	kept.id_token = NULL;
 	if ((r = derived_path(profile, key, &dir, &path)) != TA_OK)
 		goto out;
 	/* termauth/, derived/ and the profile's directory: each 0700. */
@@ -107,8 +115,9 @@ enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const c
 			goto out;
 	}
 	if ((r = ta_dir_make(c, parent)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
-	    (r = ta_session_to_json(&kept, &json)) != TA_OK)
+	    (r = ta_session_to_json_access(s, &json)) != TA_OK)
 		goto out;
+	ta_places_add(profile); /* before the write: a sign-out finds it */
 	r = ta_file_replace(c, path, json, strlen(json));
 out:
 	ta_free_secret(json);
@@ -118,29 +127,48 @@ out:
 	return r;
 }
 
+/* Empties and removes the directory profile under the directory fd base
+ * (closed here); nothing when it is not ours. */
+static void remove_profile_dir(int base, const char *profile)
+{
+	struct dirent *e;
+	DIR *d = NULL;
+	int fd;
+
+	if (base < 0)
+		return;
+	if ((fd = ta_open_own_dir(base, profile)) >= 0 && (d = fdopendir(fd))) {
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.')
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+		unlinkat(base, profile, AT_REMOVEDIR);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	close(base);
+}
+
 void ta_derived_remove_all(const char *profile)
 {
-	char *dirs[2] = { NULL, NULL }, *dir = NULL;
-	struct dirent *e;
+	char *dirs[2] = { NULL, NULL };
 	int i;
-	DIR *d;
 
 	if (!ta_profile_name_ok(profile) || base_dirs(dirs) != TA_OK)
 		goto out;
-	for (i = 0; i < 2; i++) {
-		if (!dirs[i] || ta_path_join(dirs[i], profile, "", &dir) != TA_OK)
-			continue;
-		if ((d = opendir(dir))) {
-			while ((e = readdir(d)))
-				if (e->d_name[0] != '.')
-					unlinkat(dirfd(d), e->d_name, 0);
-			closedir(d);
-			rmdir(dir);
-		}
-		free(dir);
-		dir = NULL;
-	}
+	for (i = 0; i < 2; i++)
+		if (dirs[i])
+			remove_profile_dir(ta_open_own_dir(AT_FDCWD, dirs[i]), profile);
 out:
 	free(dirs[0]);
 	free(dirs[1]);
+}
+
+void ta_derived_remove_in(const char *run, const char *profile)
+{
+	char *dir = NULL;
+
+	if (ta_profile_name_ok(profile) && ta_path_join(run, "termauth/derived", "", &dir) == TA_OK)
+		remove_profile_dir(ta_open_own_dir(AT_FDCWD, dir), profile);
+	free(dir);
 }

@@ -22,7 +22,7 @@
 #define STORE_FILE_MAX (256 * 1024)
 #define STORE_LOCK_WAIT_MS 60000 /* a sign-in holds the lock only to save */
 
-static enum ta_result store_dir(char **out)
+enum ta_result ta_store_dir(char **out)
 {
 	char *state = NULL;
 	enum ta_result r = ta_xdg_dir("XDG_STATE_HOME", ".local/state", &state);
@@ -40,7 +40,7 @@ enum ta_result ta_store_path(const char *profile, char **out)
 
 	if (!ta_profile_name_ok(profile))
 		return TA_E_ARG;
-	if ((r = store_dir(&dir)) == TA_OK)
+	if ((r = ta_store_dir(&dir)) == TA_OK)
 		r = ta_path_join(dir, profile, ".json", out);
 	free(dir);
 	return r;
@@ -98,7 +98,7 @@ static enum ta_result file_save(struct ta_client *c, const char *profile,
 
 	if ((r = path_for(c, profile, &path)) != TA_OK)
 		goto out;
-	if ((r = store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK)
+	if ((r = ta_store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK)
 		goto out;
 	if ((r = ta_session_to_json(s, &json)) != TA_OK)
 		goto out;
@@ -119,7 +119,7 @@ enum ta_result ta_store_lock(struct ta_client *c, const char *profile, int *fd_o
 
 	if (!ta_profile_name_ok(profile))
 		return path_for(c, profile, &path);
-	if ((r = store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
+	if ((r = ta_store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
 	    (r = ta_path_join(dir, profile, ".lock", &path)) != TA_OK)
 		goto out;
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -146,6 +146,23 @@ out:
 	return r;
 }
 
+int ta_store_trylock(const char *profile)
+{
+	char *dir = NULL, *path = NULL;
+	int fd = -1;
+
+	if (ta_profile_name_ok(profile) && ta_store_dir(&dir) == TA_OK &&
+	    ta_dir_make(NULL, dir) == TA_OK && ta_path_join(dir, profile, ".lock", &path) == TA_OK &&
+	    (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
+	    flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		fd = -1;
+	}
+	free(path);
+	free(dir);
+	return fd;
+}
+
 void ta_store_unlock(int fd)
 {
 	if (fd >= 0)
@@ -157,6 +174,7 @@ enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max
 {
 	char *buf = NULL;
 	size_t len = 0;
+	struct stat st;
 	enum ta_result r = ta_file_read(c, path, max, 1, &buf, &len);
 
 	if (r == TA_E_STORE && errno == ENOENT) {
@@ -166,6 +184,13 @@ enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max
 	}
 	if (r == TA_OK)
 		r = ta_session_from_json(c, buf, len, out);
+	/* Kept by an older termauth, with neither an expiry nor the time its
+	 * token was received: the file was written when it was (a sign-in, a
+	 * refresh), so its age is the file's, not unknown - an hour after it,
+	 * the rule for tokens of unstated lifetime ends it (session_meta.h). */
+	if (r == TA_OK && !(*out)->expires_at && !ta_session_meta(*out)->obtained_at &&
+	    stat(path, &st) == 0)
+		ta_session_meta(*out)->obtained_at = (long long)st.st_mtime;
 	if (buf) {
 		ta_wipe(buf, len);
 		free(buf);
@@ -210,7 +235,7 @@ static enum ta_result file_list(struct ta_client *c, char ***names, size_t *n)
 	size_t len;
 	DIR *d;
 
-	if ((r = store_dir(&dir)) != TA_OK)
+	if ((r = ta_store_dir(&dir)) != TA_OK)
 		return ta_fail(c, r, "cannot locate the store: set HOME or XDG_STATE_HOME");
 	if ((d = opendir(dir))) {
 		while (r == TA_OK && (e = readdir(d))) {

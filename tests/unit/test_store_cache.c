@@ -1,7 +1,10 @@
 /*
  * test_store_cache.c - unit tests of the access token cache of sessions
  * kept in the keychain (lib/store/store_cache.c): a private file under
- * $XDG_RUNTIME_DIR/termauth with no refresh token and no ID token in it.
+ * $XDG_RUNTIME_DIR/termauth with no refresh token and no ID token in it,
+ * served only for the session the store holds (store_mark.c) and removed,
+ * with the derived tokens, wherever it was written; and of a refreshed
+ * session kept aside (store_pending.c).
  * XDG_RUNTIME_DIR (and XDG_STATE_HOME) point at throw-away directories and
  * DBUS_SESSION_BUS_ADDRESS is unset, so nothing reaches a real keychain.
  */
@@ -52,12 +55,28 @@ static int env_teardown(void **state)
 	return 0;
 }
 
-/* A full session: every secret the cache must not keep is there. */
+#define SESSION_ID "0123456789abcdef0123456789abcdef"
+
+/* The store holds the session SESSION_ID for profile (its record in the
+ * profile's lock file): its cache entries may be served. */
+static void store_holds(const char *profile)
+{
+	char *dir = NULL;
+
+	assert_int_equal(ta_store_dir(&dir), TA_OK);
+	assert_int_equal(ta_dir_make(NULL, dir), TA_OK);
+	assert_int_equal(ta_mark_write(NULL, profile, SESSION_ID), TA_OK);
+	free(dir);
+}
+
+/* A full session of SESSION_ID: every secret the cache must not keep is
+ * there. */
 static struct ta_session *full_session(const char *access_token)
 {
 	struct ta_session *s = NULL;
 
 	assert_int_equal(ta_session_new(&s), TA_OK);
+	memcpy(ta_session_meta(s)->id, SESSION_ID, sizeof(SESSION_ID));
 	assert_int_equal(ta_set_string(&s->access_token, access_token), TA_OK);
 	assert_int_equal(ta_set_string(&s->refresh_token, "RT-long-lived-secret"), TA_OK);
 	assert_int_equal(ta_set_string(&s->id_token, "IDT.header.signature"), TA_OK);
@@ -95,7 +114,7 @@ static void save_writes_private_file_without_long_lived_secrets(void **state)
 	char *path = unit_join(e->cdir, "work.json"), *text;
 	struct stat st;
 
-	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
 
 	/* 0600, ours, in a 0700 directory ours. */
 	assert_int_equal(lstat(path, &st), 0);
@@ -136,8 +155,10 @@ static void save_load_round_trip(void **state)
 	struct env *e = *state;
 	struct ta_session *s = full_session("AT-1"), *back = NULL;
 
+	store_holds("work");
+	store_holds("home");
 	assert_int_equal(ta_cache_exists("work"), 0);
-	assert_int_equal(ta_cache_save(e->c, "work", s, 0), TA_OK);
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
 	assert_int_equal(ta_cache_exists("work"), 1);
 	assert_int_equal(ta_cache_load("work", &back), TA_OK);
 	assert_non_null(back);
@@ -157,8 +178,8 @@ static void save_load_round_trip(void **state)
 	ta_session_free(s);
 	s = full_session("AT-2");
 	s->expires_at = NOW + 7200;
-	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
-	assert_int_equal(ta_cache_save(e->c, "home", s, 1), TA_OK);
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
+	assert_int_equal(ta_cache_save(e->c, "home", s), TA_OK);
 	assert_int_equal(ta_cache_load("work", &back), TA_OK);
 	assert_string_equal(ta_session_access_token(back), "AT-2");
 	assert_int_equal(ta_session_expires_at(back), NOW + 7200);
@@ -208,7 +229,7 @@ static void no_runtime_dir_means_no_cache(void **state)
 			assert_int_equal(setenv("XDG_RUNTIME_DIR", values[i], 1), 0);
 		else
 			assert_int_equal(unsetenv("XDG_RUNTIME_DIR"), 0);
-		ROW_CHECK(ta_cache_save(e->c, "work", s, 1) == TA_OK, i, "save failed: %s",
+		ROW_CHECK(ta_cache_save(e->c, "work", s) == TA_OK, i, "save failed: %s",
 		          ta_client_message(e->c));
 		ROW_CHECK(ta_cache_exists("work") == 0, i, "a cache exists");
 		ROW_CHECK(ta_cache_load("work", &back) == TA_E_NO_SESSION, i, "load");
@@ -242,7 +263,8 @@ static void load_refuses_files_others_may_read(void **state)
 	char *path = unit_join(e->cdir, "work.json");
 	size_t i;
 
-	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+	store_holds("work");
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
 	for (i = 0; i < NELEMS(rows); i++) {
 		struct ta_session *back = NULL;
 		enum ta_result r;
@@ -267,7 +289,7 @@ static void load_refuses_links_and_foreign_files(void **state)
 	char *path = unit_join(e->cdir, "work.json");
 	char *target = unit_join(e->run, "planted.json");
 
-	assert_int_equal(ta_cache_save(e->c, "home", s, 1), TA_OK); /* makes the directory */
+	assert_int_equal(ta_cache_save(e->c, "home", s), TA_OK); /* makes the directory */
 	unit_write_file(target, "{\"format\":1,\"access_token\":\"planted\"}");
 	assert_int_equal(symlink(target, path), 0);
 	assert_int_equal(ta_cache_load("work", &back), TA_E_STORE);
@@ -311,7 +333,7 @@ static void invalid_profile_names(void **state)
 	size_t i;
 
 	for (i = 0; i < NELEMS(names); i++) {
-		ROW_CHECK(ta_cache_save(e->c, names[i], s, 1) == TA_E_ARG, i, "save accepted");
+		ROW_CHECK(ta_cache_save(e->c, names[i], s) == TA_E_ARG, i, "save accepted");
 		ROW_CHECK(ta_cache_load(names[i], &back) == TA_E_ARG, i, "load accepted");
 		ROW_CHECK(back == NULL, i, "a session came back");
 		ROW_CHECK(ta_cache_exists(names[i]) == 0, i, "exists");
@@ -333,14 +355,14 @@ static void cache_directory_is_private(void **state)
 
 	assert_int_equal(mkdir(e->cdir, 0700), 0);
 	assert_int_equal(chmod(e->cdir, 0755), 0);
-	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_OK);
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
 	assert_int_equal(lstat(e->cdir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 
 	unit_rmtree(e->cdir);
 	assert_int_equal(mkdir(elsewhere, 0700), 0);
 	assert_int_equal(symlink(elsewhere, e->cdir), 0);
-	assert_int_equal(ta_cache_save(e->c, "work", s, 1), TA_E_STORE);
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_E_STORE);
 	assert_non_null(strstr(ta_client_message(e->c), "not a directory"));
 	assert_int_equal(unit_count_entries(elsewhere, NULL), 0);
 	ta_session_free(s);
@@ -354,7 +376,7 @@ static void locked_save_removes_only_own_leftovers(void **state)
 {
 	static const struct {
 		const char *name;
-		int removed; /* by a locked save of profile "a" */
+		int removed; /* by a save of profile "a" (under the lock) */
 	} rows[] = {
 		{ "a.json.tmp-0123456789ab", 1 },
 		{ "a.json.tmp-ffffffffffff", 1 },
@@ -380,11 +402,8 @@ static void locked_save_removes_only_own_leftovers(void **state)
 		unit_write_file(p, "{\"format\":1,\"access_token\":\"left\"}");
 		free(p);
 	}
-	/* Not under the lock: another writer may be mid-write; all stay. */
-	assert_int_equal(ta_cache_save(e->c, "a", s, 0), TA_OK);
-	assert_int_equal(unit_count_entries(e->cdir, NULL), (int)NELEMS(rows));
-
-	assert_int_equal(ta_cache_save(e->c, "a", s, 1), TA_OK);
+	store_holds("a");
+	assert_int_equal(ta_cache_save(e->c, "a", s), TA_OK);
 	for (i = 0; i < NELEMS(rows); i++) {
 		char *p = unit_join(e->cdir, rows[i].name);
 		int gone = access(p, F_OK) != 0;
@@ -442,6 +461,182 @@ static void names_add_deduplicates(void **state)
 	ta_profiles_free(NULL);
 }
 
+/* A cache entry is served only for the session the store holds: not one
+ * of another session (an older sign-in, another person), not one with no
+ * id (an older termauth's), not one after a sign-out cleared the id; each
+ * such entry is removed as it is refused. */
+static void entry_of_another_session_is_not_served(void **state)
+{
+	static const struct {
+		const char *entry_id; /* NULL: none */
+		const char *store_id; /* NULL: the record was cleared */
+		enum ta_result want;
+	} rows[] = {
+		{ SESSION_ID, SESSION_ID, TA_OK },
+		{ "ffffffffffffffffffffffffffffffff", SESSION_ID, TA_E_NO_SESSION },
+		{ SESSION_ID, "ffffffffffffffffffffffffffffffff", TA_E_NO_SESSION },
+		{ NULL, SESSION_ID, TA_E_NO_SESSION },
+		{ SESSION_ID, NULL, TA_E_NO_SESSION },
+	};
+	struct env *e = *state;
+	char *path = unit_join(e->cdir, "work.json");
+	size_t i;
+
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_session *s = full_session("AT-x"), *back = NULL;
+		enum ta_result r;
+
+		memset(ta_session_meta(s)->id, 0, sizeof(ta_session_meta(s)->id));
+		if (rows[i].entry_id)
+			memcpy(ta_session_meta(s)->id, rows[i].entry_id, TA_SESSION_ID_LEN);
+		store_holds("work");
+		assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
+		if (rows[i].store_id)
+			assert_int_equal(ta_mark_write(NULL, "work", rows[i].store_id), TA_OK);
+		else
+			ta_mark_remove("work");
+		r = ta_cache_load("work", &back);
+		ROW_CHECK(r == rows[i].want, i, "gave %d", (int)r);
+		ROW_CHECK((back != NULL) == (r == TA_OK), i, "session %p", (void *)back);
+		ROW_CHECK((access(path, F_OK) == 0) == (r == TA_OK), i, "the entry %s",
+		          access(path, F_OK) == 0 ? "stayed" : "was removed");
+		ta_session_free(back);
+		ta_session_free(s);
+	}
+	free(path);
+}
+
+/* Where a cache or derived token was written is recorded in the profile's
+ * lock file, and ta_store_forget_copies removes them there from a process
+ * with another XDG_RUNTIME_DIR, or none; the record and the id go too. */
+static void copies_are_removed_from_another_runtime_dir(void **state)
+{
+	static const char *const keys[4] = { "https://api.example", NULL, NULL, NULL };
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-away"), *back = NULL;
+	char *cache = unit_join(e->cdir, "work.json"), *derived = unit_join(e->cdir, "derived/work");
+	char *other = unit_tmpdir(), *lock = NULL, *sdir = NULL, **dirs = NULL, *text;
+	const char *const envs[] = { other, NULL };
+	size_t n = 0, i;
+
+	for (i = 0; i < NELEMS(envs); i++) {
+		assert_int_equal(setenv("XDG_RUNTIME_DIR", e->run, 1), 0);
+		store_holds("work");
+		assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
+		assert_int_equal(ta_derived_save(e->c, "work", keys, s), TA_OK);
+		assert_int_equal(ta_derived_load("work", keys, &back), TA_OK);
+		ta_session_free(back);
+		back = NULL;
+		/* The record: the id, then the runtime directory, once. */
+		assert_int_equal(ta_store_dir(&sdir), TA_OK);
+		lock = unit_join(sdir, "work.lock");
+		text = read_text(lock);
+		UNIT_ASSERT_MSG(!strncmp(text, SESSION_ID "\n", TA_SESSION_ID_LEN + 1), "record: %s", text);
+		UNIT_ASSERT_MSG(strstr(text, e->run) && strstr(text, e->run) == strrchr(text, '\n') - strlen(e->run),
+		                "record: %s", text);
+		free(text);
+		/* Another environment signs out. */
+		if (envs[i])
+			assert_int_equal(setenv("XDG_RUNTIME_DIR", envs[i], 1), 0);
+		else
+			assert_int_equal(unsetenv("XDG_RUNTIME_DIR"), 0);
+		assert_int_equal(ta_places_read("work", &dirs, &n), TA_OK);
+		assert_int_equal(n, envs[i] ? 2 : 1);
+		assert_string_equal(dirs[0], e->run);
+		ta_profiles_free(dirs);
+		ta_store_forget_copies("work");
+		ROW_CHECK(access(cache, F_OK) != 0, i, "the cache stayed");
+		ROW_CHECK(access(derived, F_OK) != 0, i, "the derived tokens stayed");
+		text = read_text(lock);
+		ROW_CHECK(!strcmp(text, "\n"), i, "the record holds '%s'", text);
+		free(text);
+		free(lock);
+		free(sdir);
+	}
+	free(other);
+	free(cache);
+	free(derived);
+	ta_session_free(s);
+}
+
+/* A recorded runtime directory that is not ours any more (made again by
+ * someone else) is left alone. Needs root to give it away. */
+static void copies_in_a_directory_not_ours_stay(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-theirs");
+	char *cache = unit_join(e->cdir, "work.json");
+
+	if (geteuid() != 0) {
+		free(cache);
+		ta_session_free(s);
+		skip();
+	}
+	store_holds("work");
+	assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
+	assert_int_equal(chown(e->cdir, 65534, 65534), 0);
+	assert_int_equal(unsetenv("XDG_RUNTIME_DIR"), 0);
+	ta_store_forget_copies("work");
+	assert_int_equal(access(cache, F_OK), 0);
+	assert_int_equal(chown(e->cdir, 0, 0), 0);
+	free(cache);
+	ta_session_free(s);
+}
+
+/* A refreshed session kept aside: under the file store's directory, else
+ * (that one unusable) the runtime directory; private; read back whole;
+ * removed from both. */
+static void pending_is_kept_aside_privately(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-pending"), *back = NULL;
+	char *where = NULL, *sdir = NULL, *pdir, *first, *second = unit_join(e->cdir, "pending/work.json");
+	struct stat st;
+
+	assert_int_equal(ta_store_dir(&sdir), TA_OK);
+	pdir = unit_join(sdir, "pending");
+	first = unit_join(pdir, "work.json");
+	assert_int_equal(ta_pending_exists("work"), 0);
+	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_E_NO_SESSION);
+	assert_int_equal(ta_pending_save(e->c, "work", s, &where), TA_OK);
+	assert_string_equal(where, first);
+	free(where);
+	where = NULL;
+	assert_int_equal(lstat(first, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(lstat(pdir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(ta_pending_exists("work"), 1);
+	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_OK);
+	assert_string_equal(ta_session_refresh_token(back), "RT-long-lived-secret");
+	assert_string_equal(ta_session_meta(back)->id, SESSION_ID);
+	ta_session_free(back);
+	back = NULL;
+	assert_int_equal(ta_pending_exists("other"), 0);
+
+	/* The state directory's pending/ is a file: the runtime directory. */
+	ta_pending_remove("work");
+	assert_int_equal(access(first, F_OK), -1);
+	assert_int_equal(access(pdir, F_OK), -1); /* the empty directory too */
+	unit_write_file(pdir, "in the way");
+	assert_int_equal(ta_pending_save(e->c, "work", s, &where), TA_OK);
+	assert_string_equal(where, second);
+	assert_int_equal(lstat(second, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_OK);
+	assert_string_equal(ta_session_access_token(back), "AT-pending");
+	ta_session_free(back);
+	ta_pending_remove("work");
+	assert_int_equal(ta_pending_exists("work"), 0);
+	assert_int_equal(access(second, F_OK), -1);
+	free(where);
+	free(first);
+	free(second);
+	free(pdir);
+	free(sdir);
+	ta_session_free(s);
+}
+
 #define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -455,6 +650,10 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(invalid_profile_names),
 	ENV_TEST(cache_directory_is_private),
 	ENV_TEST(locked_save_removes_only_own_leftovers),
+	ENV_TEST(entry_of_another_session_is_not_served),
+	ENV_TEST(copies_are_removed_from_another_runtime_dir),
+	ENV_TEST(copies_in_a_directory_not_ours_stay),
+	ENV_TEST(pending_is_kept_aside_privately),
 	cmocka_unit_test(names_add_deduplicates),
 };
 

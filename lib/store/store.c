@@ -285,10 +285,13 @@ enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile)
 		return TA_OK;
 	if (r != TA_OK)
 		return r;
+	/* No word on "kept in a file" from the save (that is a sign-in's):
+	 * the one line below names the store it went to. */
+	set_used(c, &ta_store_file);
 	if ((r = ta_store_write_locked(c, profile, s)) == TA_OK) {
 		ta_pending_remove(profile);
-		ta_notice(c, "the refreshed session of profile '%s', kept aside when the store could not be written, is in the store again",
-		          profile);
+		ta_notice(c, "the refreshed session of profile '%s', kept aside when the store could not be written, is in the store again (%s)",
+		          profile, c->store_used);
 	} else {
 		ta_debug(c, 1, "store: the session kept aside stays there: %s", ta_client_message(c));
 		r = TA_OK;

@@ -19,14 +19,17 @@ OLD_REFRESH=$(store_field refresh_token)
 PENDING=$STORE_DIR/pending/default.json
 
 age_session 10
-rc=0; "$TERMAUTH" token >"$T/t1.out" 2>"$T/t1.err" || rc=$?
+rc=0; "$TERMAUTH" token -v >"$T/t1.out" 2>"$T/t1.all" || rc=$?
+grep -v '^termauth: debug: ' "$T/t1.all" >"$T/t1.err" || true
 assert_eq "the save fails: still exit 0" 0 "$rc"
 assert_eq "one refresh" 1 "$(refreshes)"
 assert_eq "the stub broke the store then" true "$(json "$T/stub.jsonl" j.broke)"
 check "the store file's path is a directory now" test -d "$STORE_DIR/default.json"
 assert_contains "it says so, in one line" "$T/t1.err" \
   "termauth: warning: profile 'default': cannot save the refreshed session (cannot replace $STORE_DIR/default.json: Is a directory): kept it in $PENDING, which the next termauth moves into the store"
-assert_eq "... one line on stderr" 1 "$(wc -l <"$T/t1.err")"
+assert_eq "... one line on stderr (but for -v's)" 1 "$(wc -l <"$T/t1.err")"
+assert_contains "... after trying the save once more" "$T/t1.all" \
+  "termauth: debug: cannot save the refreshed session (cannot replace $STORE_DIR/default.json: Is a directory): once more"
 NEW_ACCESS=$(cat "$T/t1.out")
 check "a token was printed" test -n "$NEW_ACCESS"
 assert_eq "... the new one: it works at the IdP" alice "$(userinfo_sub "$NEW_ACCESS")"

@@ -41,7 +41,7 @@ static enum ta_result merge(struct ta_session *fresh, const struct ta_session *o
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		char **dst = (char **)((char *)fresh + keep[i]);
 		char *const *src = (char *const *)((const char *)old + keep[i]);
-		if (!*dst && *src && (r = ta_set_string(dst, *src)) != TA_OK)
+		if (!*dst && *src && (r = ta_set_secret(dst, *src)) != TA_OK)
 			return r;
 	}
 	/* The same sign-in: its cached copies stay its own. */

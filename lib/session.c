@@ -264,7 +264,7 @@ enum ta_result ta_session_from_json(struct ta_client *c, const char *buf,
 			            fields[i].key);
 			goto out;
 		}
-		if ((r = ta_set_string(field_slot(s, i), json_string_value(v))) != TA_OK)
+		if ((r = ta_set_secret(field_slot(s, i), json_string_value(v))) != TA_OK)
 			goto out;
 	}
 	*out = s;

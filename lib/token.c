@@ -50,7 +50,7 @@ static enum ta_result take_string(struct ta_client *c, json_t *o, const char *ke
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's %s is not a string", key);
 	if (!chars_ok(key, json_string_value(v)))
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's %s holds characters it cannot", key);
-	return ta_set_string(dst, json_string_value(v));
+	return ta_set_secret(dst, json_string_value(v)); /* a session's, freed with ta_free_secret */
 }
 
 /* RFC 6749 section 3.3: scope tokens of %x21 / %x23-5B / %x5D-7E, with

@@ -249,7 +249,11 @@ TA_API long long ta_session_expires_at(const struct ta_session *s);
  * seconds: the stored one, or else refreshed with its refresh token and
  * saved (refresh-token rotation honoured). Processes that call this at the
  * same time refresh once: under the profile's lock, after reading the
- * store again. TA_E_NO_SESSION when there is none; TA_E_EXPIRED when it
+ * store again. When the IdP's tokens live no longer than min_ttl, the
+ * token is returned while half its life is left (a notice says so), and
+ * refreshed once after that: never at every call. A refreshed session that
+ * cannot be saved is kept aside for the next call, with a notice, and
+ * returned. TA_E_NO_SESSION when there is none; TA_E_EXPIRED when it
  * cannot be refreshed (no refresh token, or the IdP refuses it: sign in
  * again); TA_E_UNREACHABLE when the IdP cannot be reached. The client
  * supplies callbacks and, for IdPs that want one, the client secret; its
@@ -295,7 +299,8 @@ TA_API enum ta_result ta_credential_fresh(struct ta_client *c, const char *crede
 
 /* TA_OK when the access token is valid for at least min_ttl more seconds
  * at time now (seconds since the epoch); TA_E_EXPIRED otherwise. A token
- * of unknown expiry counts as valid. */
+ * whose IdP gave no lifetime counts as valid for one hour after it was
+ * received; one of unknown age, as expired. */
 TA_API enum ta_result ta_session_check_fresh(const struct ta_session *s,
                                              long long now, long long min_ttl);
 

@@ -605,30 +605,12 @@ static enum ta_result config_lock(struct ta_client *c, const char *path, int *fd
 {
 	size_t n = strlen(path) + sizeof(".lock");
 	char *lock = malloc(n);
-	enum ta_result r = TA_OK;
-	int fd = -1, waited;
+	enum ta_result r;
 
 	if (!lock)
 		return TA_E_NOMEM;
 	snprintf(lock, n, "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-	if (fd < 0) {
-		r = ta_fail(c, TA_E_CONFIG, "cannot open %s: %s", lock, strerror(errno));
-		goto out;
-	}
-	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 20) {
-		if (errno != EWOULDBLOCK || waited >= CONFIG_LOCK_WAIT_MS) {
-			r = ta_fail(c, TA_E_CONFIG, "cannot lock %s: %s", lock,
-			            errno == EWOULDBLOCK ? "another termauth holds it" : strerror(errno));
-			goto out;
-		}
-		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000L }, NULL);
-	}
-	*fd_out = fd;
-	fd = -1;
-out:
-	if (fd >= 0)
-		close(fd);
+	r = ta_file_lock(c, lock, CONFIG_LOCK_WAIT_MS, TA_E_CONFIG, fd_out);
 	free(lock);
 	return r;
 }

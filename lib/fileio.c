@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -205,4 +207,26 @@ int ta_profile_name_ok(const char *name)
 			return 0;
 	}
 	return 1;
+}
+
+enum ta_result ta_file_lock(struct ta_client *c, const char *path, int wait_ms,
+                            enum ta_result fail_as, int *fd_out)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600), waited;
+
+	if (fd < 0)
+		return ta_fail(c, fail_as, "cannot open %s: %s", path, strerror(errno));
+	/* Wait for another termauth's change, but not forever: polled, since
+	 * flock has no timeout. */
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 20) {
+		if (errno != EWOULDBLOCK || waited >= wait_ms) {
+			int e = errno;
+			close(fd);
+			return ta_fail(c, fail_as, "cannot lock %s: %s", path,
+			               e == EWOULDBLOCK ? "another termauth holds it" : strerror(e));
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000L }, NULL);
+	}
+	*fd_out = fd;
+	return TA_OK;
 }

@@ -136,6 +136,11 @@ TA_HIDDEN enum ta_result ta_file_read(struct ta_client *c, const char *path,
  * O_EXCL|O_NOFOLLOW next to it, fsync, rename, fsync of the directory. */
 TA_HIDDEN enum ta_result ta_file_replace(struct ta_client *c, const char *path,
                                          const char *data, size_t len);
+/* Takes an exclusive flock on path (created 0600, never through a link),
+ * waiting for another holder up to wait_ms; closing *fd_out releases it.
+ * Failures are fail_as (TA_E_STORE, TA_E_CONFIG), the message naming path. */
+TA_HIDDEN enum ta_result ta_file_lock(struct ta_client *c, const char *path, int wait_ms,
+                                      enum ta_result fail_as, int *fd_out);
 /* Creates dir and its parents as needed, the last one with mode 0700. */
 TA_HIDDEN enum ta_result ta_dir_make(struct ta_client *c, const char *dir);
 /* "dir/name" followed by suffix, in a new string; free() it. */

@@ -115,32 +115,15 @@ enum ta_result ta_store_lock(struct ta_client *c, const char *profile, int *fd_o
 {
 	char *dir = NULL, *path = NULL;
 	enum ta_result r;
-	int fd = -1, waited;
 
 	if (!ta_profile_name_ok(profile))
 		return path_for(c, profile, &path);
 	if ((r = ta_store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
 	    (r = ta_path_join(dir, profile, ".lock", &path)) != TA_OK)
 		goto out;
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = ta_fail(c, TA_E_STORE, "cannot open %s: %s", path, strerror(errno));
-		goto out;
-	}
 	/* Wait for another process's refresh or sign-in, but not forever. */
-	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 20) {
-		if (errno != EWOULDBLOCK || waited >= STORE_LOCK_WAIT_MS) {
-			r = ta_fail(c, TA_E_STORE, "cannot lock %s: %s", path,
-			            errno == EWOULDBLOCK ? "another termauth holds it" : strerror(errno));
-			goto out;
-		}
-		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000L }, NULL);
-	}
-	*fd_out = fd;
-	fd = -1;
+	r = ta_file_lock(c, path, STORE_LOCK_WAIT_MS, TA_E_STORE, fd_out);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(path);
 	free(dir);
 	return r;

@@ -179,21 +179,43 @@ userinfo_sub() {
   userinfo "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).sub))'
 }
 
+# start_front_idp NAME SCRIPT PREFIX [VAR=VALUE...] -- [IDP_VAR=VALUE...]:
+# the stub SCRIPT in front of the IdP, with that environment and
+# PREFIX_UPSTREAM_FILE and PREFIX_RECORD=$T/NAME.jsonl (what it records),
+# then the IdP behind it; ISSUER is the stub's URL. The cleanup ends both.
+start_front_idp() {
+  front=$1 front_script=$2 front_prefix=$3
+  shift 3
+  front_env=
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do front_env="$front_env $1"; shift; done
+  [ $# -gt 0 ] && shift
+  rm -f "$T/$front.url" "$T/upstream"
+  # shellcheck disable=SC2086
+  env $front_env "${front_prefix}_UPSTREAM_FILE=$T/upstream" "${front_prefix}_RECORD=$T/$front.jsonl" \
+    node "$front_script" >"$T/$front.url" 2>"$T/$front.err" &
+  SHIM_PID=$!
+  wait_url "$front" "$T/$front" "$SHIM_PID" || exit 1
+  start_idp "$@" IDP_PUBLIC_URL="$HELPER_URL" IDP_LISTEN_FILE="$T/upstream"
+}
+
 # start_shim_idp [SHIM_VAR=VALUE...] -- [IDP_VAR=VALUE...]: the IdP behind
 # tests/idp/shim.mjs (a stub that adds `interval` and answers slow_down,
-# which oidc-provider never does); ISSUER is the shim's URL, and the shim
-# records every device-code poll in $T/shim.jsonl.
-start_shim_idp() {
-  shim_env=
-  while [ $# -gt 0 ] && [ "$1" != -- ]; do shim_env="$shim_env $1"; shift; done
-  [ $# -gt 0 ] && shift
-  rm -f "$T/shim.url" "$T/upstream"
-  # shellcheck disable=SC2086
-  env $shim_env SHIM_UPSTREAM_FILE="$T/upstream" SHIM_RECORD="$T/shim.jsonl" \
-    node "$IDP_DIR/shim.mjs" >"$T/shim.url" 2>"$T/shim.err" &
-  SHIM_PID=$!
-  wait_url shim "$T/shim" "$SHIM_PID" || exit 1
-  start_idp "$@" IDP_PUBLIC_URL="$HELPER_URL" IDP_LISTEN_FILE="$T/upstream"
+# which oidc-provider never does); the shim records every device-code poll
+# in $T/shim.jsonl.
+start_shim_idp() { start_front_idp shim "$IDP_DIR/shim.mjs" SHIM "$@"; }
+
+# setup_ci_credential: a real CI credential from `setup-token` (the browser
+# signs in as termauth-ci, whose refresh tokens do not rotate) in CRED, and
+# CLIENT_ID set to that client.
+setup_ci_credential() {
+  CLIENT_ID=termauth-ci
+  rc=0
+  BROWSER="$IDP_DIR/browser" "$TERMAUTH" setup-token --issuer "$ISSUER" --client-id "$CLIENT_ID" \
+    </dev/null >"$T/cred.out" 2>"$T/cred.err" || rc=$?
+  assert_eq "setup-token exits 0" 0 "$rc"
+  assert_eq "it prints one line" 1 "$(wc -l <"$T/cred.out")"
+  CRED=$(cat "$T/cred.out")
+  case "$CRED" in ta1.*) pass "the line is a credential" ;; *) fail "not a credential: $CRED" ;; esac
 }
 
 # device_login [termauth login options...]: starts a device-flow sign-in in

@@ -7,13 +7,7 @@
 # termauth itself is kept out of core dumps).
 . "$(dirname "$0")/lib.sh"
 start_idp
-CLIENT_ID=termauth-ci
-rc=0
-BROWSER="$IDP_DIR/browser" "$TERMAUTH" setup-token --issuer "$ISSUER" --client-id "$CLIENT_ID" \
-  </dev/null >"$T/cred.out" 2>"$T/cred.err" || rc=$?
-assert_eq "setup-token exits 0" 0 "$rc"
-CRED=$(cat "$T/cred.out")
-case "$CRED" in ta1.*) pass "a real CI credential" ;; *) fail "not a credential: $CRED" ;; esac
+setup_ci_credential
 
 job() { # NAME [exec options...]: exec in a fresh "CI job" with the credential;
   n=$1; shift # the command writes its environment to $T/NAME.env

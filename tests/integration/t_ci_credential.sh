@@ -6,14 +6,7 @@
 # refused with a message.
 . "$(dirname "$0")/lib.sh"
 start_idp
-CLIENT_ID=termauth-ci
-rc=0
-BROWSER="$IDP_DIR/browser" "$TERMAUTH" setup-token --issuer "$ISSUER" --client-id "$CLIENT_ID" \
-  </dev/null >"$T/cred.out" 2>"$T/cred.err" || rc=$?
-assert_eq "setup-token exits 0" 0 "$rc"
-assert_eq "it prints one line" 1 "$(wc -l <"$T/cred.out")"
-CRED=$(cat "$T/cred.out")
-case "$CRED" in ta1.*) pass "the line is a credential" ;; *) fail "not a credential: $CRED" ;; esac
+setup_ci_credential
 assert_contains "it says the line is a secret" "$T/cred.err" "the line above is a secret: keep it as the CI secret TERMAUTH_CREDENTIAL"
 assert_nothing_stored "setup-token keeps no session"
 check "setup-token changes no profile" test ! -e "$XDG_CONFIG_HOME/termauth/config"

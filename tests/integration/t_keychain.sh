@@ -7,13 +7,7 @@
 # into it. Locked, and with no Secret Service at all: auto says so once and
 # keeps the session in the file; --store keychain fails, before any
 # browser opens. A locked keychain is told apart from an empty one.
-if [ -z "${TA_KEYCHAIN_BUS:-}" ]; then
-  TA_KEYCHAIN_BUS=1 exec dbus-run-session \
-    --config-file="$(dirname "$0")/session-bus.conf" -- sh "$0" "$@"
-fi
-BUS=$DBUS_SESSION_BUS_ADDRESS
-. "$(dirname "$0")/lib.sh"
-export DBUS_SESSION_BUS_ADDRESS="$BUS"
+. "$(dirname "$0")/keychain_bus.sh"
 SCHEMA=org.termauth.Session
 CACHE_DIR=$XDG_RUNTIME_DIR/termauth
 

@@ -9,13 +9,7 @@
 # process removes the old cache too; and a copy of the old session's cache
 # that no one could find (put back by hand) is not served: it is removed,
 # and the new session's token printed.
-if [ -z "${TA_KEYCHAIN_BUS:-}" ]; then
-  TA_KEYCHAIN_BUS=1 exec dbus-run-session \
-    --config-file="$(dirname "$0")/session-bus.conf" -- sh "$0" "$@"
-fi
-BUS=$DBUS_SESSION_BUS_ADDRESS
-. "$(dirname "$0")/lib.sh"
-export DBUS_SESSION_BUS_ADDRESS="$BUS"
+. "$(dirname "$0")/keychain_bus.sh"
 SCHEMA=org.termauth.Session
 CACHE=$XDG_RUNTIME_DIR/termauth/default.json
 DERIVED=$XDG_RUNTIME_DIR/termauth/derived/default

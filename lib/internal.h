@@ -41,6 +41,24 @@ struct ta_client {
 	char message[TA_MESSAGE_MAX];
 };
 
+#define TA_SESSION_ID_LEN 32 /* hex digits: 128 random bits */
+
+/* The rule for an access token whose lifetime the IdP did not say (no
+ * expires_in): it is taken to live one hour from when it was received. */
+#define TA_UNSAID_LIFETIME 3600
+
+struct ta_session_meta {
+	/* A random id given at sign-in and kept across refreshes; every cache
+	 * entry and derived token carries it, and is served only while the
+	 * store's id (store_mark.c) is the same. "" when none (older files). */
+	char id[TA_SESSION_ID_LEN + 1];
+	long long obtained_at; /* when the access token was received; 0: unknown */
+	/* Its whole lifetime: the IdP's expires_in, or TA_UNSAID_LIFETIME once
+	 * the store has settled the expiry of a token that had none; 0: not
+	 * known (a fresh answer without expires_in, an older session). */
+	long long lifetime;
+};
+
 struct ta_session {
 	char *access_token;
 	char *refresh_token;
@@ -53,6 +71,7 @@ struct ta_session {
 	char *token_endpoint;      /* where to refresh, without discovery */
 	char *revocation_endpoint; /* where to revoke at logout, when offered */
 	long long expires_at;
+	struct ta_session_meta meta; /* see session_meta.h */
 };
 
 /* Sets the handle's message (printf style) and returns r, so that a failure

@@ -14,27 +14,16 @@
 
 #define SESSION_FORMAT 1
 
-/* A session and its bookkeeping in one allocation: struct ta_session is
- * internal.h's, and what it does not hold lives here beside it, so that
- * every session has both and ta_session_free frees both. */
-struct session_box {
-	struct ta_session s; /* first: a session's address is its box's */
-	struct ta_session_meta m;
-};
-
 enum ta_result ta_session_new(struct ta_session **out)
 {
-	struct session_box *b;
-
 	ta_json_alloc_init(); /* also links json_alloc.o out of a static archive */
-	b = calloc(1, sizeof(*b));
-	*out = b ? &b->s : NULL;
+	*out = calloc(1, sizeof(**out));
 	return *out ? TA_OK : TA_E_NOMEM;
 }
 
 struct ta_session_meta *ta_session_meta(const struct ta_session *s)
 {
-	return &((struct session_box *)(void *)(uintptr_t)s)->m;
+	return (struct ta_session_meta *)(uintptr_t)&s->meta;
 }
 
 enum ta_result ta_session_new_id(struct ta_session *s)
@@ -95,7 +84,7 @@ void ta_session_free(struct ta_session *s)
 	ta_free_secret(s->subject);
 	ta_free_secret(s->token_endpoint);
 	ta_free_secret(s->revocation_endpoint);
-	ta_wipe(s, sizeof(struct session_box));
+	ta_wipe(s, sizeof(*s));
 	free(s);
 }
 

@@ -1,36 +1,18 @@
 /*
  * session_meta.h - what a session records about itself besides its tokens:
  * which sign-in it belongs to (its id), and when and for how long its
- * access token was given. session.c keeps it next to struct ta_session
- * (internal.h) in the same allocation, so every session made by
- * ta_session_new has one; it is written to and read from the session's
- * JSON with the rest. Not for sessions copied by value: there are none.
+ * access token was given (struct ta_session_meta, a member of every
+ * session, in internal.h); it is written to and read from the session's
+ * JSON with the rest.
  */
 #ifndef TA_SESSION_META_H
 #define TA_SESSION_META_H
 
 #include "internal.h"
 
-#define TA_SESSION_ID_LEN 32 /* hex digits: 128 random bits */
-
-/* The rule for an access token whose lifetime the IdP did not say (no
- * expires_in): it is taken to live one hour from when it was received. */
-#define TA_UNSAID_LIFETIME 3600
-
-struct ta_session_meta {
-	/* A random id given at sign-in and kept across refreshes; every cache
-	 * entry and derived token carries it, and is served only while the
-	 * store's id (store_mark.c) is the same. "" when none (older files). */
-	char id[TA_SESSION_ID_LEN + 1];
-	long long obtained_at; /* when the access token was received; 0: unknown */
-	/* Its whole lifetime: the IdP's expires_in, or TA_UNSAID_LIFETIME once
-	 * the store has settled the expiry of a token that had none; 0: not
-	 * known (a fresh answer without expires_in, an older session). */
-	long long lifetime;
-};
-
-/* The session's bookkeeping. The store stamps it even on a session handed
- * to it as const (a sign-in's id), hence the mutable result. */
+/* The session's bookkeeping (struct ta_session_meta, in internal.h). The
+ * store stamps it even on a session handed to it as const (a sign-in's
+ * id), hence the mutable result. */
 TA_HIDDEN struct ta_session_meta *ta_session_meta(const struct ta_session *s);
 /* A new random id for s (a new sign-in). TA_E_STORE when the system has no
  * randomness to give. */

@@ -4,6 +4,12 @@
  * table. sock_diag answers one exact question in one round trip;
  * /proc/net/tcp (the same table, as text) is the fallback where netlink is
  * filtered. Neither needs privilege: `ss` and `netstat` read the same.
+ *
+ * A socket its process has closed (FIN-WAIT, TIME-WAIT: the kernel keeps
+ * the connection, the process is gone) has no inode and shows uid 0, as if
+ * root owned it; its request may still be waiting to be read. So a peer
+ * without an inode is gone, never root: otherwise another user could send
+ * a request, close at once, and be served as root.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,6 +81,10 @@ static enum ta_peer by_sock_diag(const struct sockaddr_in *peer, int local_port,
 	    m->id.idiag_sport != peer->sin_port || m->id.idiag_src[0] != peer->sin_addr.s_addr ||
 	    m->id.idiag_dport != htons((uint16_t)local_port))
 		goto out;
+	if (m->idiag_inode == 0) { /* closed by its process: see above */
+		r = TA_PEER_GONE;
+		goto out;
+	}
 	*uid = (uid_t)m->idiag_uid;
 	r = TA_PEER_FOUND;
 out:
@@ -93,8 +103,19 @@ static const char *skip_fields(const char *p, int n)
 	return p + strspn(p, " ");
 }
 
+/* A decimal field at p, ended by a space or the line's end: 1, else 0. */
+static int number_at(const char *p, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(p, &end, 10);
+	return !errno && end != p && (*end == ' ' || *end == '\n');
+}
+
 /* The same lookup in /proc/net/tcp: "sl local rem st tx:rx tr:when
- * retrnsmt uid ...", addresses as the hex of the 32-bit value in memory. */
+ * retrnsmt uid timeout inode ...", addresses as the hex of the 32-bit
+ * value in memory. */
 static enum ta_peer by_proc(const struct sockaddr_in *peer, int local_port, uid_t *uid)
 {
 	char want[32], line[512];
@@ -110,19 +131,23 @@ static enum ta_peer by_proc(const struct sockaddr_in *peer, int local_port, uid_
 		r = TA_PEER_UNKNOWN;
 	while (r == TA_PEER_GONE && fgets(line, sizeof(line), f)) {
 		const char *p = skip_fields(line, 1);
-		char *end;
-		unsigned long v;
+		unsigned long v, inode;
 
 		if (strncmp(p, want, strlen(want)))
 			continue;
 		p = skip_fields(p, 6); /* local, rem, st, tx:rx, tr:when, retrnsmt */
-		errno = 0;
-		v = strtoul(p, &end, 10);
 		r = TA_PEER_UNKNOWN;
-		if (!errno && end != p && (*end == ' ' || *end == '\n')) {
-			*uid = (uid_t)v;
-			r = TA_PEER_FOUND;
+		if (!number_at(p, &v))
+			break;
+		p = skip_fields(p, 2); /* uid, timeout */
+		if (!number_at(p, &inode))
+			break;
+		if (inode == 0) { /* closed by its process: see above */
+			r = TA_PEER_GONE;
+			break;
 		}
+		*uid = (uid_t)v;
+		r = TA_PEER_FOUND;
 	}
 	fclose(f);
 	return r;

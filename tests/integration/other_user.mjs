@@ -11,7 +11,9 @@
 //      victim's authorization URL, so that it holds a callback with a real
 //      code and the victim's own state;
 //   4. on the held connections asks for /start/TOKEN, delivers that
-//      callback, and asks for /; then tries both again on fresh connections.
+//      callback, and asks for /; delivers it 300 times more, each time
+//      closing the socket at once; then tries both again on fresh
+//      connections.
 // Prints one JSON object: what it found, and for each attempt whether the
 // listener answered any byte at all. It never prints the code.
 // Usage: node other_user.mjs < AUTHORIZATION_URL
@@ -107,6 +109,14 @@ held.forEach((c, i) => {
 });
 report.held = held.length;
 report.heldAnswered = (await Promise.all(held.map((c) => c.closed))).filter((n) => n > 0).length;
+// A request sent, then the socket closed at once, many times over: the
+// kernel keeps such a socket with no owner (it shows uid 0), and its
+// request may still be read. None may be served as if root had sent it.
+report.closedBurst = 0;
+await Promise.all(Array.from({ length: 300 }, () => new Promise((done) => {
+  const s = connect(port, '127.0.0.1', () => { s.end(request(callbackPath)); s.destroy(); report.closedBurst++; done(); });
+  s.on('error', done);
+})));
 for (const [name, path] of [['freshStart', startPath], ['freshCallback', callbackPath]]) {
   const c = await open();
   if (!c.socket.destroyed) c.socket.write(request(path));

@@ -48,6 +48,7 @@ assert_eq "... and the listener in /proc/net/tcp, owned by the victim" 0 "$(a j.
 assert_eq "it held 48 connections" 48 "$(a j.held)"
 assert_eq "it signed in as itself and holds a callback with a code and the victim's state" true "$(a j.gotCode)"
 assert_eq "none of its held connections was answered" 0 "$(a j.heldAnswered)"
+assert_eq "it sent the callback 300 times on sockets closed at once" 300 "$(a j.closedBurst)"
 assert_eq "its fresh fetch of the start URL was not answered" false "$(a j.freshStartAnswered)"
 assert_eq "its fresh delivery of the callback was not answered" false "$(a j.freshCallbackAnswered)"
 assert_eq "the attacker did not get stuck" undefined "$(a j.stuck)"

@@ -151,8 +151,8 @@ enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long l
 	/* Shorter-lived than min_ttl: the freshest there is, with a warning. */
 	if (!ta_session_usable(c, profile, fresh, (long long)time(NULL), min_ttl) &&
 	    ta_session_check_fresh(fresh, (long long)time(NULL), 1) != TA_OK) {
-		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an access token that has expired already: check the machine's clock",
-		            profile);
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an access token that expires within a second (expires_in %lld)",
+		            profile, ta_session_lifetime(fresh));
 		goto out;
 	}
 	ta_session_free(s);

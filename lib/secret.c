@@ -137,6 +137,9 @@ static int pool_free(char *s)
 	size_t i;
 	int found = 0;
 
+	/* Also here: a heap string may be freed before any pool exists, and a
+	 * fork meanwhile must not leave the lock held in the child. */
+	pthread_once(&once, at_fork);
 	pthread_mutex_lock(&lock);
 	for (p = pools; p; p = p->next) {
 		start = (uintptr_t)slot_at(p, 0);

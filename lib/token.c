@@ -88,6 +88,10 @@ static enum ta_result parse_success(struct ta_client *c, json_t *o, long long no
 	/* Some IdPs send the number as a string; both are accepted. */
 	if (secs == -2)
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's expires_in is not a sane number");
+	/* A lifetime of 0 would be a token that expires as it arrives; IdPs
+	 * that send it mean "not said": it is taken as no expires_in. */
+	if (secs == 0)
+		secs = -1;
 	/* Recorded so that a token is judged by its own lifetime: one without
 	 * expires_in is held to the hour after now (TA_UNSAID_LIFETIME), and
 	 * one that lives shorter than a caller's min_ttl is not refreshed at

@@ -281,8 +281,10 @@ enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile)
 	struct ta_session *s = NULL;
 	enum ta_result r = ta_pending_load(c, profile, &s);
 
-	if (r == TA_E_NO_SESSION)
+	if (r == TA_E_NO_SESSION) {
+		ta_pending_remove(profile); /* any left is an older session's */
 		return TA_OK;
+	}
 	if (r != TA_OK)
 		return r;
 	/* No word on "kept in a file" from the save (that is a sign-in's):

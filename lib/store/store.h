@@ -130,6 +130,10 @@ TA_HIDDEN int ta_store_trylock(const char *profile);
  * ours; -1 otherwise. For removing copies under another process's runtime
  * directory, which may be gone and made again by someone else. */
 TA_HIDDEN int ta_open_own_dir(int at, const char *path);
+/* The directory sub (one name, e.g. "termauth") under the runtime
+ * directory run, opened as ta_open_own_dir does, when run itself is ours,
+ * mode 0700 and no link; else -1. */
+TA_HIDDEN int ta_open_runtime_dir(const char *run, const char *sub);
 
 /* store_derived.c: the tokens a session was exchanged for, one per key
  * (audience, resource, scope, requested token type; NULL for absent).

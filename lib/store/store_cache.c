@@ -107,15 +107,14 @@ void ta_cache_remove(const char *profile)
 
 void ta_cache_remove_in(const char *run, const char *profile)
 {
-	char *dir = NULL, name[80]; /* a profile name is at most 64 characters */
+	char name[80]; /* a profile name is at most 64 characters */
 	int fd;
 
-	if (!ta_profile_name_ok(profile) || ta_path_join(run, "termauth", "", &dir) != TA_OK)
+	if (!ta_profile_name_ok(profile))
 		return;
-	if ((fd = ta_open_own_dir(AT_FDCWD, dir)) >= 0) {
+	if ((fd = ta_open_runtime_dir(run, "termauth")) >= 0) {
 		snprintf(name, sizeof(name), "%s.json", profile);
 		unlinkat(fd, name, 0);
 		close(fd);
 	}
-	free(dir);
 }

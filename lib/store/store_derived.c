@@ -166,9 +166,10 @@ out:
 
 void ta_derived_remove_in(const char *run, const char *profile)
 {
-	char *dir = NULL;
+	int top;
 
-	if (ta_profile_name_ok(profile) && ta_path_join(run, "termauth/derived", "", &dir) == TA_OK)
-		remove_profile_dir(ta_open_own_dir(AT_FDCWD, dir), profile);
-	free(dir);
+	if (!ta_profile_name_ok(profile) || (top = ta_open_runtime_dir(run, "termauth")) < 0)
+		return;
+	remove_profile_dir(ta_open_own_dir(top, "derived"), profile);
+	close(top);
 }

@@ -167,9 +167,10 @@ enum ta_result ta_mark_write(struct ta_client *c, const char *profile, const cha
 	if ((r = record_get(profile, old, &dirs, &n)) == TA_OK && strcmp(old, id))
 		r = record_write(c, profile, id, dirs, n);
 	/* An older id left in place would let that session's copies be
-	 * served: without the new one, none is. */
+	 * served: without the new one, none is. The places stay, so that a
+	 * sign-out still finds the copies (a full disk is when this fails). */
 	if (r != TA_OK)
-		ta_mark_remove(profile);
+		record_write(NULL, profile, "", dirs, n);
 	ta_profiles_free(dirs);
 	return r;
 }
@@ -230,6 +231,25 @@ void ta_places_add(const char *profile)
 			record_write(NULL, profile, id, dirs, n);
 	}
 	ta_profiles_free(dirs);
+}
+
+int ta_open_runtime_dir(const char *run, const char *sub)
+{
+	struct stat st;
+	int fd = open(run, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), sfd;
+
+	/* A recorded runtime directory may be gone (a reboot) and made again
+	 * by someone else, as a link to elsewhere or a directory of theirs:
+	 * it must be ours and closed to others, as XDG says, and no link. */
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		close(fd);
+		return -1;
+	}
+	sfd = ta_open_own_dir(fd, sub);
+	close(fd);
+	return sfd;
 }
 
 int ta_open_own_dir(int at, const char *path)

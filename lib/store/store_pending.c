@@ -13,6 +13,14 @@
  * it for the profile's session, and the fast path leaves the profile to
  * the full tool. Part of the small core (the fast path asks whether there
  * is one).
+ *
+ * A pending session belongs to the sign-in whose id the profile's record
+ * holds (store_mark.c): one left behind by a sign-out or a new sign-in
+ * elsewhere - in a runtime directory that process did not have - is
+ * another session's: never put back, and removed by the next writer. A runtime
+ * directory that holds one is recorded, so that a sign-out anywhere finds
+ * it (and revokes its refresh token). There is only ever one copy: a save
+ * removes the others, so an older one cannot hide the newest.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -22,41 +30,91 @@
 
 #define PENDING_FILE_MAX (256 * 1024)
 
-/* The two places, in the order tried; NULL members where there is none
- * (no XDG_RUNTIME_DIR). */
+/* Where a profile's pending session may be: first the file store's
+ * directory, then this process's runtime directory, then every other
+ * runtime directory the record names. path[i] is the file, in dir[i]
+ * (pending/), in top[i] (the termauth directory). */
 struct places {
-	char *top[2];  /* the termauth directory */
-	char *dir[2];  /* its pending/ */
-	char *path[2]; /* the profile's file there */
+	char **top, **dir, **path;
+	size_t n;
 };
-
-static void places_get(const char *profile, struct places *p)
-{
-	const char *run = getenv("XDG_RUNTIME_DIR");
-	int i;
-
-	memset(p, 0, sizeof(*p));
-	if (!ta_profile_name_ok(profile))
-		return;
-	if (ta_store_dir(&p->top[0]) != TA_OK)
-		p->top[0] = NULL;
-	if (run && run[0] == '/' && ta_path_join(run, "termauth", "", &p->top[1]) != TA_OK)
-		p->top[1] = NULL;
-	for (i = 0; i < 2; i++)
-		if (p->top[i] && ta_path_join(p->top[i], "pending", "", &p->dir[i]) == TA_OK &&
-		    ta_path_join(p->dir[i], profile, ".json", &p->path[i]) != TA_OK)
-			p->path[i] = NULL;
-}
 
 static void places_free(struct places *p)
 {
-	int i;
-
-	for (i = 0; i < 2; i++) {
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->top[i]);
 		free(p->dir[i]);
 		free(p->path[i]);
 	}
+	free(p->top);
+	free(p->dir);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Adds the place under top (which it takes). */
+static enum ta_result place_add(struct places *p, const char *profile, char *top)
+{
+	size_t i = p->n;
+
+	if (!top)
+		return TA_OK;
+	p->top[i] = top;
+	p->n++;
+	if (ta_path_join(top, "pending", "", &p->dir[i]) != TA_OK ||
+	    ta_path_join(p->dir[i], profile, ".json", &p->path[i]) != TA_OK)
+		return TA_E_NOMEM;
+	return TA_OK;
+}
+
+static enum ta_result places_get(const char *profile, struct places *p)
+{
+	char **runs = NULL, *top;
+	size_t nrun = 0, i;
+	enum ta_result r;
+
+	memset(p, 0, sizeof(*p));
+	if (!ta_profile_name_ok(profile))
+		return TA_E_ARG;
+	/* ta_places_read: the recorded directories and this process's, once. */
+	if ((r = ta_places_read(profile, &runs, &nrun)) != TA_OK)
+		return r;
+	p->top = calloc(nrun + 1, sizeof(char *));
+	p->dir = calloc(nrun + 1, sizeof(char *));
+	p->path = calloc(nrun + 1, sizeof(char *));
+	if (!p->top || !p->dir || !p->path) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	top = NULL;
+	if (ta_store_dir(&top) == TA_OK && (r = place_add(p, profile, top)) != TA_OK)
+		goto out;
+	for (i = 0; i < nrun && r == TA_OK; i++) {
+		top = NULL;
+		if (ta_path_join(runs[i], "termauth", "", &top) != TA_OK)
+			r = TA_E_NOMEM;
+		else
+			r = place_add(p, profile, top);
+	}
+out:
+	ta_profiles_free(runs);
+	if (r != TA_OK)
+		places_free(p);
+	return r;
+}
+
+/* The place of this process's runtime directory, else p->n. */
+static size_t own_runtime(const struct places *p)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char *top = NULL;
+	size_t i = p->n;
+
+	if (run && run[0] == '/' && ta_path_join(run, "termauth", "", &top) == TA_OK)
+		for (i = 1; i < p->n && strcmp(p->top[i], top); i++)
+			;
+	free(top);
+	return i;
 }
 
 enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
@@ -65,24 +123,40 @@ enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
 	struct places p;
 	char *json = NULL;
 	enum ta_result r;
-	int i;
+	size_t i, tried[2], k, kept = 0;
 
-	places_get(profile, &p);
+	if ((r = places_get(profile, &p)) != TA_OK)
+		return ta_fail(c, r, "cannot tell where to keep it");
+	/* It is the profile's session from now on: the record names its id
+	 * (the same as the store's, but for a session older termauths kept,
+	 * which got its id only now). */
+	if (p.n)
+		(void)ta_dir_make(c, p.top[0]); /* where the record is, normally */
+	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK)
+		ta_debug(c, 1, "store: cannot record the session kept aside: %s", ta_client_message(c));
 	if ((r = ta_session_to_json(s, &json)) != TA_OK)
 		goto out;
+	tried[0] = 0;
+	tried[1] = own_runtime(&p);
 	r = ta_fail(c, TA_E_STORE, "nowhere to keep it");
-	for (i = 0; i < 2 && r != TA_OK; i++) {
-		if (!p.path[i] || ta_dir_make(c, p.top[i]) != TA_OK ||
-		    ta_dir_make(c, p.dir[i]) != TA_OK ||
+	for (k = 0; k < 2 && r != TA_OK; k++) {
+		i = tried[k];
+		if (i >= p.n || ta_dir_make(c, p.top[i]) != TA_OK || ta_dir_make(c, p.dir[i]) != TA_OK ||
 		    ta_file_replace(c, p.path[i], json, strlen(json)) != TA_OK)
 			continue;
-		/* One copy only: the other place may hold an older one. */
-		if (i == 0 && p.path[1])
-			unlink(p.path[1]);
-		*where = p.path[i];
-		p.path[i] = NULL;
+		kept = i;
 		r = TA_OK;
 	}
+	if (r != TA_OK)
+		goto out;
+	if (kept)
+		ta_places_add(profile); /* a sign-out elsewhere must find it */
+	/* One copy only: another place may hold an older one. */
+	for (i = 0; i < p.n; i++)
+		if (i != kept)
+			unlink(p.path[i]);
+	*where = p.path[kept];
+	p.path[kept] = NULL;
 out:
 	ta_free_secret(json);
 	places_free(&p);
@@ -93,19 +167,36 @@ enum ta_result ta_pending_load(struct ta_client *c, const char *profile,
                                struct ta_session **out)
 {
 	enum ta_result r = TA_E_NO_SESSION;
+	struct ta_session *s = NULL;
 	struct places p;
-	int i;
+	size_t i;
 
-	places_get(profile, &p);
+	if (places_get(profile, &p) != TA_OK)
+		return TA_E_NO_SESSION;
 	/* Only where there is one: a place made unusable (what kept the save
 	 * from the state directory may block its pending/ too) is no error. */
-	for (i = 0; i < 2 && r == TA_E_NO_SESSION; i++)
-		if (p.path[i] && access(p.path[i], F_OK) == 0)
-			r = ta_session_read(c, p.path[i], PENDING_FILE_MAX, out);
+	for (i = 0; i < p.n && r == TA_E_NO_SESSION; i++) {
+		if (access(p.path[i], F_OK))
+			continue;
+		if ((r = ta_session_read(c, p.path[i], PENDING_FILE_MAX, &s)) != TA_OK)
+			break;
+		if (!ta_mark_matches(profile, s)) {
+			/* Another sign-in's, left by a sign-out that could not see
+			 * it: never used; the next writer removes it. */
+			ta_debug(c, 1, "store: %s belongs to a session signed out since: not used", p.path[i]);
+			ta_session_free(s);
+			s = NULL;
+			r = TA_E_NO_SESSION;
+		}
+	}
+	if (r == TA_OK) {
+		*out = s;
+		s = NULL;
+	}
+	ta_session_free(s);
 	places_free(&p);
 	return r;
 }
-
 /* 1 when dir/sub/<profile>.json exists. Built by hand, not with
  * ta_path_join: the fast path asks this at every call. */
 static int exists_under(const char *dir, const char *sub, const char *profile)
@@ -138,11 +229,11 @@ int ta_pending_exists(const char *profile)
 void ta_pending_remove(const char *profile)
 {
 	struct places p;
-	int i;
 
-	places_get(profile, &p);
-	for (i = 0; i < 2; i++)
-		if (p.path[i] && unlink(p.path[i]) == 0)
+	if (places_get(profile, &p) != TA_OK)
+		return;
+	for (size_t i = 0; i < p.n; i++)
+		if (unlink(p.path[i]) == 0)
 			rmdir(p.dir[i]); /* when empty: nothing is left aside */
 	places_free(&p);
 }

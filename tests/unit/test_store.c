@@ -581,8 +581,9 @@ static void token_response_table(void **state)
 		{ 200, "{\"access_token\":\"a\",\"token_type\":\"Bearer\"}", TA_OK, 0, { NULL } },
 		{ 200, "{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":\"300\"}",
 		  TA_OK, NOW + 300, { NULL } },
+		/* 0 is taken as not said: the hour's rule applies, not "expired" */
 		{ 200, "{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"expires_in\":0}", TA_OK,
-		  NOW, { NULL } },
+		  0, { NULL } },
 		{ 200, "{\"access_token\":\"a\",\"token_type\":\"Bearer\",\"refresh_token\":null}",
 		  TA_OK, 0, { NULL } },
 		{ 200, " {\"access_token\":\"a\",\"token_type\":\"Bearer\",\"x\":{\"y\":[1]}}\n",

@@ -637,6 +637,41 @@ static void pending_is_kept_aside_privately(void **state)
 	ta_session_free(s);
 }
 
+/* A session kept aside in a runtime directory is found by a process
+ * without that directory (the record names it), and belongs to its
+ * sign-in: after a sign-out elsewhere has cleared the record, it is never
+ * used again, and the next writer removes it. */
+static void pending_follows_its_sign_in(void **state)
+{
+	struct env *e = *state;
+	struct ta_session *s = full_session("AT-aside"), *back = NULL;
+	char *where = NULL, *sdir = NULL, *pdir, *second = unit_join(e->cdir, "pending/work.json");
+
+	store_holds("work");
+	assert_int_equal(ta_store_dir(&sdir), TA_OK);
+	pdir = unit_join(sdir, "pending");
+	unit_write_file(pdir, "in the way"); /* the state directory's pending/ is unusable */
+	assert_int_equal(ta_pending_save(e->c, "work", s, &where), TA_OK);
+	assert_string_equal(where, second);
+	assert_int_equal(unsetenv("XDG_RUNTIME_DIR"), 0);
+	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_OK);
+	assert_string_equal(ta_session_access_token(back), "AT-aside");
+	ta_session_free(back);
+	back = NULL;
+	ta_store_forget_copies("work"); /* a sign-out, from there */
+	assert_int_equal(setenv("XDG_RUNTIME_DIR", e->run, 1), 0);
+	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_E_NO_SESSION);
+	assert_null(back);
+	assert_int_equal(access(second, F_OK), 0); /* not used, not yet removed */
+	assert_int_equal(ta_store_recover_locked(e->c, "work"), TA_OK);
+	assert_int_equal(access(second, F_OK), -1);
+	free(where);
+	free(second);
+	free(pdir);
+	free(sdir);
+	ta_session_free(s);
+}
+
 #define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -654,6 +689,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(copies_are_removed_from_another_runtime_dir),
 	ENV_TEST(copies_in_a_directory_not_ours_stay),
 	ENV_TEST(pending_is_kept_aside_privately),
+	ENV_TEST(pending_follows_its_sign_in),
 	cmocka_unit_test(names_add_deduplicates),
 };
 

@@ -55,6 +55,9 @@ TA_HIDDEN enum ta_result ta_session_read(struct ta_client *c, const char *path, 
 /* store_file.c: $XDG_STATE_HOME/termauth, the file store's directory, in
  * a new string; TA_E_STORE when neither it nor HOME is set. */
 TA_HIDDEN enum ta_result ta_store_dir(char **out);
+/* <store directory>/<profile>.lock: the profile's lock and its record
+ * (store_mark.c). TA_E_ARG for a name that is not a profile's. */
+TA_HIDDEN enum ta_result ta_store_lock_path(const char *profile, char **out);
 /* store_file.c, also for the fast path: the file store's session. */
 TA_HIDDEN enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,
                                             struct ta_session **out);

@@ -33,7 +33,8 @@ enum ta_result ta_store_dir(char **out)
 	return r;
 }
 
-enum ta_result ta_store_path(const char *profile, char **out)
+/* <store directory>/<profile><suffix>. */
+static enum ta_result profile_file(const char *profile, const char *suffix, char **out)
 {
 	char *dir = NULL;
 	enum ta_result r;
@@ -41,9 +42,19 @@ enum ta_result ta_store_path(const char *profile, char **out)
 	if (!ta_profile_name_ok(profile))
 		return TA_E_ARG;
 	if ((r = ta_store_dir(&dir)) == TA_OK)
-		r = ta_path_join(dir, profile, ".json", out);
+		r = ta_path_join(dir, profile, suffix, out);
 	free(dir);
 	return r;
+}
+
+enum ta_result ta_store_path(const char *profile, char **out)
+{
+	return profile_file(profile, ".json", out);
+}
+
+enum ta_result ta_store_lock_path(const char *profile, char **out)
+{
+	return profile_file(profile, ".lock", out);
 }
 
 static enum ta_result path_for(struct ta_client *c, const char *profile, char **out)
@@ -111,39 +122,34 @@ out:
 	return r;
 }
 
-enum ta_result ta_store_lock(struct ta_client *c, const char *profile, int *fd_out)
+/* The profile's lock, its directory made, waiting up to wait_ms for
+ * another process's refresh or sign-in, but not forever. */
+static enum ta_result lock_profile(struct ta_client *c, const char *profile, int wait_ms,
+                                   int *fd_out)
 {
 	char *dir = NULL, *path = NULL;
 	enum ta_result r;
 
 	if (!ta_profile_name_ok(profile))
 		return path_for(c, profile, &path);
-	if ((r = ta_store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
-	    (r = ta_path_join(dir, profile, ".lock", &path)) != TA_OK)
-		goto out;
-	/* Wait for another process's refresh or sign-in, but not forever. */
-	r = ta_file_lock(c, path, STORE_LOCK_WAIT_MS, TA_E_STORE, fd_out);
-out:
+	if ((r = ta_store_dir(&dir)) == TA_OK && (r = ta_dir_make(c, dir)) == TA_OK &&
+	    (r = ta_store_lock_path(profile, &path)) == TA_OK)
+		r = ta_file_lock(c, path, wait_ms, TA_E_STORE, fd_out);
 	free(path);
 	free(dir);
 	return r;
 }
 
+enum ta_result ta_store_lock(struct ta_client *c, const char *profile, int *fd_out)
+{
+	return lock_profile(c, profile, STORE_LOCK_WAIT_MS, fd_out);
+}
+
 int ta_store_trylock(const char *profile)
 {
-	char *dir = NULL, *path = NULL;
 	int fd = -1;
 
-	if (ta_profile_name_ok(profile) && ta_store_dir(&dir) == TA_OK &&
-	    ta_dir_make(NULL, dir) == TA_OK && ta_path_join(dir, profile, ".lock", &path) == TA_OK &&
-	    (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) >= 0 &&
-	    flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
-		fd = -1;
-	}
-	free(path);
-	free(dir);
-	return fd;
+	return lock_profile(NULL, profile, 0, &fd) == TA_OK ? fd : -1;
 }
 
 void ta_store_unlock(int fd)

@@ -34,19 +34,6 @@
 
 #define RECORD_FILE_MAX (64 * 1024)
 
-static enum ta_result lock_path(const char *profile, char **out)
-{
-	char *dir = NULL;
-	enum ta_result r;
-
-	if (!ta_profile_name_ok(profile))
-		return TA_E_ARG;
-	if ((r = ta_store_dir(&dir)) == TA_OK)
-		r = ta_path_join(dir, profile, ".lock", out);
-	free(dir);
-	return r;
-}
-
 /* The record's text: "" when there is none. */
 static enum ta_result record_text(const char *profile, char **buf, size_t *len)
 {
@@ -55,7 +42,7 @@ static enum ta_result record_text(const char *profile, char **buf, size_t *len)
 
 	*buf = NULL;
 	*len = 0;
-	if ((r = lock_path(profile, &path)) != TA_OK)
+	if ((r = ta_store_lock_path(profile, &path)) != TA_OK)
 		return r;
 	r = ta_file_read(NULL, path, RECORD_FILE_MAX, 1, buf, len);
 	free(path);
@@ -105,7 +92,7 @@ static enum ta_result record_write(struct ta_client *c, const char *profile, con
 	FILE *f;
 	int fd = -1;
 
-	if ((r = lock_path(profile, &path)) != TA_OK)
+	if ((r = ta_store_lock_path(profile, &path)) != TA_OK)
 		return r;
 	if (!(f = open_memstream(&text, &size))) {
 		r = TA_E_NOMEM;

@@ -32,7 +32,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <termauth.h>
-#include "base64url.h"
+#include "base/base64url.h"
 
 #define TOKENS 64
 #define NOW    1700000000LL

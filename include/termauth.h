@@ -398,14 +398,6 @@ TA_API enum ta_result ta_config_path(char **out);
  * *out is NULL when none does; else free() it. */
 TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char *word,
                                       char **out);
-/* 1 when host (len bytes, as in an URL: IPv6 in brackets, no port) is a
- * loopback address: 127.0.0.0/8 as a strict dotted quad, [::1], or
- * localhost (which libcurl resolves to loopback itself, never through
- * DNS) - the only hosts termauth talks to, or gives a token to, over
- * plain http. */
-TA_API int ta_host_is_loopback(const char *host, size_t len);
-/* 1 when the space-separated list holds word. */
-TA_API int ta_list_holds(const char *list, const char *word);
 
 /* ---------------------------------------------------------------------- */
 /* Verifying tokens, as a resource server does: a JWS (RFC 7515) in compact

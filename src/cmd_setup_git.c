@@ -19,6 +19,7 @@
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "base/match.h"
 #include "cli.h"
 #include "gitcred.h"
 

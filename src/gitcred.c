@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/match.h"
 #include "gitcred.h"
 
 static void free_secret(char *s)

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "store.h"
+#include "store/store.h"
 
 enum ta_result ta_names_add(char ***names, size_t *n, const char *name)
 {

@@ -20,7 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "store.h"
+#include "store/store.h"
+#include "base/fileio.h"
+#include "base/result.h"
+#include "profile/record.h"
 
 enum mode { MODE_AUTO, MODE_KEYCHAIN, MODE_FILE };
 

@@ -14,7 +14,7 @@
 #ifndef TA_STORE_H
 #define TA_STORE_H
 
-#include "../session_meta.h"
+#include "profile/record.h"
 
 struct ta_store_backend {
 	const char *name; /* "file" or "keychain": what `status` shows */
@@ -46,6 +46,16 @@ enum ta_keychain_state {
  * why gets a phrase for the person ("the keychain is locked", ...). */
 TA_HIDDEN enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *why,
                                                    size_t n);
+
+/* store_file.c: the profile's lock (flock on <profile>.lock in the file
+ * store's directory, whatever the backend; waiting up to a minute). store.c:
+ * a write and a removal for a caller that holds it. */
+TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
+                                       int *fd);
+TA_HIDDEN void ta_store_unlock(int fd);
+TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
+                                               const struct ta_session *s);
+TA_HIDDEN enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile);
 
 /* store_file.c: a session from a private file (0600, ours, no link) of
  * at most max bytes, wiped after parsing. TA_E_NO_SESSION (no message)

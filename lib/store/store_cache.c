@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "store.h"
+#include "base/fileio.h"
+#include "base/secret.h"
+#include "profile/record.h"
+#include "store/store.h"
 
 #define CACHE_FILE_MAX (64 * 1024)
 

@@ -17,7 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <openssl/sha.h>
-#include "store.h"
+#include "base/fileio.h"
+#include "base/secret.h"
+#include "profile/record.h"
+#include "store/store.h"
 
 #define DERIVED_FILE_MAX (64 * 1024)
 

@@ -17,7 +17,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "store.h"
+#include "base/fileio.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "profile/record.h"
+#include "store/store.h"
 
 #define STORE_FILE_MAX (256 * 1024)
 #define STORE_LOCK_WAIT_MS 60000 /* a sign-in holds the lock only to save */

@@ -30,7 +30,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "store.h"
+#include "base/fileio.h"
+#include "base/result.h"
+#include "profile/record.h"
+#include "store/store.h"
 
 #define RECORD_FILE_MAX (64 * 1024)
 

@@ -26,7 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "store.h"
+#include "base/fileio.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "profile/record.h"
+#include "store/store.h"
 
 #define PENDING_FILE_MAX (256 * 1024)
 

@@ -13,7 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <libsecret/secret.h>
-#include "store.h"
+#include "base/fileio.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "profile/record.h"
+#include "store/store.h"
 
 static const SecretSchema session_schema = {
 	.name = "org.termauth.Session",

@@ -6,8 +6,9 @@
  * input is the query string, or a whole pasted line.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "callback.h"
+#include "base/query.h"
+#include "base/secret.h"
+#include "signin/callback.h"
 
 #define STATE "fuzz-state_0123456789"
 #define ISSUER "https://idp.example.com"

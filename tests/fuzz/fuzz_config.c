@@ -7,8 +7,8 @@
  * silently change the others.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "config.h"
+#include "base/fileio.h"
+#include "profile/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

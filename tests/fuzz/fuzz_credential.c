@@ -5,7 +5,9 @@
  * fill. What decodes must encode to a line that decodes to the same.
  */
 #include "fuzz.h"
-#include "internal.h"
+#include "base/secret.h"
+#include "profile/record.h"
+#include "session/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,9 +8,8 @@
  * refused one must leave the grant empty, with a printable message.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "device.h"
-#include "url.h"
+#include "base/url.h"
+#include "signin/device.h"
 
 #define TEN_YEARS (10LL * 365 * 86400)
 

@@ -5,9 +5,8 @@
  * must pass the https-or-loopback rule.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "discovery.h"
-#include "url.h"
+#include "base/url.h"
+#include "oauth/discovery.h"
 
 #define ISSUER "https://idp.example.com"
 

@@ -14,9 +14,9 @@
  * into this target.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "url.h"
 #include "gitcred.h"
+#include "base/match.h"
+#include "base/url.h"
 
 #define NFIELDS 5
 

@@ -6,9 +6,8 @@
  * the fuzzer reach the claim checks without having to find base64url.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "base64url.h"
-#include "idtoken.h"
+#include "base/base64url.h"
+#include "signin/idtoken.h"
 
 #define NOW 1700000000LL
 #define GOOD_HEADER "{\"alg\":\"RS256\",\"kid\":\"k\"}"

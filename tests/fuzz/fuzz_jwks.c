@@ -7,8 +7,7 @@
  * own key in the set.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "jwk.h"
+#include "jose/jwk.h"
 
 /* RFC 7515 A.2 (RS256), A.3 (ES256); RFC 8037 A.4 (EdDSA); RFC 7520 4.3
  * (ES512, kid bilbo.baggins@hobbiton.example). */

@@ -27,9 +27,8 @@
  * header with a NUL for the same reason.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "base64url.h"
-#include "jws.h"
+#include "base/base64url.h"
+#include "jose/jws.h"
 #include <jansson.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>

@@ -5,7 +5,8 @@
  * fast path then does with it (ta_session_check_fresh) must be defined.
  */
 #include "fuzz.h"
-#include "internal.h"
+#include "base/secret.h"
+#include "profile/record.h"
 
 #define NOW 1700000000LL
 

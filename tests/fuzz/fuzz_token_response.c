@@ -5,8 +5,8 @@
  * in a message shown on the terminal.
  */
 #include "fuzz.h"
-#include "internal.h"
-#include "token.h"
+#include "oauth/token.h"
+#include "profile/record.h"
 
 #define NOW 1700000000LL
 

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "unit.h"
-#include "internal.h"
-#include "config.h"
+#include "base/match.h"
+#include "profile/config.h"
 
 /* A profile by name (other sections are skipped). */
 static const struct ta_profile *find(const struct ta_config *cfg, const char *name)

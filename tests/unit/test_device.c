@@ -10,11 +10,13 @@
  */
 #include <jansson.h>
 #include "unit.h"
-#include "internal.h"
-#include "browser.h"
-#include "device.h"
-#include "response.h"
-#include "token.h"
+#include "base/result.h"
+#include "oauth/response.h"
+#include "oauth/token.h"
+#include "profile/client.h"
+#include "profile/record.h"
+#include "signin/browser.h"
+#include "signin/device.h"
 
 #define NOW 1700000000LL
 #define TEN_YEARS (10LL * 365 * 86400)

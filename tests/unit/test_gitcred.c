@@ -9,6 +9,7 @@
  */
 #include "unit.h"
 #include "gitcred.h"
+#include "base/match.h"
 
 /* A string literal and its length, NUL bytes inside included. */
 #define IN(s) s, sizeof(s) - 1

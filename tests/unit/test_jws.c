@@ -14,10 +14,9 @@
  *     boundaries; what JWKS import skips, refuses and fails on.
  */
 #include "unit.h"
-#include "internal.h"
-#include "base64url.h"
-#include "jwk.h"
-#include "jws.h"
+#include "base/base64url.h"
+#include "jose/jwk.h"
+#include "jose/jws.h"
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>

@@ -7,11 +7,11 @@
  * tests/integration/t_other_user.sh.
  */
 #include "unit.h"
+#include "signin/peer.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "peer.h"
 
 /* A listener on 127.0.0.1, any port; its port in *port. */
 static int listen_any(int *port)

@@ -4,9 +4,9 @@
  * decoder must be strict so a value has exactly one encoding).
  */
 #include "unit.h"
-#include "internal.h"
-#include "pkce.h"
-#include "base64url.h"
+#include "base/base64url.h"
+#include "base/secret.h"
+#include "signin/pkce.h"
 
 /* RFC 7636 Appendix B: the verifier's octets, their base64url, and the
  * challenge (the SHA-256 octets given there, base64url-encoded). */

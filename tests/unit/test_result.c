@@ -5,7 +5,8 @@
  * option parsing of ta_client_set.
  */
 #include "unit.h"
-#include "internal.h"
+#include "base/result.h"
+#include "base/secret.h"
 
 #define TA_RESULT_LAST 24
 

@@ -8,7 +8,7 @@
  * frees both kinds.
  */
 #include "unit.h"
-#include "internal.h"
+#include "base/secret.h"
 
 /* 1 when the mapping holding p is marked "dd" (excluded from core dumps),
  * 0 when it is not, -1 when no mapping holds p. */

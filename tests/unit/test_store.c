@@ -16,12 +16,15 @@
 #include <sys/stat.h>
 #include <jansson.h>
 #include "unit.h"
-#include "internal.h"
+#include "base/base64url.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "base/url.h"
+#include "oauth/discovery.h"
+#include "oauth/token.h"
+#include "profile/record.h"
+#include "signin/idtoken.h"
 #include "store/store.h"
-#include "base64url.h"
-#include "discovery.h"
-#include "idtoken.h"
-#include "token.h"
 
 #define NOW 1700000000LL
 

@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include "unit.h"
-#include "internal.h"
+#include "base/fileio.h"
+#include "base/secret.h"
+#include "profile/record.h"
 #include "store/store.h"
 
 #define NOW 1700000000LL

@@ -5,9 +5,12 @@
  * ends the sign-in: RFC 9207 iss, RFC 9700 state, OAuth errors).
  */
 #include "unit.h"
-#include "internal.h"
-#include "url.h"
-#include "callback.h"
+#include "base/buf.h"
+#include "base/match.h"
+#include "base/query.h"
+#include "base/secret.h"
+#include "base/url.h"
+#include "signin/callback.h"
 
 static void host_is_loopback_table(void **state)
 {

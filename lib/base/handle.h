@@ -1,0 +1,45 @@
+/*
+ * handle.h - the client handle's layout (struct ta_client), which every
+ * layer is handed: the options set on it, the callbacks of the program that
+ * embeds the library, and the message buffer of its last failure. What
+ * fills the options is profile/; who reads the message is the program
+ * (ta_client_message). Nothing here is part of the API.
+ */
+#ifndef TA_BASE_HANDLE_H
+#define TA_BASE_HANDLE_H
+
+#include <stddef.h>
+#include "termauth.h"
+
+#define TA_HIDDEN __attribute__((visibility("hidden")))
+#define TA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+#define TA_MESSAGE_MAX 512
+
+struct ta_client {
+	char *issuer;
+	char *client_id;
+	char *scopes;
+	char *flow;
+	char *browser;
+	char *authorization_endpoint;
+	char *token_endpoint;
+	char *device_endpoint;
+	char *client_secret;
+	char *provider;
+	char *tenant;
+	char *client_expires_at; /* a registered client's expiry, decimal */
+	unsigned preset_filled; /* 1 << option: filled by the provider's preset */
+	int port;
+	int timeout;      /* seconds, the whole sign-in */
+	int http_timeout; /* seconds, each request */
+	int paste_fd;
+	char *store;            /* "auto" (NULL), "keychain" or "file" */
+	const char *store_used; /* the backend the last load found a session in */
+	int keychain_state;     /* enum ta_keychain_state (store/store.h) */
+	char keychain_why[128]; /* why the keychain cannot be used, for the person */
+	struct ta_callbacks cb;
+	char message[TA_MESSAGE_MAX];
+};
+
+#endif

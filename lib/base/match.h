@@ -1,0 +1,19 @@
+/*
+ * match.h - string tests that both the library and the tool need and that
+ * are not API: compiled into each (match.c depends on nothing).
+ */
+#ifndef TA_BASE_MATCH_H
+#define TA_BASE_MATCH_H
+
+#include <stddef.h>
+
+/* 1 when host (len bytes, as in an URL: IPv6 in brackets, no port) is a
+ * loopback address: 127.0.0.0/8 as a strict dotted quad, [::1], or
+ * localhost (which libcurl resolves to loopback itself, never through
+ * DNS) - the only hosts termauth talks to, or gives a token to, over
+ * plain http. */
+__attribute__((visibility("hidden"))) int ta_host_is_loopback(const char *host, size_t len);
+/* 1 when the space-separated list holds word. */
+__attribute__((visibility("hidden"))) int ta_list_holds(const char *list, const char *word);
+
+#endif

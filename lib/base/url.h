@@ -1,0 +1,22 @@
+/*
+ * url.h - URL checks (https, or http on a loopback address) and percent
+ * decoding. Percent encoding is buf.h's.
+ */
+#ifndef TA_BASE_URL_H
+#define TA_BASE_URL_H
+
+#include <stddef.h>
+#include "base/handle.h"
+
+/* TA_OK for an https URL, or an http URL on a loopback host; TA_E_INSECURE
+ * (message set, naming what) or TA_E_ARG for anything else. */
+TA_HIDDEN enum ta_result ta_url_check(struct ta_client *c, const char *what,
+                                      const char *url);
+/* 1 when url is http(s) on a loopback host. */
+TA_HIDDEN int ta_url_is_loopback(const char *url);
+
+/* Decodes %XX and '+' in s[0..n) into a new NUL-terminated string. Returns
+ * NULL on a bad escape or a decoded NUL (which would truncate). */
+TA_HIDDEN char *ta_url_decode(const char *s, size_t n);
+
+#endif

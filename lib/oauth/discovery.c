@@ -1,0 +1,202 @@
+/*
+ * discovery.c - see discovery.h. The issuer in the document must equal the
+ * one asked for (a trailing slash aside), so a document cannot speak for
+ * another IdP (OpenID Connect Discovery section 4.3, RFC 8414 section 3.3).
+ * One exception, Microsoft's: its multi-tenant metadata ("organizations",
+ * "common") names the issuer ".../{tenantid}/v2.0", a template that each
+ * ID token fills in with its tenant (the tid claim; idtoken.c checks it).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "oauth/discovery.h"
+#include "base/result.h"
+#include "base/url.h"
+#include "oauth/http.h"
+
+struct endpoint {
+	const char *key;
+	size_t offset;
+	int required;
+};
+#define EP(name, req) { #name, offsetof(struct ta_metadata, name), req }
+static const struct endpoint endpoints[] = {
+	EP(authorization_endpoint, 1), EP(token_endpoint, 1),
+	EP(userinfo_endpoint, 0), EP(jwks_uri, 0),
+	EP(device_authorization_endpoint, 0), EP(revocation_endpoint, 0),
+	EP(introspection_endpoint, 0), EP(registration_endpoint, 0),
+};
+#define NENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))
+
+static char **slot(struct ta_metadata *md, size_t i)
+{
+	return (char **)((char *)md + endpoints[i].offset);
+}
+
+void ta_metadata_clear(struct ta_metadata *md)
+{
+	size_t i;
+
+	free(md->issuer);
+	for (i = 0; i < NENDPOINTS; i++)
+		free(*slot(md, i));
+	memset(md, 0, sizeof(*md));
+}
+
+#define TENANT_MARK "{tenantid}"
+
+int ta_issuer_matches(const char *pattern, const char *actual, const char *tenant)
+{
+	const char *mark = strstr(pattern, TENANT_MARK), *after;
+	size_t before, seg, rest;
+
+	if (!mark)
+		return !strcmp(pattern, actual);
+	before = (size_t)(mark - pattern);
+	after = mark + strlen(TENANT_MARK);
+	rest = strlen(after);
+	if (strncmp(pattern, actual, before) || strlen(actual) < before + rest)
+		return 0;
+	seg = strlen(actual) - before - rest;
+	if (seg == 0 || memchr(actual + before, '/', seg) || strcmp(actual + before + seg, after))
+		return 0;
+	return !tenant || (strlen(tenant) == seg && !memcmp(actual + before, tenant, seg));
+}
+
+/* The metadata's issuer a names the configured b: equal apart from one
+ * trailing slash on either side, or a template that b fills in. */
+static int same_issuer(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la && a[la - 1] == '/')
+		la--;
+	if (lb && b[lb - 1] == '/')
+		lb--;
+	if (la == lb && !memcmp(a, b, la))
+		return 1;
+	return strstr(a, TENANT_MARK) && ta_issuer_matches(a, b, NULL);
+}
+
+static int offers_s256(json_t *methods)
+{
+	size_t i;
+	json_t *m;
+
+	if (!methods)
+		return 1; /* not listed: PKCE is still sent, the IdP may ignore it */
+	if (!json_is_array(methods))
+		return 0;
+	json_array_foreach(methods, i, m)
+		if (json_is_string(m) && !strcmp(json_string_value(m), "S256"))
+			return 1;
+	return 0;
+}
+
+enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
+                                 const char *buf, size_t len,
+                                 struct ta_metadata *md)
+{
+	json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL), *v;
+	enum ta_result r = TA_E_PROTOCOL;
+	size_t i;
+
+	memset(md, 0, sizeof(*md));
+	if (!json_is_object(o)) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP's metadata is not a JSON object");
+		goto out;
+	}
+	v = json_object_get(o, "issuer");
+	if (!json_is_string(v) || !same_issuer(json_string_value(v), issuer)) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP's metadata names another issuer than %s", issuer);
+		goto out;
+	}
+	if (!(md->issuer = strdup(json_string_value(v)))) {
+		r = TA_E_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < NENDPOINTS; i++) {
+		v = json_object_get(o, endpoints[i].key);
+		if (!v && !endpoints[i].required)
+			continue;
+		if (!json_is_string(v)) {
+			r = ta_fail(c, TA_E_PROTOCOL, "the IdP's metadata lacks a usable %s",
+			            endpoints[i].key);
+			goto out;
+		}
+		if ((r = ta_url_check(c, endpoints[i].key, json_string_value(v))) != TA_OK) {
+			if (r == TA_E_ARG)
+				r = TA_E_PROTOCOL;
+			goto out;
+		}
+		if (!(*slot(md, i) = strdup(json_string_value(v)))) {
+			r = TA_E_NOMEM;
+			goto out;
+		}
+	}
+	if (!offers_s256(json_object_get(o, "code_challenge_methods_supported"))) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP does not offer PKCE with S256");
+		goto out;
+	}
+	md->iss_parameter_supported =
+		json_is_true(json_object_get(o, "authorization_response_iss_parameter_supported"));
+	r = TA_OK;
+out:
+	if (r != TA_OK)
+		ta_metadata_clear(md);
+	json_decref(o);
+	return r;
+}
+
+/* Tries one well-known URL. TA_E_NO_SESSION is borrowed to mean "404 here,
+ * try the next": it never leaves this file. */
+static enum ta_result try_document(struct ta_client *c, const char *issuer,
+                                   const char *url, struct ta_metadata *md)
+{
+	struct ta_http_response resp;
+	enum ta_result r;
+
+	ta_debug(c, 1, "discovery: %s", url);
+	if ((r = ta_http_get(c, url, &resp)) != TA_OK)
+		return r;
+	if (resp.status == 404 || resp.status == 400)
+		r = TA_E_NO_SESSION;
+	else if (resp.status != 200)
+		r = ta_fail(c, TA_E_HTTP, "the IdP's metadata at %s answered HTTP %ld", url, resp.status);
+	else
+		r = ta_metadata_parse(c, issuer, resp.body, resp.len, md);
+	ta_http_response_clear(&resp);
+	return r;
+}
+
+enum ta_result ta_discover(struct ta_client *c, const char *issuer,
+                           struct ta_metadata *md)
+{
+	size_t len = strlen(issuer);
+	const char *path;
+	char url[2048];
+	enum ta_result r;
+
+	if ((r = ta_url_check(c, "issuer", issuer)) != TA_OK)
+		return r;
+	if (len && issuer[len - 1] == '/')
+		len--;
+	if (len > 1500)
+		return ta_fail(c, TA_E_ARG, "the issuer URL is too long");
+	snprintf(url, sizeof(url), "%.*s/.well-known/openid-configuration", (int)len, issuer);
+	r = try_document(c, issuer, url, md);
+	if (r != TA_E_NO_SESSION)
+		return r;
+	/* RFC 8414: the well-known part goes between the host and the path. */
+	path = strchr(strstr(issuer, "://") + 3, '/');
+	if (path && (size_t)(path - issuer) < len)
+		snprintf(url, sizeof(url), "%.*s/.well-known/oauth-authorization-server%.*s",
+		         (int)(path - issuer), issuer, (int)(len - (size_t)(path - issuer)), path);
+	else
+		snprintf(url, sizeof(url), "%.*s/.well-known/oauth-authorization-server", (int)len, issuer);
+	r = try_document(c, issuer, url, md);
+	if (r == TA_E_NO_SESSION)
+		r = ta_fail(c, TA_E_PROTOCOL, "%s publishes no OpenID Connect or OAuth metadata", issuer);
+	return r;
+}

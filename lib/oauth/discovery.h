@@ -1,0 +1,41 @@
+/*
+ * discovery.h - the IdP's metadata: OpenID Connect discovery, then RFC 8414
+ * authorization server metadata.
+ */
+#ifndef TA_DISCOVERY_H
+#define TA_DISCOVERY_H
+
+#include <stddef.h>
+#include "base/handle.h"
+
+struct ta_metadata {
+	char *issuer;
+	char *authorization_endpoint;
+	char *token_endpoint;
+	char *userinfo_endpoint;
+	char *jwks_uri;
+	char *device_authorization_endpoint;
+	char *revocation_endpoint;
+	char *introspection_endpoint;
+	char *registration_endpoint;
+	int iss_parameter_supported; /* RFC 9207 */
+};
+
+/* 1 when actual is pattern, where pattern may hold one "{tenantid}" that
+ * stands for one path segment (Microsoft's multi-tenant issuer); with
+ * tenant given, the segment must be that tenant. */
+TA_HIDDEN int ta_issuer_matches(const char *pattern, const char *actual,
+                                const char *tenant);
+
+/* Fetches and checks the metadata of issuer. */
+TA_HIDDEN enum ta_result ta_discover(struct ta_client *c, const char *issuer,
+                                     struct ta_metadata *md);
+/* Parses a metadata document that must name issuer. Every endpoint must be
+ * https (or loopback http); authorization and token endpoints are required;
+ * PKCE S256 must be offered when the methods are listed. */
+TA_HIDDEN enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
+                                           const char *buf, size_t len,
+                                           struct ta_metadata *md);
+TA_HIDDEN void ta_metadata_clear(struct ta_metadata *md);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * token.h - the token endpoint: the code exchange, and the parser of its
+ * answers (a token response or an OAuth error).
+ */
+#ifndef TA_TOKEN_H
+#define TA_TOKEN_H
+
+#include <stddef.h>
+#include "base/buf.h"
+#include "profile/record.h"
+
+/* Judges a token endpoint answer. 200 with a token response: TA_OK and a
+ * new session (expires_at from expires_in and now). An OAuth error:
+ * TA_E_IDP (TA_E_DENIED for access_denied), the message naming the error
+ * and its description. Anything else: TA_E_HTTP or TA_E_PROTOCOL. */
+TA_HIDDEN enum ta_result ta_token_response_parse(struct ta_client *c, long status,
+                                                 const char *body, size_t len,
+                                                 long long now,
+                                                 struct ta_session **out);
+
+struct ta_buf;
+
+/* Posts a token request: form holds the grant's parameters, and the
+ * client's id (and secret, when one is set) are added. On an OAuth error
+ * its code is copied into error (may be NULL). */
+TA_HIDDEN enum ta_result ta_token_request(struct ta_client *c, const char *endpoint,
+                                          struct ta_buf *form, struct ta_session **out,
+                                          char *error, size_t errlen);
+
+/* Revokes a token (RFC 7009); hint is "refresh_token" or "access_token". */
+TA_HIDDEN enum ta_result ta_token_revoke(struct ta_client *c, const char *endpoint,
+                                         const char *token, const char *hint);
+
+/* Redeems an authorization code (with its PKCE verifier). */
+TA_HIDDEN enum ta_result ta_token_exchange_code(struct ta_client *c,
+                                                const char *token_endpoint,
+                                                const char *code,
+                                                const char *redirect_uri,
+                                                const char *verifier,
+                                                struct ta_session **out);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * client.c - the client handle: options with their defaults, what a
+ * provider's preset fills in them, callbacks, the paste descriptor. Part of
+ * the small core, so it uses no network library.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "profile/client.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "profile/presets.h"
+
+enum ta_result ta_client_new(struct ta_client **out)
+{
+	struct ta_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return TA_E_NOMEM;
+	c->timeout = 0; /* unset: 300 s for the browser, the code's life for the device */
+	c->http_timeout = 30;
+	c->paste_fd = -1;
+	*out = c;
+	return TA_OK;
+}
+
+void ta_client_free(struct ta_client *c)
+{
+	if (!c)
+		return;
+	free(c->issuer);
+	free(c->client_id);
+	free(c->scopes);
+	free(c->flow);
+	free(c->browser);
+	free(c->authorization_endpoint);
+	free(c->token_endpoint);
+	free(c->device_endpoint);
+	ta_free_secret(c->client_secret);
+	free(c->provider);
+	free(c->tenant);
+	free(c->store);
+	free(c->client_expires_at);
+	ta_wipe(c, sizeof(*c));
+	free(c);
+}
+
+/* Parses a whole decimal number in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static char **string_option(struct ta_client *c, enum ta_option opt)
+{
+	switch (opt) {
+	case TA_OPT_ISSUER: return &c->issuer;
+	case TA_OPT_CLIENT_ID: return &c->client_id;
+	case TA_OPT_SCOPES: return &c->scopes;
+	case TA_OPT_FLOW: return &c->flow;
+	case TA_OPT_BROWSER: return &c->browser;
+	case TA_OPT_AUTHORIZATION_ENDPOINT: return &c->authorization_endpoint;
+	case TA_OPT_TOKEN_ENDPOINT: return &c->token_endpoint;
+	case TA_OPT_DEVICE_ENDPOINT: return &c->device_endpoint;
+	case TA_OPT_CLIENT_SECRET: return &c->client_secret;
+	case TA_OPT_PROVIDER: return &c->provider;
+	case TA_OPT_TENANT: return &c->tenant;
+	case TA_OPT_STORE: return &c->store;
+	case TA_OPT_CLIENT_EXPIRES_AT: return &c->client_expires_at;
+	default: return NULL;
+	}
+}
+
+enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
+                             const char *value)
+{
+	char **slot;
+
+	switch (opt) {
+	case TA_OPT_PORT:
+		if (!value)
+			return c->port = 0, TA_OK;
+		if (parse_int(value, 0, 65535, &c->port))
+			return ta_fail(c, TA_E_ARG, "port must be 0-65535, not '%s'", value);
+		return TA_OK;
+	case TA_OPT_TIMEOUT:
+		if (!value)
+			return c->timeout = 0, TA_OK;
+		if (parse_int(value, 1, 86400, &c->timeout))
+			return ta_fail(c, TA_E_ARG, "timeout must be 1-86400 seconds, not '%s'", value);
+		return TA_OK;
+	case TA_OPT_HTTP_TIMEOUT:
+		if (!value)
+			return c->http_timeout = 30, TA_OK;
+		if (parse_int(value, 1, 3600, &c->http_timeout))
+			return ta_fail(c, TA_E_ARG, "HTTP timeout must be 1-3600 seconds, not '%s'", value);
+		return TA_OK;
+	case TA_OPT_FLOW:
+		if (value && strcmp(value, "auto") && strcmp(value, "browser") &&
+		    strcmp(value, "device") && strcmp(value, "paste"))
+			return ta_fail(c, TA_E_ARG, "flow must be auto, browser, device or paste, not '%s'",
+			               value);
+		break;
+	case TA_OPT_STORE:
+		if (value && strcmp(value, "auto") && strcmp(value, "keychain") &&
+		    strcmp(value, "file"))
+			return ta_fail(c, TA_E_ARG, "store must be auto, keychain or file, not '%s'",
+			               value);
+		break;
+	case TA_OPT_CLIENT_EXPIRES_AT:
+		if (value && (!*value || strspn(value, "0123456789") != strlen(value) || strlen(value) > 18))
+			return ta_fail(c, TA_E_ARG, "a client's expiry is seconds since the epoch, not '%s'",
+			               value);
+		break;
+	case TA_OPT_PROVIDER:
+		if (value && !ta_preset_find(value))
+			return ta_fail(c, TA_E_ARG,
+			               "provider must be github, google, microsoft or gitlab, not '%s'", value);
+		return ta_set_string(&c->provider, value);
+	default:
+		break;
+	}
+	slot = string_option(c, opt);
+	if (!slot)
+		return ta_fail(c, TA_E_ARG, "unknown option %d", (int)opt);
+	for (const char *v = value; v && *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return ta_fail(c, TA_E_ARG, "option values cannot hold control characters");
+	c->preset_filled &= ~(1u << opt); /* the person's value, from now on */
+	/* The others are freed with free(): only the secret may be pooled. */
+	return opt == TA_OPT_CLIENT_SECRET ? ta_set_secret(slot, value) : ta_set_string(slot, value);
+}
+
+const char *ta_client_get(const struct ta_client *c, enum ta_option opt)
+{
+	char **slot = string_option((struct ta_client *)c, opt);
+
+	return slot ? *slot : NULL;
+}
+
+void ta_client_set_callbacks(struct ta_client *c, const struct ta_callbacks *cb)
+{
+	if (cb)
+		c->cb = *cb;
+	else
+		memset(&c->cb, 0, sizeof(c->cb));
+}
+
+void ta_client_set_paste_fd(struct ta_client *c, int fd)
+{
+	c->paste_fd = fd;
+}
+
+/* Sets the option to value unless the person set it, and remembers that
+ * the preset did, so that the next sign-in can take it back. */
+static enum ta_result fill(struct ta_client *c, enum ta_option opt, const char *value)
+{
+	enum ta_result r;
+
+	if (!value || ta_client_get(c, opt))
+		return TA_OK;
+	if ((r = ta_client_set(c, opt, value)) == TA_OK)
+		c->preset_filled |= 1u << opt;
+	return r;
+}
+
+enum ta_result ta_provider_fill(struct ta_client *c)
+{
+	const struct ta_preset *p = c->provider ? ta_preset_find(c->provider) : NULL;
+	char issuer[256];
+	int has_issuer = 0;
+	enum ta_result r;
+	unsigned opt;
+
+	/* What an earlier sign-in's preset filled goes: the provider or the
+	 * tenant may have changed since. */
+	for (opt = 0; opt < 32; opt++)
+		if (c->preset_filled & (1u << opt))
+			ta_client_set(c, (enum ta_option)opt, NULL);
+	c->preset_filled = 0;
+	if (!p)
+		return TA_OK;
+	if (!c->issuer &&
+	    (has_issuer = ta_preset_issuer(p, c->tenant ? c->tenant : "organizations", issuer,
+	                                   sizeof(issuer))) < 0)
+		return ta_fail(c, TA_E_ARG, "a tenant is a name or an id of letters, digits, '.' and '-'");
+	if ((r = fill(c, TA_OPT_ISSUER, has_issuer > 0 ? issuer : NULL)) != TA_OK ||
+	    (r = fill(c, TA_OPT_AUTHORIZATION_ENDPOINT, p->authorization_endpoint)) != TA_OK ||
+	    (r = fill(c, TA_OPT_TOKEN_ENDPOINT, p->token_endpoint)) != TA_OK ||
+	    (r = fill(c, TA_OPT_DEVICE_ENDPOINT, p->device_endpoint)) != TA_OK ||
+	    (r = fill(c, TA_OPT_SCOPES, p->scopes)) != TA_OK)
+		return r;
+	return TA_OK;
+}
+
+int ta_client_expired(const struct ta_client *c, long long now)
+{
+	long long at = c->client_expires_at ? atoll(c->client_expires_at) : 0;
+
+	return at > 0 && at <= now;
+}

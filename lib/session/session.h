@@ -1,0 +1,22 @@
+/*
+ * session.h - a kept session's life after sign-in, shared by the files of
+ * this folder: when a session can be served, and the session a CI
+ * credential stands for.
+ */
+#ifndef TA_SESSION_SESSION_H
+#define TA_SESSION_SESSION_H
+
+#include "profile/record.h"
+
+/* refresh.c: 1 when s can be served for a min_ttl request: fresh, or short
+ * lived (ta_session_short_lived; then a one-line warning naming profile,
+ * the token's lifetime and min_ttl goes to the notice callback). */
+TA_HIDDEN int ta_session_usable(struct ta_client *c, const char *profile,
+                                const struct ta_session *s, long long now, long long min_ttl);
+
+/* credential.c: the session a CI credential stands for (no access token);
+ * its client secret, if any, goes into c. TA_E_ARG for anything else. */
+TA_HIDDEN enum ta_result ta_credential_decode(struct ta_client *c, const char *credential,
+                                              struct ta_session **out);
+
+#endif

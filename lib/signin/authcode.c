@@ -1,0 +1,288 @@
+/*
+ * authcode.c - the browser sign-in (authorization code with PKCE, RFC 8252
+ * and RFC 9700): listen on loopback, open the browser, wait for the
+ * redirect on the listener or a pasted URL on the paste descriptor
+ * (whichever comes first), exchange the code. login.c does what comes
+ * before (discovery) and after (the ID token's checks).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "signin/authcode.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "base/url.h"
+#include "oauth/discovery.h"
+#include "oauth/token.h"
+#include "profile/record.h"
+#include "signin/browser.h"
+#include "signin/callback.h"
+#include "signin/loopback.h"
+#include "signin/pkce.h"
+
+#define PASTE_LINE_MAX 8192
+#define POLL_MS 100
+#define TA_BROWSER_TIMEOUT 300 /* seconds, when no timeout is set */
+
+/* Everything one sign-in holds; secrets are wiped in login_clear. */
+struct login {
+	const struct ta_metadata *md;
+	const char *nonce;
+	char *verifier, *state;
+	char redirect_uri[64];
+	struct ta_buf url;
+	struct ta_expect expect;
+	struct ta_loopback *listener;
+	pid_t browser;
+	int paste_fd;
+	char line[PASTE_LINE_MAX];
+	size_t line_len;
+	int line_overflow;
+	struct ta_outcome outcome;
+	int refused_told, owner_unknown_told;
+};
+
+static void login_clear(struct login *l)
+{
+	ta_loopback_stop(l->listener);
+	ta_free_secret(l->verifier);
+	ta_free_secret(l->state);
+	ta_free_secret(l->outcome.code);
+	ta_buf_clear(&l->url);
+	ta_wipe(l, sizeof(*l));
+}
+
+static enum ta_result build_authorize_url(struct ta_client *c, struct login *l)
+{
+	char challenge[TA_PKCE_CHALLENGE_LEN + 1];
+	struct ta_buf q = { 0 };
+	enum ta_result r;
+
+	if ((r = ta_pkce_challenge(l->verifier, challenge)) != TA_OK)
+		return r;
+	ta_buf_add_param(&q, "response_type", "code");
+	ta_buf_add_param(&q, "client_id", c->client_id);
+	ta_buf_add_param(&q, "redirect_uri", l->redirect_uri);
+	ta_buf_add_param(&q, "scope", c->scopes ? c->scopes : "openid");
+	ta_buf_add_param(&q, "state", l->state);
+	ta_buf_add_param(&q, "nonce", l->nonce);
+	ta_buf_add_param(&q, "code_challenge", challenge);
+	ta_buf_add_param(&q, "code_challenge_method", "S256");
+	ta_buf_adds(&l->url, l->md->authorization_endpoint);
+	ta_buf_adds(&l->url, strchr(l->md->authorization_endpoint, '?') ? "&" : "?");
+	if (!q.failed)
+		ta_buf_adds(&l->url, q.data);
+	r = q.failed || l->url.failed ? TA_E_NOMEM : TA_OK;
+	ta_buf_clear(&q);
+	return r;
+}
+
+/* Judges one pasted line; 1 when it decided the sign-in. */
+static int paste_line(struct ta_client *c, struct login *l, char *line)
+{
+	const char *query;
+	size_t len;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	len = strcspn(line, "\r\n");
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	line[len] = '\0';
+	if (!len)
+		return 0;
+	if (ta_callback_paste_query(line, l->redirect_uri, &query, &len)) {
+		ta_notice(c, "that is not the redirect URL of this sign-in; paste the whole address, starting %s?",
+		          l->redirect_uri);
+		return 0;
+	}
+	ta_callback_judge(query, len, &l->expect, &l->outcome);
+	if (l->outcome.verdict == TA_CALLBACK_IGNORED) {
+		ta_notice(c, "%s", l->outcome.why);
+		return 0;
+	}
+	return 1;
+}
+
+/* Reads what is there on the paste descriptor; 1 when a line decided the
+ * sign-in. At end of input the descriptor is no longer watched. */
+static int paste_read(struct ta_client *c, struct login *l)
+{
+	ssize_t n = read(l->paste_fd, l->line + l->line_len, sizeof(l->line) - 1 - l->line_len);
+	char *nl;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		l->paste_fd = -1;
+		if (l->line_len) { /* a last line without a newline */
+			l->line[l->line_len] = '\0';
+			l->line_len = 0;
+			return paste_line(c, l, l->line);
+		}
+		return 0;
+	}
+	l->line_len += (size_t)n;
+	l->line[l->line_len] = '\0';
+	while ((nl = memchr(l->line, '\n', l->line_len))) {
+		size_t used = (size_t)(nl - l->line) + 1;
+		int decided;
+		*nl = '\0';
+		decided = !l->line_overflow && paste_line(c, l, l->line);
+		if (l->line_overflow)
+			ta_notice(c, "that line is too long to be the redirect URL");
+		l->line_overflow = 0;
+		memmove(l->line, l->line + used, l->line_len - used);
+		l->line_len -= used;
+		ta_wipe(l->line + l->line_len, used);
+		if (decided)
+			return 1;
+	}
+	if (l->line_len == sizeof(l->line) - 1) { /* drop the rest of a huge line */
+		ta_wipe(l->line, sizeof(l->line));
+		l->line_len = 0;
+		l->line_overflow = 1;
+	}
+	return 0;
+}
+
+/* Tells the person about connections the listener refused: another user
+ * knocking is an attack on this sign-in, worth one line (and the count of
+ * the rest at -v, so that a flood does not flood the terminal). */
+static void tell_refusals(struct ta_client *c, struct login *l, const struct ta_loopback_refusals *r)
+{
+	if (r->other_user && !l->refused_told) {
+		l->refused_told = 1;
+		ta_notice(c, "refused a connection to the sign-in listener from another local user "
+		          "(uid %ld): only your own browser is served", (long)r->uid);
+	} else if (r->other_user) {
+		ta_debug(c, 1, "listener: refused %d more connection%s from another user (uid %ld)",
+		         r->other_user, r->other_user == 1 ? "" : "s", (long)r->uid);
+	}
+	if (r->gone)
+		ta_debug(c, 1, "listener: %d connection%s closed before their owner could be checked",
+		         r->gone, r->gone == 1 ? "" : "s");
+	if (r->owner_unknown && !l->owner_unknown_told) {
+		l->owner_unknown_told = 1;
+		ta_debug(c, 1, "listener: cannot tell which user made a connection (no socket table "
+		         "here): serving every local connection");
+	}
+}
+
+/* Waits for the redirect; TA_OK when l->outcome holds a decisive one. */
+static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
+{
+	int timeout = c->timeout ? c->timeout : TA_BROWSER_TIMEOUT;
+	long long deadline = ta_monotonic_ms() + (long long)timeout * 1000;
+	enum ta_result r;
+	struct ta_loopback_refusals refusals;
+	char why[256];
+	int ignored;
+
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = ta_loopback_fd(l->listener), .events = POLLIN },
+			{ .fd = l->paste_fd, .events = POLLIN },
+		};
+		long long left = deadline - ta_monotonic_ms();
+
+		if (left <= 0)
+			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", timeout);
+		if ((r = ta_check_cancelled(c)) != TA_OK)
+			return r;
+		if (ta_browser_failed(&l->browser))
+			ta_notice(c, "the browser could not open the page; open the URL yourself");
+		if (poll(fds, 2, (int)(left < POLL_MS ? left : POLL_MS)) < 0 && errno != EINTR)
+			return ta_fail(c, TA_E_INTERNAL, "poll failed: %s", strerror(errno));
+		if (fds[0].revents & POLLIN) {
+			int got = ta_loopback_take(l->listener, &l->outcome, why, sizeof(why), &ignored,
+			                           &refusals);
+			tell_refusals(c, l, &refusals);
+			if (ignored)
+				ta_notice(c, "%s", why);
+			if (got)
+				return TA_OK;
+		}
+		if (fds[1].revents & POLLNVAL) /* not an open descriptor: no paste */
+			l->paste_fd = -1;
+		else if (fds[1].revents & (POLLIN | POLLHUP | POLLERR) && paste_read(c, l))
+			return TA_OK;
+	}
+}
+
+/* Starts the listener and the browser, and tells the person. */
+static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
+{
+	int launch = !c->flow || strcmp(c->flow, "paste");
+	char *token = NULL, start[128];
+	enum ta_result r;
+
+	if ((r = ta_loopback_start(c, c->port, &l->expect, &l->listener)) != TA_OK)
+		return r;
+	snprintf(l->redirect_uri, sizeof(l->redirect_uri), "http://127.0.0.1:%d/callback",
+	         ta_loopback_port(l->listener));
+	if ((r = build_authorize_url(c, l)) != TA_OK)
+		return r;
+	/* The browser gets the one-time start URL (see loopback.c); the
+	 * person's own terminal shows the whole authorization URL, which can
+	 * also be opened on another device. */
+	if ((r = ta_random_string(32, &token)) != TA_OK ||
+	    (r = ta_loopback_set_start(l->listener, token, l->url.data)) != TA_OK)
+		goto out;
+	snprintf(start, sizeof(start), "http://127.0.0.1:%d/start/%s", ta_loopback_port(l->listener),
+	         token);
+	if (launch && ta_browser_launch(c, start, &l->browser) != TA_OK) {
+		ta_notice(c, "no browser could be started: open the URL yourself");
+		launch = 0;
+	}
+	if (c->cb.show_url)
+		c->cb.show_url(c->cb.data, l->url.data, launch, l->paste_fd >= 0);
+out:
+	ta_wipe(start, sizeof(start));
+	ta_free_secret(token);
+	return r;
+}
+
+enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata *md,
+                                   const char *nonce, struct ta_session **out)
+{
+	struct login *l = calloc(1, sizeof(*l));
+	enum ta_result r;
+
+	if (!l)
+		return TA_E_NOMEM;
+	l->md = md;
+	l->nonce = nonce;
+	l->paste_fd = c->paste_fd;
+	if (!md->authorization_endpoint) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP has no authorization endpoint; try --flow device");
+		goto out;
+	}
+	if ((r = ta_random_string(32, &l->verifier)) != TA_OK ||
+	    (r = ta_random_string(32, &l->state)) != TA_OK)
+		goto out;
+	l->expect.state = l->state;
+	l->expect.issuer = md->issuer;
+	l->expect.iss_required = md->iss_parameter_supported;
+	if ((r = start_sign_in(c, l)) != TA_OK || (r = wait_redirect(c, l)) != TA_OK)
+		goto out;
+	ta_loopback_stop(l->listener);
+	l->listener = NULL;
+	if (l->outcome.verdict == TA_CALLBACK_FAILED) {
+		r = ta_fail(c, l->outcome.result, "%s", l->outcome.why);
+		goto out;
+	}
+	if ((r = ta_check_cancelled(c)) == TA_OK)
+		r = ta_token_exchange_code(c, md->token_endpoint, l->outcome.code, l->redirect_uri,
+		                           l->verifier, out);
+out:
+	login_clear(l);
+	free(l);
+	return r;
+}

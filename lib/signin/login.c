@@ -1,0 +1,191 @@
+/*
+ * login.c - a sign-in from start to end: the provider's preset, the IdP's
+ * metadata (discovery, or explicit endpoints for IdPs without it), the
+ * choice of flow, the flow itself (authcode.c or device.c), and the checks
+ * of what comes back (the ID token's claims) before it becomes a session.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "base/result.h"
+#include "base/secret.h"
+#include "base/url.h"
+#include "oauth/discovery.h"
+#include "oauth/register.h"
+#include "profile/client.h"
+#include "profile/record.h"
+#include "signin/authcode.h"
+#include "signin/browser.h"
+#include "signin/device.h"
+#include "signin/idtoken.h"
+#include "signin/pkce.h"
+
+/* Copies an explicit endpoint over md's, after checking it. */
+static enum ta_result override(struct ta_client *c, const char *what, const char *url,
+                               char **slot)
+{
+	enum ta_result r;
+
+	if (!url)
+		return TA_OK;
+	if ((r = ta_url_check(c, what, url)) != TA_OK)
+		return r;
+	free(*slot);
+	return (*slot = strdup(url)) ? TA_OK : TA_E_NOMEM;
+}
+
+/* Discovery, unless the token endpoint is given (then there is none, as
+ * with GitHub); explicit endpoints win over discovered ones. */
+static enum ta_result resolve_metadata(struct ta_client *c, struct ta_metadata *md)
+{
+	enum ta_result r;
+
+	memset(md, 0, sizeof(*md));
+	if (!c->token_endpoint) {
+		if ((r = ta_discover(c, c->issuer, md)) != TA_OK)
+			return r;
+	} else if (c->issuer) {
+		if ((r = ta_url_check(c, "issuer", c->issuer)) != TA_OK)
+			return r;
+		if (!(md->issuer = strdup(c->issuer)))
+			return TA_E_NOMEM;
+	}
+	if ((r = override(c, "authorization endpoint", c->authorization_endpoint,
+	                  &md->authorization_endpoint)) != TA_OK ||
+	    (r = override(c, "token endpoint", c->token_endpoint, &md->token_endpoint)) != TA_OK ||
+	    (r = override(c, "device endpoint", c->device_endpoint,
+	                  &md->device_authorization_endpoint)) != TA_OK)
+		return r;
+	return TA_OK;
+}
+
+/* "auto" becomes device when no browser can be used here and the IdP
+ * offers the device flow, else browser. */
+static const char *choose_flow(struct ta_client *c, const struct ta_metadata *md)
+{
+	const char *flow = c->flow ? c->flow : "auto";
+	char why[128];
+
+	if (strcmp(flow, "auto")) {
+		ta_debug(c, 1, "flow: %s, as asked", flow);
+		return flow;
+	}
+	if (ta_browser_usable(c, why, sizeof(why))) {
+		flow = md->authorization_endpoint || !md->device_authorization_endpoint ? "browser" : "device";
+		ta_debug(c, 1, "flow: %s (%s%s)", flow, why,
+		         strcmp(flow, "device") ? "" : ", but the IdP has no authorization endpoint");
+	} else {
+		flow = md->device_authorization_endpoint ? "device" : "browser";
+		ta_debug(c, 1, "flow: %s (%s%s)", flow, why,
+		         strcmp(flow, "browser") ? "" : ", but the IdP offers no device flow");
+	}
+	return flow;
+}
+
+/* 1 when the scope list holds the word openid (the default list does). */
+static int asks_openid(const char *scopes)
+{
+	size_t n;
+
+	if (!scopes)
+		return 1;
+	for (; *scopes; scopes += n) {
+		scopes += strspn(scopes, " ");
+		n = strcspn(scopes, " ");
+		if (n == 6 && !strncmp(scopes, "openid", 6))
+			return 1;
+	}
+	return 0;
+}
+
+/* The ID token's signature, against the keys the IdP publishes (its
+ * claims are checked by ta_id_token_check). */
+static enum ta_result id_token_signature(struct ta_client *c, const struct ta_metadata *md,
+                                         const char *id_token)
+{
+	/* iss is not compared here: ta_id_token_check does, knowing issuer
+	 * templates (Microsoft's {tenantid}) and the trailing slash. */
+	struct ta_verify_options o = { .audience = c->client_id, .leeway = TA_ID_TOKEN_LEEWAY,
+	                               .require_exp = 1 };
+	struct ta_jwks_source *src = NULL;
+	char why[TA_MESSAGE_MAX];
+	enum ta_result r;
+
+	if (!md->jwks_uri)
+		return ta_fail(c, TA_E_ID_TOKEN, "the IdP publishes no keys (jwks_uri) to check the ID token's signature");
+	if ((r = ta_jwks_source_new(c, md->jwks_uri, &src)) == TA_OK)
+		r = ta_jwt_verify_from(c, src, id_token, strlen(id_token), &o, NULL);
+	ta_jwks_source_free(src);
+	if (r == TA_E_VERIFY) {
+		snprintf(why, sizeof(why), "%s", ta_client_message(c));
+		return ta_fail(c, TA_E_ID_TOKEN, "the ID token is refused: %s", why);
+	}
+	return r;
+}
+
+/* Checks the ID token and fills in what the session is about. */
+static enum ta_result complete(struct ta_client *c, const struct ta_metadata *md,
+                               const char *nonce, struct ta_session *s)
+{
+	enum ta_result r;
+
+	if (s->id_token) {
+		struct ta_id_expect e = { md->issuer, c->client_id, nonce, (long long)time(NULL) };
+		if (!md->issuer)
+			return ta_fail(c, TA_E_ID_TOKEN, "an ID token came, but no issuer is known to check it");
+		if ((r = id_token_signature(c, md, s->id_token)) != TA_OK ||
+		    (r = ta_id_token_check(c, s->id_token, &e, &s->subject)) != TA_OK)
+			return r;
+	} else if (md->issuer && asks_openid(c->scopes)) {
+		return ta_fail(c, TA_E_ID_TOKEN, "the IdP sent no ID token for an openid sign-in");
+	}
+	if ((r = ta_set_string(&s->issuer, md->issuer ? md->issuer : md->token_endpoint)) != TA_OK ||
+	    (r = ta_set_string(&s->client_id, c->client_id)) != TA_OK ||
+	    (r = ta_set_string(&s->token_endpoint, md->token_endpoint)) != TA_OK ||
+	    (r = ta_set_string(&s->revocation_endpoint, md->revocation_endpoint)) != TA_OK)
+		return r;
+	if (!s->scope && (r = ta_set_string(&s->scope, c->scopes ? c->scopes : "openid")) != TA_OK)
+		return r;
+	return TA_OK;
+}
+
+enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
+{
+	struct ta_metadata md = { 0 };
+	struct ta_session *s = NULL;
+	char *nonce = NULL;
+	const char *flow;
+	enum ta_result r;
+
+	c->message[0] = '\0';
+	if ((r = ta_provider_fill(c)) != TA_OK)
+		return r;
+	if ((!c->client_id && !c->issuer) || (!c->issuer && !c->token_endpoint))
+		return ta_fail(c, TA_E_ARG, "an issuer (or the endpoints) and a client id are needed to sign in");
+	if ((r = resolve_metadata(c, &md)) != TA_OK)
+		goto out;
+	/* No client id, or a registered one that expired: register (again). */
+	if ((!c->client_id || ta_client_expired(c, (long long)time(NULL))) &&
+	    (r = ta_register_client(c, &md)) != TA_OK)
+		goto out;
+	flow = choose_flow(c, &md);
+	if ((r = ta_check_cancelled(c)) != TA_OK)
+		goto out;
+	if (!strcmp(flow, "device")) {
+		r = ta_device_sign_in(c, &md, &s);
+	} else {
+		if ((r = ta_random_string(32, &nonce)) != TA_OK)
+			goto out;
+		r = ta_authcode_sign_in(c, &md, nonce, &s);
+	}
+	if (r != TA_OK || (r = complete(c, &md, nonce, s)) != TA_OK)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	ta_session_free(s);
+	ta_free_secret(nonce);
+	ta_metadata_clear(&md);
+	return r;
+}

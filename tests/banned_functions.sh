@@ -1,5 +1,6 @@
 #!/bin/sh
-# Fails when lib/, src/ or include/ call a function ENGINEERING.md bans:
+# Fails when lib/, src/, include/ or examples/ call a function HACKING.md
+# bans ("Banned functions"):
 # each has a bounded or safer replacement.
 cd "${1:-.}" || exit 2
 hits=$(grep -rnE '\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi|atol|sscanf)[[:space:]]*\(' \

@@ -213,9 +213,12 @@ static int check(const struct parse *p, int nargs, char **argv)
 	if (nargs && !(p->cmd->flags & CMD_ARGS))
 		return cli_usage_error(p->cmd, "unexpected argument '%s'", argv[1]);
 	for (o = p->cmd->opts; o->name; o++) {
-		const char *v = *(const char **)((char *)p->opts + o->offset);
+		const char *v;
 
-		if (o->missing && (!v || !*v))
+		if (!o->missing)
+			continue; /* only a required option's offset is a string's */
+		v = *(const char **)((char *)p->opts + o->offset);
+		if (!v || !*v)
 			return cli_usage_error(p->cmd, "%s", o->missing);
 	}
 	return CLI_GO_ON;

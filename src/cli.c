@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,8 +56,8 @@ int cli_usage_error(const struct command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	say("error", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Run 'termauth %s%s--help' for usage.\n", cmd ? cmd->name : "",
-	        cmd ? " " : "");
+	fprintf(stderr, "Run 'termauth %s%s--help' for usage.\n", cmd && cmd->name ? cmd->name : "",
+	        cmd && cmd->name ? " " : "");
 	return EXIT_USAGE;
 }
 
@@ -83,34 +82,6 @@ int cli_fail(struct ta_client *c, enum ta_result r)
 
 	cli_error("%s", m && *m ? m : ta_result_str(r));
 	return cli_exit_code(r);
-}
-
-int cli_help(const struct command *cmd)
-{
-	fputs(cmd->usage, stdout);
-	return EXIT_OK;
-}
-
-int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
-                      const char *arg, int *done)
-{
-	switch (opt) {
-	case 'p':
-		cli->profile = arg;
-		cli->profile_given = 1;
-		return 1;
-	case 'v':
-		cli->verbose++;
-		return 1;
-	case CLI_OPT_STORE:
-		cli->store = arg;
-		return 1;
-	case 'h':
-		*done = cli_help(cmd);
-		return 1;
-	default:
-		return 0;
-	}
 }
 
 int cli_append_word(char **list, const char *word)
@@ -265,6 +236,30 @@ int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
 	    (r = cli_apply_store(cli, *c)) != TA_OK)
 		return cli_fail(*c, r);
 	return EXIT_OK;
+}
+
+int cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv)
+{
+	void *opts = malloc(cmd->size);
+	int rc, nargs;
+
+	if (!opts)
+		return EXIT_FAIL;
+	memcpy(opts, cmd->defaults, cmd->size);
+	rc = cli_parse(cli, cmd, opts, argc, argv, &nargs);
+	/* Opened once here for the commands that need it, and closed. */
+	if (rc == CLI_GO_ON && (cmd->flags & CMD_PROFILE) &&
+	    (rc = cli_open_profile(cli, cli->profile, &cli->c, &cli->prof)) == EXIT_OK)
+		rc = CLI_GO_ON;
+	if (rc == CLI_GO_ON)
+		rc = cmd->run(cli, opts, nargs, argv + 1);
+	ta_profile_free(cli->prof);
+	ta_client_free(cli->c);
+	cli->prof = NULL;
+	cli->c = NULL;
+	cli_parse_free(cmd, opts);
+	free(opts);
+	return rc;
 }
 
 void cli_not_signed_in(struct ta_client *c, const char *profile, const char *next, int as_error)

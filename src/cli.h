@@ -1,11 +1,13 @@
 /*
- * cli.h - what the commands of the termauth tool share: the command table,
- * options common to all, messages on stderr, exit codes.
+ * cli.h - what the commands of the termauth tool share: the commands and
+ * their running, messages on stderr, exit codes.
  */
 #ifndef TA_CLI_H
 #define TA_CLI_H
 
+#include <stdio.h>
 #include <termauth.h>
+#include "options.h"
 
 /* Exit codes, as documented in termauth(1). */
 enum {
@@ -28,25 +30,47 @@ struct cli {
 	                      * terminal inside helpers, or -1 (none) */
 	int progress_line;   /* an updating progress line is on the terminal */
 	int progress_said;   /* the minutes last told, where lines cannot update */
+	struct ta_client *c; /* for a command that needs the profile (CMD_PROFILE): */
+	struct ta_profile *prof; /* its client and settings, opened for it */
 };
 
-struct command {
-	const char *name;
-	const char *summary;
-	const char *usage; /* the full --help text */
-	int (*run)(struct cli *cli, int argc, char **argv);
+/* login's options, which setup-token and a sign-in inside another
+ * command (token --login) take too. */
+struct login_options {
+	const char *issuer, *client_id, *port, *flow, *timeout, *provider, *tenant;
+	const char *authorization_endpoint, *token_endpoint, *device_endpoint;
+	char *scopes; /* --scope, repeated: the values joined */
+	int no_qr;
 };
+extern const struct opt cli_login_options[];
 
-extern const struct command cmd_login, cmd_token, cmd_status, cmd_logout, cmd_setup_token,
-	cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git, cmd_exchange, cmd_verify;
+extern const struct command cli_termauth, cmd_login, cmd_token, cmd_status, cmd_logout,
+	cmd_setup_token, cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git,
+	cmd_exchange, cmd_verify;
 
 struct ta_session;
-/* login and setup-token: parses login's options, configures a client from
- * the profile and them, and signs in. for_ci (setup-token) adds
- * offline_access to the scopes and keeps neither the session nor the
- * options. Returns an exit code; on EXIT_OK *out is the session. */
-int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **argv, int for_ci,
-                struct ta_session **out);
+/* login and setup-token: configures a client from the profile and the
+ * options o, and signs in (cmd: whose --help a usage error points to). for_ci (setup-token) adds offline_access to
+ * the scopes and keeps neither the session nor the options. Returns an
+ * exit code; on EXIT_OK *out is the session. */
+int cli_sign_in(struct cli *cli, const struct command *cmd, const struct login_options *o,
+                int for_ci, struct ta_session **out);
+
+/* The command of that name, or NULL. */
+const struct command *cli_find_command(const char *name);
+/* The usage error for a command that is not one, suggesting the one
+ * meant when one is close; returns EXIT_USAGE. */
+int cli_no_command(const char *name);
+/* Runs cmd with its arguments (argv[0] its name): parses its options,
+ * opens the profile when it needs one, and cleans up. Returns its exit code. */
+int cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv);
+/* termauth --help: the commands and the common options; returns EXIT_OK. */
+int cli_overview(FILE *to);
+/* Prints the command's help on stdout (termauth's overview for
+ * cli_termauth); returns EXIT_OK. */
+int cli_help(const struct command *cmd);
+/* The option tables as lines, for the tests (termauth-full --dump-options). */
+int cli_dump_options(void);
 
 /* "termauth: message" on stderr; the word "error" in red on a terminal
  * unless NO_COLOR is set. */
@@ -60,12 +84,6 @@ int cli_exit_code(enum ta_result r);
 /* Reports a library failure (the handle's message, else the result's name)
  * and returns its exit code. */
 int cli_fail(struct ta_client *c, enum ta_result r);
-/* Prints the command's help on stdout; returns EXIT_OK. */
-int cli_help(const struct command *cmd);
-/* Handles the options every command takes (-p, -v, -h, --store); returns 1 when
- * opt was one of them (and *done set to an exit code for -h), else 0. */
-int cli_common_option(struct cli *cli, const struct command *cmd, int opt,
-                      const char *arg, int *done);
 /* A client handle with the tool's callbacks (messages on stderr). */
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out);
 /* --store, else TERMAUTH_STORE, into the client (over the profile's). */
@@ -90,14 +108,5 @@ void cli_progress_end(struct cli *cli);
 int cli_append_word(char **list, const char *word);
 /* Parses a non-negative number of seconds; -1 when it is not one. */
 long long cli_parse_seconds(const char *s);
-
-/* getopt_long's short and long options shared by every command. */
-#define CLI_COMMON_SHORT "p:vh"
-#define CLI_OPT_STORE 0x100 /* --store has no short form */
-#define CLI_COMMON_LONG \
-	{ "profile", required_argument, NULL, 'p' }, \
-	{ "store", required_argument, NULL, CLI_OPT_STORE }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "help", no_argument, NULL, 'h' }
 
 #endif

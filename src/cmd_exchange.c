@@ -3,7 +3,7 @@
  * access token exchanged (RFC 8693) for a token meant for another service,
  * cached apart and derived again when it expires.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,31 +12,52 @@
 #include "cli.h"
 #include "token_common.h"
 
-static const char usage[] =
-	"Usage: termauth exchange --audience AUDIENCE [OPTIONS]\n\n"
+static const char about[] =
 	"Print a token for another service, exchanged for the profile's access token\n"
 	"at the IdP (OAuth 2.0 Token Exchange, RFC 8693). Each (audience, resource,\n"
 	"scope, token type) has its own cached token, printed while it is valid and\n"
 	"exchanged again when it expires - after a refresh of the session if\n"
-	"needed - with no prompt.\n\n"
-	"Options:\n"
-	"      --audience A      the service the token is for (required)\n"
-	"      --resource URI    the resource it is for, when the IdP wants one\n"
-	"      --scope SCOPES    narrower scopes, space separated; repeatable\n"
-	"      --requested-token-type TYPE\n"
-	"                        e.g. urn:ietf:params:oauth:token-type:access_token\n"
-	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
-	"      --json            print {\"access_token\", \"token_type\", \"expires_at\",\n"
-	"                        \"expires_in\", \"scope\", \"audience\"}\n"
-	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
-	"      --store STORE     where the session is kept: auto, keychain or file\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"needed - with no prompt.\n";
+
+static const char more[] =
 	"Exit status 1 when the IdP refuses the exchange (its error, such as\n"
 	"invalid_scope, in the message); 3: sign in again; 5: the IdP is unreachable.\n\n"
 	"Example:\n"
-	"  curl -H \"Authorization: Bearer $(termauth exchange --audience https://api.example.com --scope read)\" \\\n"
+	"  curl -H \"Authorization: Bearer $(termauth exchange \\\n"
+	"         --audience https://api.example.com --scope read)\" \\\n"
 	"       https://api.example.com/items\n";
+
+struct exchange_options {
+	struct ta_exchange_request req; /* its scope: scopes */
+	char *scopes;
+	long long min_ttl;
+	int json;
+};
+
+static const struct exchange_options defaults = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
+
+#define REQ(field) OPT_STRING, .offset = offsetof(struct exchange_options, req.field)
+
+static const struct opt options[] = {
+	{ .name = "audience", .kind = REQ(audience), .arg = "A", .hint = "the service's name or URL",
+	  .help = "the service the token is for (required)",
+	  .missing = "for which service? give --audience" },
+	{ .name = "resource", .kind = REQ(resource), .arg = "URI", .hint = "the resource's URI",
+	  .help = "the resource it is for, when the IdP wants one" },
+	{ .name = "scope", .kind = OPT_WORDS, .offset = offsetof(struct exchange_options, scopes),
+	  .flags = OPT_REPEAT, .arg = "SCOPES", .hint = "space-separated scopes",
+	  .help = "narrower scopes, space separated; repeatable" },
+	{ .name = "requested-token-type", .kind = REQ(requested_token_type), .arg = "TYPE",
+	  .hint = "a token type URI",
+	  .help = "e.g. urn:ietf:params:oauth:token-type:access_token" },
+	{ .name = "min-ttl", .kind = OPT_SECONDS, .offset = offsetof(struct exchange_options, min_ttl),
+	  .arg = "SECS", .hint = "a number of seconds",
+	  .help = "the token must stay valid this long (default: 60)" },
+	{ .name = "json", .kind = OPT_FLAG, .offset = offsetof(struct exchange_options, json),
+	  .help = "print {\"access_token\", \"token_type\", \"expires_at\", \"expires_in\", "
+	          "\"scope\", \"audience\"}" },
+	{ 0 },
+};
 
 static int print_json(const struct ta_session *d, const char *audience, long long now)
 {
@@ -52,82 +73,40 @@ static int print_json(const struct ta_session *d, const char *audience, long lon
 	return json_print_secret(o) ? EXIT_FAIL : EXIT_OK;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "audience", required_argument, NULL, 'a' },
-		{ "resource", required_argument, NULL, 'r' },
-		{ "scope", required_argument, NULL, 's' },
-		{ "requested-token-type", required_argument, NULL, 't' },
-		{ "min-ttl", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct ta_exchange_request req = { 0 };
-	struct ta_client *c = NULL;
-	struct ta_profile *p = NULL;
+	struct exchange_options *o = opts;
 	struct ta_session *d = NULL;
-	long long min_ttl = TOKEN_DEFAULT_MIN_TTL;
-	char *scopes = NULL;
-	int opt, done = -1, rc, json = 0;
 	enum ta_result r;
+	int rc;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_exchange, opt, optarg, &done)) {
-			if (done >= 0)
-				goto out_done;
-		} else if (opt == 'a') {
-			req.audience = optarg;
-		} else if (opt == 'r') {
-			req.resource = optarg;
-		} else if (opt == 's') {
-			if (cli_append_word(&scopes, optarg)) {
-				rc = EXIT_FAIL;
-				goto out;
-			}
-		} else if (opt == 't') {
-			req.requested_token_type = optarg;
-		} else if (opt == 'm') {
-			if ((min_ttl = cli_parse_seconds(optarg)) < 0) {
-				rc = cli_usage_error(&cmd_exchange, "--min-ttl wants seconds, not '%s'", optarg);
-				goto out;
-			}
-		} else if (opt == 'j') {
-			json = 1;
-		} else {
-			rc = cli_usage_error(&cmd_exchange, "unknown or incomplete option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc || !req.audience || !*req.audience) {
-		rc = optind < argc ? cli_usage_error(&cmd_exchange, "unexpected argument '%s'", argv[optind])
-		                   : cli_usage_error(&cmd_exchange, "for which service? give --audience");
-		goto out;
-	}
-	req.scope = scopes;
-	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
-		goto out;
-	r = ta_exchange(c, cli->profile, &req, min_ttl, &d);
-	if (r == TA_E_NO_SESSION)
-		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 1);
-	if (r != TA_OK)
-		rc = r == TA_E_NO_SESSION ? EXIT_SIGNIN : cli_fail(c, r);
-	else if (json)
-		rc = print_json(d, req.audience, (long long)time(NULL));
-	else
+	(void)argc;
+	(void)argv;
+	o->req.scope = o->scopes;
+	r = ta_exchange(cli->c, cli->profile, &o->req, o->min_ttl, &d);
+	if (r == TA_E_NO_SESSION) {
+		cli_not_signed_in(cli->c, cli->profile, "run 'termauth login'", 1);
+		rc = EXIT_SIGNIN;
+	} else if (r != TA_OK) {
+		rc = cli_fail(cli->c, r);
+	} else if (o->json) {
+		rc = print_json(d, o->req.audience, (long long)time(NULL));
+	} else {
 		rc = token_print(d, 0, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
-out:
+	}
 	ta_session_free(d);
-	ta_profile_free(p);
-	ta_client_free(c);
-	free(scopes);
 	return rc;
-out_done:
-	free(scopes);
-	return done;
 }
 
-const struct command cmd_exchange = { "exchange", "exchange the token for one meant for another service",
-	                              usage, run };
+const struct command cmd_exchange = {
+	.name = "exchange",
+	.summary = "exchange the token for one meant for another service",
+	.synopsis = "--audience AUDIENCE [OPTIONS]",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.flags = CMD_PROFILE,
+	.run = run,
+};

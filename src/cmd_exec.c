@@ -9,7 +9,7 @@
  * them; and CMD gets back the core limit termauth started with (harden.h).
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +18,22 @@
 #include "harden.h"
 #include "token_common.h"
 
-static const char usage[] =
-	"Usage: termauth exec [OPTIONS] -- CMD [ARGS...]\n\n"
+static const char about[] =
 	"Run CMD with a fresh access token in its environment. termauth becomes CMD\n"
 	"(nothing stays running), so CMD's exit status is termauth's. The token is\n"
 	"in the environment only, never on a command line. The token comes from\n"
 	"TERMAUTH_TOKEN, else TERMAUTH_CREDENTIAL, else the profile's session,\n"
 	"refreshed when needed; with no session, termauth signs in first when it\n"
 	"runs on a terminal (else exit 3). CMD gets that token only: termauth\n"
-	"removes TERMAUTH_CREDENTIAL and TERMAUTH_TOKEN from its environment.\n\n"
-	"Options:\n"
-	"      --env NAME        the variable to set (default: TERMAUTH_ACCESS_TOKEN)\n"
-	"      --keep-env NAME   leave TERMAUTH_CREDENTIAL or TERMAUTH_TOKEN in CMD's\n"
-	"                        environment (repeatable; by default CMD sees neither)\n"
-	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
-	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
-	"      --store STORE     where the session is kept: auto, keychain or file\n"
-	"                        (default: $TERMAUTH_STORE, else the profile's, else auto)\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"removes TERMAUTH_CREDENTIAL and TERMAUTH_TOKEN from its environment.\n";
+
+static const char more[] =
 	"Exit status: CMD's; 127 when CMD cannot be found, 126 when it cannot be\n"
 	"run; else termauth's own (3: sign in again, 5: the IdP is unreachable).\n\n"
 	"Examples:\n"
-	"  termauth exec -- sh -c 'curl -H \"Authorization: Bearer $TERMAUTH_ACCESS_TOKEN\" https://api.example.com/'\n"
+	"  termauth exec -- sh -c \\\n"
+	"    'curl -H \"Authorization: Bearer $TERMAUTH_ACCESS_TOKEN\" \\\n"
+	"      https://api.example.com/'\n"
 	"  termauth exec --env GITHUB_TOKEN -- gh repo list\n";
 
 /* termauth's own secrets, which CMD does not get unless asked for. */
@@ -83,59 +76,81 @@ static int env_name_ok(const char *name)
 	return *name && name[n] == '\0' && !(*name >= '0' && *name <= '9');
 }
 
-static int run(struct cli *cli, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "env", required_argument, NULL, 'e' },
-		{ "keep-env", required_argument, NULL, 'K' },
-		{ "min-ttl", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *name = "TERMAUTH_ACCESS_TOKEN";
-	long long min_ttl = TOKEN_DEFAULT_MIN_TTL;
-	struct fresh_token t;
-	unsigned keep = 0;
-	int opt, done = -1, rc, k;
+struct exec_options {
+	const char *name; /* the variable the token goes in */
+	long long min_ttl;
+	unsigned keep;    /* a bit per entry of removed: left to CMD */
+};
 
-	opterr = 0;
-	/* "+": the options end at CMD, whose own options are not ours. */
-	while ((opt = getopt_long(argc, argv, "+" CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_exec, opt, optarg, &done)) {
-			if (done >= 0)
-				return done;
-		} else if (opt == 'e') {
-			if (!env_name_ok(optarg))
-				return cli_usage_error(&cmd_exec, "'%s' is not a variable name", optarg);
-			name = optarg;
-		} else if (opt == 'K') {
-			if ((k = removed_index(optarg)) < 0)
-				return cli_usage_error(&cmd_exec, "--keep-env takes TERMAUTH_CREDENTIAL or "
-				                       "TERMAUTH_TOKEN, not '%s'", optarg);
-			keep |= 1u << k;
-		} else if (opt == 'm') {
-			if ((min_ttl = cli_parse_seconds(optarg)) < 0)
-				return cli_usage_error(&cmd_exec, "--min-ttl wants seconds, not '%s'", optarg);
-		} else {
-			return cli_usage_error(&cmd_exec, "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
+static const struct exec_options defaults = { .name = "TERMAUTH_ACCESS_TOKEN",
+	                                      .min_ttl = TOKEN_DEFAULT_MIN_TTL };
+
+static int set_env(const struct command *cmd, void *target, const char *value)
+{
+	if (!env_name_ok(value))
+		return cli_usage_error(cmd, "'%s' is not a variable name", value);
+	((struct exec_options *)target)->name = value;
+	return EXIT_OK;
+}
+
+static int set_keep(const struct command *cmd, void *target, const char *value)
+{
+	int k = removed_index(value);
+
+	if (k < 0)
+		return cli_usage_error(cmd, "--keep-env takes TERMAUTH_CREDENTIAL or TERMAUTH_TOKEN, "
+		                       "not '%s'", value);
+	((struct exec_options *)target)->keep |= 1u << k;
+	return EXIT_OK;
+}
+
+static const struct opt options[] = {
+	{ .name = "env", .kind = OPT_CALL, .call = set_env, .arg = "NAME",
+	  .hint = "an environment variable's name",
+	  .help = "the variable to set (default: TERMAUTH_ACCESS_TOKEN)" },
+	{ .name = "keep-env", .kind = OPT_CALL, .call = set_keep, .flags = OPT_REPEAT, .arg = "NAME",
+	  .hint = "TERMAUTH_CREDENTIAL or TERMAUTH_TOKEN",
+	  .help = "leave TERMAUTH_CREDENTIAL or TERMAUTH_TOKEN in CMD's environment "
+	          "(repeatable; by default CMD sees neither)" },
+	{ .name = "min-ttl", .kind = OPT_SECONDS, .offset = offsetof(struct exec_options, min_ttl),
+	  .arg = "SECS", .hint = "a number of seconds",
+	  .help = "the token must stay valid this long (default: 60)" },
+	{ 0 },
+};
+
+/* The options end at CMD, whose own options are not termauth's. */
+static int run(struct cli *cli, void *opts, int argc, char **argv)
+{
+	const struct exec_options *o = opts;
+	struct fresh_token t;
+	int rc;
+
+	if (argc < 1)
 		return cli_usage_error(&cmd_exec, "no command to run: termauth exec -- CMD [ARGS...]");
 	/* stdin is CMD's; with no terminal there is no one to sign in. */
 	cli_paste_from_tty(cli);
-	if ((rc = fresh_token_get(cli, min_ttl, cli->paste_fd >= 0, &t)) != EXIT_OK)
+	if ((rc = fresh_token_get(cli, o->min_ttl, cli->paste_fd >= 0, &t)) != EXIT_OK)
 		return rc;
-	rc = child_environment(name, t.token, keep);
+	rc = child_environment(o->name, t.token, o->keep);
 	fresh_token_clear(&t);
 	if (rc != EXIT_OK)
 		return rc;
-	execvp(argv[optind], argv + optind);
+	execvp(argv[0], argv);
 	rc = errno == ENOENT ? 127 : 126; /* as a shell says it */
 	harden_no_core();
-	cli_error("cannot run %s: %s", argv[optind], strerror(errno));
+	cli_error("cannot run %s: %s", argv[0], strerror(errno));
 	return rc;
 }
 
-const struct command cmd_exec = { "exec", "run a command with a fresh token in its environment",
-	                          usage, run };
+const struct command cmd_exec = {
+	.name = "exec",
+	.summary = "run a command with a fresh token in its environment",
+	.synopsis = "[OPTIONS] -- CMD [ARGS...]",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.flags = CMD_ARGS | CMD_ARGS_END,
+	.run = run,
+};

@@ -9,7 +9,6 @@
  * carries only the answer; a sign-in talks on stderr and reads a pasted URL
  * from the terminal, since stdin is git's.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +17,7 @@
 #include "gitcred.h"
 #include "token_common.h"
 
-static const char usage[] =
-	"Usage: termauth git-credential get|store|erase\n\n"
+static const char about[] =
 	"git's credential helper: git runs it once 'termauth setup-git --host HOST'\n"
 	"has registered it. For a host that a profile lists in its git_hosts, get\n"
 	"answers username (the profile's git_username, default oauth2), password\n"
@@ -27,13 +25,9 @@ static const char usage[] =
 	"there is no usable session and a terminal to do it on. Only over https,\n"
 	"or http to a loopback address. erase (the server refused the token) drops\n"
 	"the token, so that the next get refreshes; store does nothing. Unknown\n"
-	"operations and keys are ignored, as git asks of helpers.\n\n"
-	"Options:\n"
-	"  -p, --profile NAME    answer with this profile (it must list the host in\n"
-	"                        its git_hosts) instead of the first one that does\n"
-	"      --store STORE     where the session is kept: auto, keychain or file\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"operations and keys are ignored, as git asks of helpers.\n";
+
+static const char more[] =
 	"Example, what setup-git writes to ~/.gitconfig:\n"
 	"  [credential \"https://git.example.com\"]\n"
 	"  \thelper =\n"
@@ -97,58 +91,65 @@ static int erase(struct cli *cli, const struct gitcred *g)
 	return rc;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+/* get or erase, for the profile that lists the request's host. */
+static int answer(struct cli *cli, const char *op, const struct gitcred *g)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct gitcred g = { 0 };
 	struct ta_client *c = NULL;
 	char *profile = NULL, *username = NULL;
-	const char *op;
-	int opt, done = -1, rc, found;
+	int rc = EXIT_OK, found;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (!cli_common_option(cli, &cmd_git_credential, opt, optarg, &done))
-			return cli_usage_error(&cmd_git_credential, "unknown option '%s'", argv[optind - 1]);
-		if (done >= 0)
-			return done;
-	}
-	if (optind + 1 != argc)
-		return cli_usage_error(&cmd_git_credential, "give one operation: get, store or erase");
-	op = argv[optind];
-	if (strcmp(op, "get") && strcmp(op, "erase"))
-		return EXIT_OK; /* store, and operations git may add later */
-	if ((rc = read_request(&g)) != EXIT_OK)
-		return rc;
-	if (!gitcred_secure(&g)) {
-		if (cli->verbose)
-			cli_say("debug: not over https (nor http to a loopback address): no token given");
-		goto out;
-	}
-	if (cli_client_new(cli, &c) != TA_OK) {
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	found = gitcred_profile(c, &g, cli->profile_given ? cli->profile : NULL, &profile, &username);
+	if (cli_client_new(cli, &c) != TA_OK)
+		return EXIT_FAIL;
+	found = gitcred_profile(c, g, cli->profile_given ? cli->profile : NULL, &profile, &username);
 	if (found < 0) {
 		rc = cli_fail(c, TA_E_CONFIG);
 	} else if (!found) {
 		if (cli->verbose)
-			cli_say("debug: no profile lists %s in its git_hosts: nothing to answer", g.host);
+			cli_say("debug: no profile lists %s in its git_hosts: nothing to answer", g->host);
 	} else {
 		cli->profile = profile; /* for the rest of the run */
-		rc = !strcmp(op, "get") ? get(cli, username) : erase(cli, &g);
+		rc = !strcmp(op, "get") ? get(cli, username) : erase(cli, g);
 	}
-out:
 	ta_client_free(c);
 	free(profile);
 	free(username);
+	return rc;
+}
+
+static int run(struct cli *cli, void *opts, int argc, char **argv)
+{
+	struct gitcred g = { 0 };
+	int rc;
+
+	(void)opts;
+	if (argc != 1)
+		return cli_usage_error(&cmd_git_credential, "give one operation: get, store or erase");
+	if (strcmp(argv[0], "get") && strcmp(argv[0], "erase"))
+		return EXIT_OK; /* store, and operations git may add later */
+	if ((rc = read_request(&g)) != EXIT_OK)
+		return rc;
+	if (gitcred_secure(&g))
+		rc = answer(cli, argv[0], &g);
+	else if (cli->verbose)
+		cli_say("debug: not over https (nor http to a loopback address): no token given");
 	gitcred_clear(&g);
 	return rc;
 }
 
-const struct command cmd_git_credential = { "git-credential", "git's credential helper (see setup-git)",
-	                                    usage, run };
+static const struct opt options[] = { { 0 } };
+static const struct { char unused; } defaults;
+
+const struct command cmd_git_credential = {
+	.name = "git-credential",
+	.summary = "git's credential helper (see setup-git)",
+	.synopsis = "get|store|erase",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.profile_help = "answer with this profile (it must list the host in its git_hosts) "
+	                "instead of the first one that does",
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.flags = CMD_ARGS,
+	.run = run,
+};

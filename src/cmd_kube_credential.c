@@ -5,7 +5,7 @@
  * (kubectl shows them), and a sign-in, when needed, reads a pasted URL from
  * the terminal, since stdin is kubectl's.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +14,15 @@
 #include "fresh_token.h"
 #include "token_common.h"
 
-static const char usage[] =
-	"Usage: termauth kube-credential [OPTIONS]\n\n"
+static const char about[] =
 	"Print a Kubernetes ExecCredential (client.authentication.k8s.io/v1, or\n"
 	"v1beta1 when kubectl asks for it) with a fresh access token in\n"
 	"status.token and its expiry in status.expirationTimestamp. For kubectl's\n"
 	"exec credential plugins: kubectl runs it and keeps the token until it\n"
 	"expires. Signs in first when the profile has no usable session and\n"
-	"someone is at a terminal (kubectl's interactiveMode), else exits 3.\n\n"
-	"Options:\n"
-	"      --min-ttl SECS    the token must stay valid this long (default: 60)\n"
-	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
-	"      --store STORE     where the session is kept: auto, keychain or file\n"
-	"                        (default: $TERMAUTH_STORE, else the profile's, else auto)\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"someone is at a terminal (kubectl's interactiveMode), else exits 3.\n";
+
+static const char more[] =
 	"Example, the user of a kubeconfig:\n"
 	"  users:\n"
 	"  - name: me\n"
@@ -82,44 +76,46 @@ static int print_credential(const struct fresh_token *t, const char *version)
 	               : EXIT_OK;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+struct kube_options {
+	long long min_ttl;
+};
+
+static const struct kube_options defaults = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
+
+static const struct opt options[] = {
+	{ .name = "min-ttl", .kind = OPT_SECONDS, .offset = offsetof(struct kube_options, min_ttl),
+	  .arg = "SECS", .hint = "a number of seconds",
+	  .help = "the token must stay valid this long (default: 60)" },
+	{ 0 },
+};
+
+static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "min-ttl", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long long min_ttl = TOKEN_DEFAULT_MIN_TTL;
+	const struct kube_options *o = opts;
 	struct fresh_token t;
 	const char *version;
-	int opt, done = -1, rc, interactive;
+	int rc, interactive;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_kube_credential, opt, optarg, &done)) {
-			if (done >= 0)
-				return done;
-		} else if (opt == 'm') {
-			if ((min_ttl = cli_parse_seconds(optarg)) < 0)
-				return cli_usage_error(&cmd_kube_credential, "--min-ttl wants seconds, not '%s'",
-				                       optarg);
-		} else {
-			return cli_usage_error(&cmd_kube_credential, "unknown or incomplete option '%s'",
-			                       argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_kube_credential, "unexpected argument '%s'", argv[optind]);
+	(void)argc;
+	(void)argv;
 	/* stdin is kubectl's; a sign-in only with someone at a terminal. */
 	cli_paste_from_tty(cli);
 	interactive = cli->paste_fd >= 0;
 	version = exec_info(&interactive);
-	if ((rc = fresh_token_get(cli, min_ttl, interactive, &t)) == EXIT_OK)
+	if ((rc = fresh_token_get(cli, o->min_ttl, interactive, &t)) == EXIT_OK)
 		rc = print_credential(&t, version);
 	fresh_token_clear(&t);
 	return rc;
 }
 
-const struct command cmd_kube_credential = { "kube-credential",
-	                                     "print a token for kubectl (exec credential plugin)",
-	                                     usage, run };
+const struct command cmd_kube_credential = {
+	.name = "kube-credential",
+	.summary = "print a token for kubectl (exec credential plugin)",
+	.synopsis = "[OPTIONS]",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.run = run,
+};

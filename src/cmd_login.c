@@ -3,14 +3,13 @@
  * code), store the session, and remember the options in the profile so
  * that the next sign-in needs none.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
-static const char usage[] =
-	"Usage: termauth login [OPTIONS]\n\n"
+static const char about[] =
 	"Sign in and keep the session in the profile's store. Two flows:\n"
 	"  browser  the browser opens at the IdP, which sends it back to a listener\n"
 	"           on 127.0.0.1; if the browser cannot reach it (SSH, containers,\n"
@@ -19,30 +18,10 @@ static const char usage[] =
 	"           device with a browser while termauth waits.\n"
 	"By default (auto) the device flow is used when no browser can be used here\n"
 	"(an SSH session, no display, a container) and the IdP offers it; -v says\n"
-	"why. --flow, then TERMAUTH_FLOW, then the profile's flow override it.\n\n"
-	"Options (saved in the profile, so later sign-ins need none):\n"
-	"      --issuer URL      the IdP's issuer (https; http only on loopback)\n"
-	"      --client-id ID    the OAuth client id registered for this tool\n"
-	"      --scope SCOPES    space-separated scopes (default: openid); repeatable\n"
-	"      --flow FLOW       auto (default), browser, device, or paste (like browser,\n"
-	"                        but only print the URL)\n"
-	"      --port N          loopback port for the redirect (default: a random free port)\n"
-	"      --timeout SECS    stop waiting for the sign-in after this long (default:\n"
-	"                        300 for the browser, the code's life for the device)\n"
-	"      --provider NAME   github, google, microsoft or gitlab: their endpoints and\n"
-	"                        quirks, with your own --client-id\n"
-	"      --tenant T        Microsoft Entra tenant (default: organizations)\n"
-	"      --authorization-endpoint URL, --token-endpoint URL, --device-endpoint URL\n"
-	"                        endpoints for an IdP without discovery (the token\n"
-	"                        endpoint given means: no discovery)\n"
-	"      --store STORE     where to keep the session: auto (the keychain when it\n"
-	"                        is unlocked, else a file), keychain or file; default:\n"
-	"                        $TERMAUTH_STORE, else the profile's store, else auto\n"
-	"Options for this sign-in only:\n"
-	"      --no-qr           do not draw the QR code of the device flow\n"
-	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"why. --flow, then TERMAUTH_FLOW, then the profile's flow override it.\n";
+
+static const char more[] =
+	"--store given to login is saved in the profile too.\n\n"
 	"A client secret, for IdPs that give native apps one (Google), is read from\n"
 	"the profile's client_secret (it is no real secret, but stays off the\n"
 	"command line and goes only to that profile's IdP).\n\n"
@@ -51,74 +30,75 @@ static const char usage[] =
 	"  termauth login --flow device --scope \"openid offline_access\"\n"
 	"  termauth -p gh login --provider github --client-id Iv1.0123456789abcdef\n";
 
-/* The command line's settings, in profile keys. */
-static const struct { const char *key; enum ta_option opt; int flag; } settings[] = {
-	{ "issuer", TA_OPT_ISSUER, 'i' }, { "client_id", TA_OPT_CLIENT_ID, 'c' },
-	{ "scopes", TA_OPT_SCOPES, 's' }, { "port", TA_OPT_PORT, 'P' },
-	{ "flow", TA_OPT_FLOW, 'f' }, { "timeout", TA_OPT_TIMEOUT, 't' },
-	{ "provider", TA_OPT_PROVIDER, 'R' }, { "tenant", TA_OPT_TENANT, 'T' },
-	{ "authorization_endpoint", TA_OPT_AUTHORIZATION_ENDPOINT, 'A' },
-	{ "token_endpoint", TA_OPT_TOKEN_ENDPOINT, 'K' },
-	{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT, 'D' },
+#define LOGIN(field) OPT_STRING, .offset = offsetof(struct login_options, field)
+
+const struct opt cli_login_options[] = {
+	{ .name = "issuer", .kind = LOGIN(issuer), .arg = "URL", .hint = "the IdP's URL",
+	  .help = "the IdP's issuer (https; http only on loopback)",
+	  .heading = "Options (saved in the profile, so later sign-ins need none):" },
+	{ .name = "client-id", .kind = LOGIN(client_id), .arg = "ID",
+	  .hint = "the client id registered at the IdP",
+	  .help = "the OAuth client id registered for this tool" },
+	{ .name = "scope", .kind = OPT_WORDS, .offset = offsetof(struct login_options, scopes),
+	  .flags = OPT_REPEAT, .arg = "SCOPES", .hint = "space-separated scopes",
+	  .help = "space-separated scopes (default: openid); repeatable" },
+	{ .name = "flow", .kind = LOGIN(flow), .arg = "FLOW", .hint = "auto, browser, device or paste",
+	  .help = "auto (default), browser, device, or paste (like browser, but only print "
+	          "the URL)" },
+	{ .name = "port", .kind = LOGIN(port), .arg = "N", .hint = "a port number",
+	  .help = "loopback port for the redirect (default: a random free port)" },
+	{ .name = "timeout", .kind = LOGIN(timeout), .arg = "SECS", .hint = "a number of seconds",
+	  .help = "stop waiting for the sign-in after this long (default: 300 for the "
+	          "browser, the code's life for the device)" },
+	{ .name = "provider", .kind = LOGIN(provider), .arg = "NAME",
+	  .hint = "github, google, microsoft or gitlab",
+	  .help = "github, google, microsoft or gitlab: their endpoints and quirks, with "
+	          "your own --client-id" },
+	{ .name = "tenant", .kind = LOGIN(tenant), .arg = "T", .hint = "a Microsoft Entra tenant",
+	  .help = "Microsoft Entra tenant (default: organizations)" },
+	{ .name = "authorization-endpoint", .kind = LOGIN(authorization_endpoint), .arg = "URL",
+	  .hint = "the authorization endpoint's URL",
+	  .help = "the authorization endpoint, for an IdP without discovery" },
+	{ .name = "token-endpoint", .kind = LOGIN(token_endpoint), .arg = "URL",
+	  .hint = "the token endpoint's URL",
+	  .help = "the token endpoint, for an IdP without discovery (given, it means: no "
+	          "discovery)" },
+	{ .name = "device-endpoint", .kind = LOGIN(device_endpoint), .arg = "URL",
+	  .hint = "the device authorization endpoint's URL",
+	  .help = "the device authorization endpoint, for an IdP without discovery" },
+	{ .name = "no-qr", .kind = OPT_FLAG, .offset = offsetof(struct login_options, no_qr),
+	  .help = "do not draw the QR code of the device flow",
+	  .heading = "Options for this sign-in only:" },
+	{ 0 },
+};
+
+/* The command line's settings, in profile keys, in the order they are set. */
+static const struct { const char *key; enum ta_option opt; size_t offset; } settings[] = {
+	{ "issuer", TA_OPT_ISSUER, offsetof(struct login_options, issuer) },
+	{ "client_id", TA_OPT_CLIENT_ID, offsetof(struct login_options, client_id) },
+	{ "scopes", TA_OPT_SCOPES, offsetof(struct login_options, scopes) },
+	{ "port", TA_OPT_PORT, offsetof(struct login_options, port) },
+	{ "flow", TA_OPT_FLOW, offsetof(struct login_options, flow) },
+	{ "timeout", TA_OPT_TIMEOUT, offsetof(struct login_options, timeout) },
+	{ "provider", TA_OPT_PROVIDER, offsetof(struct login_options, provider) },
+	{ "tenant", TA_OPT_TENANT, offsetof(struct login_options, tenant) },
+	{ "authorization_endpoint", TA_OPT_AUTHORIZATION_ENDPOINT,
+	  offsetof(struct login_options, authorization_endpoint) },
+	{ "token_endpoint", TA_OPT_TOKEN_ENDPOINT, offsetof(struct login_options, token_endpoint) },
+	{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT, offsetof(struct login_options, device_endpoint) },
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
-static int parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
-                 const char *given[NSETTINGS], char **scopes, int *done)
+/* The value the command line gave settings[i], or NULL. */
+static const char *given(const struct login_options *o, size_t i)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "issuer", required_argument, NULL, 'i' },
-		{ "client-id", required_argument, NULL, 'c' },
-		{ "scope", required_argument, NULL, 's' },
-		{ "port", required_argument, NULL, 'P' },
-		{ "flow", required_argument, NULL, 'f' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "provider", required_argument, NULL, 'R' },
-		{ "tenant", required_argument, NULL, 'T' },
-		{ "authorization-endpoint", required_argument, NULL, 'A' },
-		{ "token-endpoint", required_argument, NULL, 'K' },
-		{ "device-endpoint", required_argument, NULL, 'D' },
-		{ "no-qr", no_argument, NULL, 'Q' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int opt;
-	size_t i;
-
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, cmd, opt, optarg, done)) {
-			if (*done >= 0)
-				return 0;
-			continue;
-		}
-		if (opt == 's') {
-			if (cli_append_word(scopes, optarg))
-				return EXIT_FAIL;
-			continue;
-		}
-		if (opt == 'Q') {
-			cli->no_qr = 1;
-			continue;
-		}
-		for (i = 0; i < NSETTINGS && settings[i].flag != opt; i++)
-			;
-		if (i == NSETTINGS)
-			return cli_usage_error(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
-		given[i] = optarg;
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	for (i = 0; i < NSETTINGS; i++)
-		if (settings[i].opt == TA_OPT_SCOPES)
-			given[i] = *scopes;
-	return 0;
+	return *(const char *const *)((const char *)o + settings[i].offset);
 }
 
 /* Profile, then the command line, into the client; the command line's
  * values also into the profile, to be saved once the sign-in succeeds. */
 static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_profile *p,
-                                const char *given[NSETTINGS], int *said)
+                                const struct login_options *o, int *said)
 {
 	const char *env_flow = getenv("TERMAUTH_FLOW");
 	enum ta_result r;
@@ -136,16 +116,16 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 	/* A client id given here is the person's, not a registration that
 	 * expires. */
 	for (i = 0; i < NSETTINGS; i++)
-		if (given[i] && settings[i].opt == TA_OPT_CLIENT_ID &&
+		if (given(o, i) && settings[i].opt == TA_OPT_CLIENT_ID &&
 		    ((r = ta_client_set(c, TA_OPT_CLIENT_EXPIRES_AT, NULL)) != TA_OK ||
 		     (r = ta_profile_set(p, "client_expires_at", NULL)) != TA_OK))
 			return r;
 	for (i = 0; i < NSETTINGS; i++) {
-		if (!given[i])
+		if (!given(o, i))
 			continue;
-		if ((r = ta_client_set(c, settings[i].opt, given[i])) != TA_OK)
+		if ((r = ta_client_set(c, settings[i].opt, given(o, i))) != TA_OK)
 			return r;
-		r = ta_profile_set(p, settings[i].key, given[i]);
+		r = ta_profile_set(p, settings[i].key, given(o, i));
 		if (r == TA_E_TOO_LARGE) {
 			cli_error("the %s is too long to keep in the profile (a line of the configuration file holds at most 198 characters)",
 			          settings[i].key);
@@ -199,46 +179,50 @@ static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
 	return ta_profile_set(p, "client_expires_at", ta_client_get(c, TA_OPT_CLIENT_EXPIRES_AT));
 }
 
-int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **argv, int for_ci,
-                struct ta_session **out)
+/* A client for the sign-in: the profile, the environment and o, with
+ * what it cannot do without. Returns an exit code, having said what
+ * failed; the caller frees *c and *p whatever it returns. */
+static int prepare(struct cli *cli, const struct command *cmd, const struct login_options *o,
+                   int for_ci, struct ta_client **c, struct ta_profile **p)
 {
-	const char *given[NSETTINGS] = { 0 };
+	int no_issuer, no_client, said = 0;
+	enum ta_result r;
+
+	if (cli_client_new(cli, c) != TA_OK)
+		return EXIT_FAIL;
+	ta_client_set_paste_fd(*c, cli->paste_fd);
+	if ((r = ta_profile_load(*c, cli->profile, p)) != TA_OK ||
+	    (r = configure(cli, *c, *p, o, &said)) != TA_OK || (for_ci && (r = ask_offline(*c)) != TA_OK))
+		return said ? EXIT_USAGE : cli_fail(*c, r);
+	no_issuer = !ta_client_get(*c, TA_OPT_ISSUER) && !ta_client_get(*c, TA_OPT_PROVIDER) &&
+	            !ta_client_get(*c, TA_OPT_TOKEN_ENDPOINT);
+	/* An issuer alone will do: the IdP may register us (RFC 7591). */
+	no_client = !ta_client_get(*c, TA_OPT_CLIENT_ID) && !ta_client_get(*c, TA_OPT_ISSUER);
+	if (no_issuer || no_client)
+		return cli_usage_error(cmd, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
+		                       cli->profile, no_issuer && no_client ? "issuer and no client id"
+		                                     : no_issuer            ? "issuer"
+		                                                            : "client id");
+	/* A store that cannot keep the session fails now, not after the
+	 * person has signed in. */
+	if (!for_ci && (r = ta_store_ready(*c)) != TA_OK)
+		return cli_fail(*c, r);
+	return EXIT_OK;
+}
+
+int cli_sign_in(struct cli *cli, const struct command *cmd, const struct login_options *o,
+                int for_ci, struct ta_session **out)
+{
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
 	struct ta_session *s = NULL;
-	char *scopes = NULL;
-	int done = -1, rc, no_issuer, no_client, said = 0;
 	enum ta_result r;
+	int rc;
 
-	if ((rc = parse(cli, cmd, argc, argv, given, &scopes, &done)) != 0 || done >= 0)
+	if (o->no_qr)
+		cli->no_qr = 1;
+	if ((rc = prepare(cli, cmd, o, for_ci, &c, &p)) != EXIT_OK)
 		goto out;
-	rc = EXIT_FAIL;
-	if (cli_client_new(cli, &c) != TA_OK)
-		goto out;
-	ta_client_set_paste_fd(c, cli->paste_fd);
-	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK ||
-	    (r = configure(cli, c, p, given, &said)) != TA_OK ||
-	    (for_ci && (r = ask_offline(c)) != TA_OK)) {
-		rc = said ? EXIT_USAGE : cli_fail(c, r);
-		goto out;
-	}
-	no_issuer = !ta_client_get(c, TA_OPT_ISSUER) && !ta_client_get(c, TA_OPT_PROVIDER) &&
-	            !ta_client_get(c, TA_OPT_TOKEN_ENDPOINT);
-	/* An issuer alone will do: the IdP may register us (RFC 7591). */
-	no_client = !ta_client_get(c, TA_OPT_CLIENT_ID) && !ta_client_get(c, TA_OPT_ISSUER);
-	if (no_issuer || no_client) {
-		rc = cli_usage_error(cmd, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
-		                     cli->profile, no_issuer && no_client ? "issuer and no client id"
-		                                   : no_issuer            ? "issuer"
-		                                                          : "client id");
-		goto out;
-	}
-	/* A store that cannot keep the session fails now, not after the
-	 * person has signed in. */
-	if (!for_ci && (r = ta_store_ready(c)) != TA_OK) {
-		rc = cli_fail(c, r);
-		goto out;
-	}
 	r = ta_login(c, &s);
 	cli_progress_end(cli);
 	if (r != TA_OK || (!for_ci && (r = ta_store_save(c, cli->profile, s)) != TA_OK)) {
@@ -256,23 +240,34 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, int argc, char **arg
 	        for_ci ? "" : " (profile '", for_ci ? "" : cli->profile, for_ci ? "" : "')");
 	*out = s;
 	s = NULL;
-	rc = EXIT_OK;
 out:
 	ta_session_free(s);
 	ta_profile_free(p);
 	ta_client_free(c);
-	free(scopes);
-	return done >= 0 ? done : rc;
+	return rc;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	struct ta_session *s = NULL;
-	int rc = cli_sign_in(cli, &cmd_login, argc, argv, 0, &s);
+	int rc = cli_sign_in(cli, &cmd_login, opts, 0, &s);
 
+	(void)argc;
+	(void)argv;
 	ta_session_free(s);
 	return rc;
 }
 
-const struct command cmd_login = { "login", "sign in (browser, pasted URL or device code)", usage,
-	                           run };
+static const struct login_options none;
+
+const struct command cmd_login = {
+	.name = "login",
+	.summary = "sign in (browser, pasted URL or device code)",
+	.synopsis = "[OPTIONS]",
+	.about = about,
+	.more = more,
+	.opts = cli_login_options,
+	.defaults = &none,
+	.size = sizeof(none),
+	.run = run,
+};

@@ -10,9 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,20 +29,15 @@
 
 extern char **environ;
 
-static const char usage[] =
-	"Usage: termauth setup-git --host HOST [OPTIONS]\n\n"
+static const char about[] =
 	"Make git ask termauth for HOST's credentials: registers 'termauth\n"
 	"git-credential' as the credential helper for https://HOST in your global\n"
 	"git config (~/.gitconfig), in place of the helpers set for that URL before,\n"
 	"and adds HOST to the profile's git_hosts. Running it again changes nothing.\n"
 	"git then gets a fresh access token as the password (user name: the\n"
-	"profile's git_username, default oauth2).\n\n"
-	"Options:\n"
-	"      --host HOST       the git server: a host name (with :PORT if needed) for\n"
-	"                        https, or an URL; http only to a loopback address\n"
-	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"profile's git_username, default oauth2).\n";
+
+static const char more[] =
 	"Example:\n"
 	"  termauth -p work login --issuer https://login.example.com --client-id my-cli\n"
 	"  termauth -p work setup-git --host git.example.com\n"
@@ -206,36 +201,33 @@ out:
 	return rc;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "host", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char url[300], host[256], exe[PATH_MAX];
-	const char *given = NULL;
-	int opt, done = -1, rc;
+struct setup_git_options {
+	const char *host;
+};
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_setup_git, opt, optarg, &done)) {
-			if (done >= 0)
-				return done;
-		} else if (opt == 'H') {
-			given = optarg;
-		} else {
-			return cli_usage_error(&cmd_setup_git, "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_setup_git, "unexpected argument '%s'", argv[optind]);
-	if (!given)
-		return cli_usage_error(&cmd_setup_git, "which git server? give --host HOST");
-	if (parse_host(given, url, sizeof(url), host, sizeof(host)))
+static const struct setup_git_options defaults;
+
+static const struct opt options[] = {
+	{ .name = "host", .kind = OPT_STRING, .offset = offsetof(struct setup_git_options, host),
+	  .arg = "HOST", .hint = "the git server's host name or URL",
+	  .help = "the git server: a host name (with :PORT if needed) for https, or an URL; "
+	          "http only to a loopback address",
+	  .missing = "which git server? give --host HOST" },
+	{ 0 },
+};
+
+static int run(struct cli *cli, void *opts, int argc, char **argv)
+{
+	const struct setup_git_options *o = opts;
+	char url[300], host[256], exe[PATH_MAX];
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	if (parse_host(o->host, url, sizeof(url), host, sizeof(host)))
 		return cli_usage_error(&cmd_setup_git,
 		                       "'%s' is not a host name or an https URL (http only to a loopback address)",
-		                       given);
+		                       o->host);
 	if (termauth_path(exe, sizeof(exe)) || strchr(exe, '\'')) {
 		cli_error("cannot tell where the termauth executable is, to register it");
 		return EXIT_FAIL;
@@ -246,4 +238,14 @@ static int run(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-const struct command cmd_setup_git = { "setup-git", "make git use termauth for a host", usage, run };
+const struct command cmd_setup_git = {
+	.name = "setup-git",
+	.summary = "make git use termauth for a host",
+	.synopsis = "--host HOST [OPTIONS]",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.run = run,
+};

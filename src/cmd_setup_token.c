@@ -9,8 +9,7 @@
 #include <string.h>
 #include "cli.h"
 
-static const char usage[] =
-	"Usage: termauth setup-token [LOGIN OPTIONS]\n\n"
+static const char about[] =
 	"Sign in (as 'termauth login' does, with the same options and profile,\n"
 	"asking for offline_access) and print a one-line credential on stdout.\n"
 	"Keep it as the CI secret TERMAUTH_CREDENTIAL: 'termauth token' then\n"
@@ -19,19 +18,21 @@ static const char usage[] =
 	"The credential holds a refresh token: anyone who has it can get tokens\n"
 	"until it is revoked at the IdP. With an IdP that rotates refresh tokens,\n"
 	"a credential works for one CI job only: register a client for CI that\n"
-	"does not rotate them.\n\n"
+	"does not rotate them.\n";
+
+static const char more[] =
 	"Example:\n"
 	"  termauth setup-token --issuer https://login.example.com --client-id ci-client\n"
 	"  # then, in the CI job, with TERMAUTH_CREDENTIAL set from the secret store:\n"
 	"  curl -H \"Authorization: Bearer $(termauth token)\" https://api.example.com/\n";
 
-static int run(struct cli *cli, int argc, char **argv)
+static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	struct ta_session *s = NULL;
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
 	char *line = NULL;
-	int rc = cli_sign_in(cli, &cmd_setup_token, argc, argv, 1, &s);
+	int rc = cli_sign_in(cli, &cmd_setup_token, opts, 1, &s);
 
 	if (rc != EXIT_OK || !s)
 		goto out;
@@ -56,8 +57,23 @@ out:
 	ta_session_free(s);
 	ta_profile_free(p);
 	ta_client_free(c);
+	(void)argc;
+	(void)argv;
 	return rc;
 }
 
-const struct command cmd_setup_token = { "setup-token", "sign in once and print a CI credential",
-	                                 usage, run };
+static const struct login_options none;
+
+/* login's options, said once in login's table. */
+const struct command cmd_setup_token = {
+	.name = "setup-token",
+	.summary = "sign in once and print a CI credential",
+	.synopsis = "[LOGIN OPTIONS]",
+	.about = about,
+	.more = more,
+	.opts = cli_login_options,
+	.opts_of = "login",
+	.defaults = &none,
+	.size = sizeof(none),
+	.run = run,
+};

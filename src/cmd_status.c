@@ -2,7 +2,7 @@
  * cmd_status.c - `termauth status`: who is signed in where, until when,
  * with which scopes, and where the session is kept. Never prints a token.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,19 +10,23 @@
 #include <jansson.h>
 #include "cli.h"
 
-static const char usage[] =
-	"Usage: termauth status [OPTIONS]\n\n"
+static const char about[] =
 	"Show the profile's session: issuer, subject, expiry, scopes, and where it is\n"
 	"kept: the keychain, or the file (with its path).\n"
-	"Exit status 3 when not signed in.\n\n"
-	"Options:\n"
-	"      --json            print the same as a JSON object (expires_at in seconds since\n"
-	"                        the epoch, as token --json gives it)\n"
-	"  -p, --profile NAME    the profile (default: $TERMAUTH_PROFILE, else \"default\")\n"
-	"      --store STORE     where the session is kept: auto, keychain or file\n"
-	"                        (default: $TERMAUTH_STORE, else the profile's, else auto)\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n";
+	"Exit status 3 when not signed in.\n";
+
+struct status_options {
+	int json;
+};
+
+static const struct status_options defaults;
+
+static const struct opt options[] = {
+	{ .name = "json", .kind = OPT_FLAG, .offset = offsetof(struct status_options, json),
+	  .help = "print the same as a JSON object (expires_at in seconds since the epoch, as "
+	          "token --json gives it)" },
+	{ 0 },
+};
 
 static void iso_time(long long t, char *buf, size_t n)
 {
@@ -79,63 +83,49 @@ static void print_text(const char *profile, const struct ta_session *s, const ch
 	       store, path ? " " : " (Secret Service)", path ? path : "");
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+/* The profile (opened for the command) says where its session is kept. */
+static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct ta_client *c = NULL;
+	const struct status_options *o = opts;
 	struct ta_session *s = NULL;
-	struct ta_profile *p = NULL;
 	const char *store;
 	char *path = NULL;
-	int opt, done = -1, json = 0, rc;
 	enum ta_result r;
+	int rc;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_status, opt, optarg, &done)) {
-			if (done >= 0)
-				return done;
-		} else if (opt == 'j') {
-			json = 1;
-		} else {
-			return cli_usage_error(&cmd_status, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_status, "unexpected argument '%s'", argv[optind]);
-	/* The profile says where its session is kept. */
-	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
-		goto out;
-	r = ta_store_load(c, cli->profile, &s);
-	if (r != TA_OK && r != TA_E_NO_SESSION) {
-		rc = cli_fail(c, r);
-		goto out;
-	}
-	store = ta_store_used(c);
+	(void)argc;
+	(void)argv;
+	r = ta_store_load(cli->c, cli->profile, &s);
+	if (r != TA_OK && r != TA_E_NO_SESSION)
+		return cli_fail(cli->c, r);
+	store = ta_store_used(cli->c);
 	if (s && !strcmp(store, "file") && ta_store_path(cli->profile, &path) != TA_OK) {
-		rc = EXIT_FAIL;
-		goto out;
+		ta_session_free(s);
+		return EXIT_FAIL;
 	}
-	if (json)
+	if (o->json)
 		rc = print_json(cli->profile, s, store, path);
 	else if (s)
 		print_text(cli->profile, s, store, path);
 	else
-		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 0);
+		cli_not_signed_in(cli->c, cli->profile, "run 'termauth login'", 0);
 	if (!s)
 		rc = EXIT_SIGNIN;
-	else if (!json)
+	else if (!o->json)
 		rc = EXIT_OK;
-out:
 	free(path);
 	ta_session_free(s);
-	ta_profile_free(p);
-	ta_client_free(c);
 	return rc;
 }
 
-const struct command cmd_status = { "status", "show the session of a profile", usage, run };
+const struct command cmd_status = {
+	.name = "status",
+	.summary = "show the session of a profile",
+	.synopsis = "[OPTIONS]",
+	.about = about,
+	.opts = options,
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.flags = CMD_PROFILE,
+	.run = run,
+};

@@ -8,7 +8,7 @@
  * every local user can read a process's command line.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,30 +17,56 @@
 
 #define TOKEN_MAX (16 * 1024)
 
-static const char usage[] =
-	"Usage: termauth verify [OPTIONS] [--token-file FILE] < TOKEN\n\n"
+static const char about[] =
 	"Verify a JWT as a resource server does: its signature against the IdP's\n"
 	"keys (JWKS), then its claims (exp, nbf, iat; iss and aud when asked), and\n"
 	"print the claims as JSON. The token is read from standard input, or from\n"
 	"FILE. (A token given as an argument still works, but every local user can\n"
 	"read it in the process list: termauth warns.) Exit status 0: valid;\n"
-	"4: invalid, with the precise reason on stderr.\n\n"
-	"Options:\n"
-	"      --token-file FILE\n"
-	"                        read the token from FILE, not standard input\n"
-	"      --jwks FILE|URL   the keys (default: the jwks_uri of the issuer)\n"
-	"      --issuer ISS      iss must be this (default: the profile's issuer)\n"
-	"      --audience AUD    aud must hold this (default: not checked)\n"
-	"      --leeway SECS     clock skew allowed for exp, nbf, iat (default: 60)\n"
-	"  -p, --profile NAME    the profile whose issuer is the default\n"
-	"  -v, --verbose         say more on stderr\n"
-	"  -h, --help            this help\n\n"
+	"4: invalid, with the precise reason on stderr.\n";
+
+static const char more[] =
 	"URLs are fetched over https (http only to a loopback address) and cached\n"
 	"for an hour in $XDG_CACHE_HOME/termauth/jwks; a token naming a key the\n"
 	"cached set lacks makes termauth fetch it again (at most once a minute).\n\n"
 	"Examples:\n"
 	"  termauth token | termauth verify --audience https://api.example.com\n"
-	"  termauth verify --jwks keys.json --issuer https://login.example.com --token-file token.jwt\n";
+	"  termauth verify --jwks keys.json --issuer https://login.example.com \\\n"
+	"      --token-file token.jwt\n";
+
+struct verify_options {
+	struct ta_verify_options v;
+	const char *jwks, *file;
+};
+
+static const struct verify_options defaults = { .v.leeway = 60 };
+
+static int set_leeway(const struct command *cmd, void *target, const char *value)
+{
+	long long *leeway = &((struct verify_options *)target)->v.leeway;
+
+	if ((*leeway = cli_parse_seconds(value)) < 0 || *leeway > 86400)
+		return cli_usage_error(cmd, "--leeway wants 0 to 86400 seconds, not '%s'", value);
+	return EXIT_OK;
+}
+
+#define VERIFY(field) OPT_STRING, .offset = offsetof(struct verify_options, field)
+
+static const struct opt options[] = {
+	{ .name = "token-file", .kind = VERIFY(file), .arg = "FILE",
+	  .hint = "the file that holds the token",
+	  .help = "read the token from FILE, not standard input" },
+	{ .name = "jwks", .kind = VERIFY(jwks), .arg = "FILE|URL", .hint = "a JWKS file or URL",
+	  .help = "the keys (default: the jwks_uri of the issuer)" },
+	{ .name = "issuer", .kind = VERIFY(v.issuer), .arg = "ISS", .hint = "the issuer iss must be",
+	  .help = "iss must be this (default: the profile's issuer)" },
+	{ .name = "audience", .kind = VERIFY(v.audience), .arg = "AUD",
+	  .hint = "the audience aud must hold", .help = "aud must hold this (default: not checked)" },
+	{ .name = "leeway", .kind = OPT_CALL, .call = set_leeway, .arg = "SECS",
+	  .hint = "a number of seconds, 0 to 86400",
+	  .help = "clock skew allowed for exp, nbf, iat (default: 60)" },
+	{ 0 },
+};
 
 /* The token from in, without the line's end. */
 static char *read_token(FILE *in)
@@ -105,80 +131,64 @@ static int print_claims(const char *claims)
 	return rc;
 }
 
-static int run(struct cli *cli, int argc, char **argv)
+/* Checks token against the keys o names (or the issuer's), and prints
+ * its claims. Returns the exit code. */
+static int check(struct ta_client *c, const struct verify_options *o, const char *token)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONG,
-		{ "token-file", required_argument, NULL, 't' },
-		{ "jwks", required_argument, NULL, 'k' },
-		{ "issuer", required_argument, NULL, 'i' },
-		{ "audience", required_argument, NULL, 'a' },
-		{ "leeway", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct ta_verify_options o = { .leeway = 60 };
 	struct ta_jwks_source *src = NULL;
-	struct ta_client *c = NULL;
-	struct ta_profile *p = NULL;
-	struct ta_session *s = NULL;
-	const char *jwks = NULL, *given = NULL, *file = NULL;
-	char *token = NULL, *claims = NULL;
-	int opt, done = -1, rc;
+	char *claims = NULL;
 	enum ta_result r;
+	int rc;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-		if (cli_common_option(cli, &cmd_verify, opt, optarg, &done)) {
-			if (done >= 0)
-				return done;
-		} else if (opt == 't') {
-			file = optarg;
-		} else if (opt == 'k') {
-			jwks = optarg;
-		} else if (opt == 'i') {
-			o.issuer = optarg;
-		} else if (opt == 'a') {
-			o.audience = optarg;
-		} else if (opt == 'l') {
-			if ((o.leeway = cli_parse_seconds(optarg)) < 0 || o.leeway > 86400)
-				return cli_usage_error(&cmd_verify, "--leeway wants 0 to 86400 seconds, not '%s'", optarg);
-		} else {
-			return cli_usage_error(&cmd_verify, "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind + 1 < argc)
-		return cli_usage_error(&cmd_verify, "one token at a time");
-	if (optind < argc && strcmp(argv[optind], "-"))
-		given = argv[optind];
-	if (given && file)
-		return cli_usage_error(&cmd_verify, "a token and --token-file: give one of them");
-	if ((rc = get_token(given, file, &token)) != EXIT_OK)
-		return rc;
-	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
-		goto out;
-	if (!o.issuer)
-		o.issuer = default_issuer(c, p, cli->profile, &s);
-	if (!jwks && !o.issuer) {
-		rc = cli_usage_error(&cmd_verify, "whose token? give --jwks or --issuer (the profile '%s' has no issuer)",
-		                     cli->profile);
-		goto out;
-	}
-	r = jwks ? ta_jwks_source_new(c, jwks, &src) : ta_jwks_source_for_issuer(c, o.issuer, &src);
+	r = o->jwks ? ta_jwks_source_new(c, o->jwks, &src)
+	            : ta_jwks_source_for_issuer(c, o->v.issuer, &src);
 	if (r == TA_OK)
-		r = ta_jwt_verify_from(c, src, token, strlen(token), &o, &claims);
+		r = ta_jwt_verify_from(c, src, token, strlen(token), &o->v, &claims);
 	rc = r == TA_OK ? print_claims(claims) : cli_fail(c, r);
-out:
-	if (token) {
-		explicit_bzero(token, strlen(token));
-		free(token);
-	}
 	free(claims);
 	ta_jwks_source_free(src);
-	ta_session_free(s);
-	ta_profile_free(p);
-	ta_client_free(c);
 	return rc;
 }
 
-const struct command cmd_verify = { "verify", "verify a JWT against the IdP's keys and print its claims",
-	                            usage, run };
+static int run(struct cli *cli, void *opts, int argc, char **argv)
+{
+	struct verify_options *o = opts;
+	struct ta_session *s = NULL;
+	const char *given = NULL;
+	char *token = NULL;
+	int rc;
+
+	if (argc > 1)
+		return cli_usage_error(&cmd_verify, "one token at a time");
+	if (argc == 1 && strcmp(argv[0], "-"))
+		given = argv[0];
+	if (given && o->file)
+		return cli_usage_error(&cmd_verify, "a token and --token-file: give one of them");
+	if ((rc = get_token(given, o->file, &token)) != EXIT_OK)
+		return rc;
+	if (!o->v.issuer)
+		o->v.issuer = default_issuer(cli->c, cli->prof, cli->profile, &s);
+	if (!o->jwks && !o->v.issuer)
+		rc = cli_usage_error(&cmd_verify, "whose token? give --jwks or --issuer (the profile '%s' has no issuer)",
+		                     cli->profile);
+	else
+		rc = check(cli->c, o, token);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	ta_session_free(s);
+	return rc;
+}
+
+const struct command cmd_verify = {
+	.name = "verify",
+	.summary = "verify a JWT against the IdP's keys and print its claims",
+	.synopsis = "[OPTIONS] [--token-file FILE] < TOKEN",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.profile_help = "the profile whose issuer is the default",
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.flags = CMD_PROFILE | CMD_ARGS,
+	.run = run,
+};

@@ -1,7 +1,6 @@
 /*
  * fresh_token.c - see fresh_token.h.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fresh_token.h"
@@ -27,7 +26,8 @@ static int from_credential(struct cli *cli, const char *credential, long long mi
 /* The profile's session; with login, signing in when it has none. */
 static int from_profile(struct cli *cli, long long min_ttl, int login, struct ta_session **s)
 {
-	static char *login_argv[] = { "login", NULL };
+	static const struct login_options none; /* the profile's settings only */
+	struct ta_session *signed_in = NULL;
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
 	enum ta_result r;
@@ -41,8 +41,9 @@ static int from_profile(struct cli *cli, long long min_ttl, int login, struct ta
 	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
 		/* Sign in as `termauth login` would (its messages on stderr),
 		 * then serve the new session. */
-		optind = 0; /* getopt starts over for login's (absent) options */
-		if ((rc = cmd_login.run(cli, 1, login_argv)) != EXIT_OK)
+		rc = cli_sign_in(cli, &cmd_login, &none, 0, &signed_in);
+		ta_session_free(signed_in);
+		if (rc != EXIT_OK)
 			goto out;
 		r = ta_session_fresh(c, cli->profile, min_ttl, s);
 	}

@@ -91,7 +91,7 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	const char *store;
 	char *path = NULL;
 	enum ta_result r;
-	int rc;
+	int rc = EXIT_OK;
 
 	(void)argc;
 	(void)argv;

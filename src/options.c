@@ -158,7 +158,7 @@ static int long_option(const struct parse *p, int argc, char **argv, int *i)
 	const char *name = argv[*i] + 2, *eq = strchr(name, '=');
 	size_t n = eq ? (size_t)(eq - name) : strlen(name);
 	const struct opt *o;
-	void *target;
+	void *target = NULL; /* set with o; gcc -O0 cannot see it */
 	int ambiguous = 0;
 	char spelled[64];
 
@@ -181,7 +181,7 @@ static int short_options(const struct parse *p, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i];
 	const struct opt *o;
-	void *target;
+	void *target = NULL;
 	char spelled[3] = "-";
 	size_t j;
 	int rc;

@@ -1,7 +1,6 @@
 /*
  * cli.c - see cli.h.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -96,18 +95,6 @@ int cli_append_word(char **list, const char *word)
 	memcpy(p + a, word, b + 1);
 	*list = p;
 	return 0;
-}
-
-long long cli_parse_seconds(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	return errno || *end ? -1 : v;
 }
 
 /* Callbacks: everything for the person goes to stderr. */

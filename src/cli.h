@@ -106,7 +106,5 @@ void cli_progress_end(struct cli *cli);
 /* Appends word to a space-separated list (a repeated --scope); *list may
  * be NULL. Returns 0, or -1 out of memory. */
 int cli_append_word(char **list, const char *word);
-/* Parses a non-negative number of seconds; -1 when it is not one. */
-long long cli_parse_seconds(const char *s);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "cli.h"
+#include "token_common.h"
 
 #define TOKEN_MAX (16 * 1024)
 
@@ -45,7 +46,7 @@ static int set_leeway(const struct command *cmd, void *target, const char *value
 {
 	long long *leeway = &((struct verify_options *)target)->v.leeway;
 
-	if ((*leeway = cli_parse_seconds(value)) < 0 || *leeway > 86400)
+	if ((*leeway = token_parse_seconds(value)) < 0 || *leeway > 86400)
 		return cli_usage_error(cmd, "--leeway wants 0 to 86400 seconds, not '%s'", value);
 	return EXIT_OK;
 }

@@ -39,17 +39,6 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
-static int parse_seconds(const char *s, long long *out)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno || *end ? -1 : 0;
-}
-
 /* Recognises exactly the forms of `token` this executable can serve. */
 static int parse_fast(int argc, char **argv, struct token_args *a)
 {
@@ -69,7 +58,7 @@ static int parse_fast(int argc, char **argv, struct token_args *a)
 		else if ((v = option_value(argc, argv, &i, "--profile")))
 			a->profile = v;
 		else if (seen_token && (v = option_value(argc, argv, &i, "--min-ttl"))) {
-			if (parse_seconds(v, &a->min_ttl))
+			if ((a->min_ttl = token_parse_seconds(v)) < 0)
 				return -1;
 		} else if (seen_token && !strcmp(argv[i], "--json"))
 			a->json = 1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "token_common.h"
 #include "suggest.h"
 
 /* -p also says that a profile was named, not taken from the environment
@@ -137,7 +138,7 @@ static int apply(const struct parse *p, const struct opt *o, void *target, const
 			return EXIT_FAIL;
 		break;
 	case OPT_SECONDS:
-		if ((secs = cli_parse_seconds(value)) < 0)
+		if ((secs = token_parse_seconds(value)) < 0)
 			return cli_usage_error(p->cmd, "--%s wants seconds, not '%s'", o->name, value);
 		*(long long *)at = secs;
 		break;

@@ -2,6 +2,7 @@
  * token_common.c - see token_common.h.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -62,4 +63,16 @@ int json_print_secret(json_t *o)
 	explicit_bzero(text, strlen(text));
 	free(text);
 	return rc < 0 || fflush(stdout) ? -1 : 0;
+}
+
+long long token_parse_seconds(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno || *end ? -1 : v;
 }

@@ -34,5 +34,8 @@ const char *token_from_env(void);
  * Tokens from the IdP are checked as they arrive; this is for
  * TERMAUTH_TOKEN, which is taken as it is. */
 int token_printable(const char *token);
+/* A whole number of seconds (--min-ttl, --leeway): decimal digits only;
+ * -1 for anything else or too large. */
+long long token_parse_seconds(const char *s);
 
 #endif

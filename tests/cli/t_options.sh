@@ -157,4 +157,16 @@ for c in $commands; do
 	same "man: $c's options (in section $s)" "$T/own" "$T/got-own"
 done
 
+# --- The source: only the parser and the fast path parse options
+# themselves, and each command's run stays short (the work is in helpers).
+others=$(grep -l getopt_long "$src"/src/*.c | sed "s|$src/||" | grep -vx 'src/options.c\|src/fast.c')
+[ -z "$others" ] && ok "getopt_long only in the parser and the fast path" ||
+	fail "getopt_long outside the parser and the fast path: $others"
+for f in "$src"/src/cmd_*.c; do
+	n=$(awk '/^static int run\(/ { s = NR } s && /^}/ { print NR - s + 1; exit }' "$f")
+	if [ -z "$n" ]; then fail "${f##*/}: no run function"
+	elif [ "$n" -ge 40 ]; then fail "${f##*/}: run is $n lines (under 40)"
+	else ok "${f##*/}: run is $n lines"; fi
+done
+
 [ $failures -eq 0 ] && echo "all checks passed" || { echo "$failures check(s) failed"; exit 1; }

@@ -17,6 +17,7 @@
 #include "base/base64url.h"
 #include "jose/jwk.h"
 #include "jose/jws.h"
+#include "jose/json_scan.h"
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>

@@ -547,7 +547,8 @@ static int parse_text(struct parser *ps, const unsigned char *text, size_t n,
 	int r;
 
 	memset(ps, 0, sizeof(*ps));
-	memset(found, 0, nwant * sizeof(*found));
+	if (nwant) /* found may be NULL then */
+		memset(found, 0, nwant * sizeof(*found));
 	ps->s = ps->p = text;
 	ps->end = text + n;
 	ps->names = ps->names_local;

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <jansson.h>
 #include "jose/jws.h"
+#include "jose/claims.h"
 #include "base/base64url.h"
 #include "base/result.h"
 #include "base/secret.h"

@@ -14,10 +14,10 @@
  * Each token is verified twice with the same JWKS - the second time its
  * header comes from the cache - and both answers must be the same.
  *
- * And the payload parser of claims.c is held to jansson's answers: the
- * payload of a 'P' input, or else the whole input, must be a JSON object
- * for one exactly when it holds no NUL byte and json_loadb(
- * JSON_REJECT_DUPLICATES) takes it as an object. The NUL rule is RFC 8259's
+ * And the JSON scanner the claims are read with (json_scan.c) is held to
+ * jansson's answers: the payload of a 'P' input, or else the whole input,
+ * must be a JSON object for one exactly when it holds no NUL byte and
+ * json_loadb(JSON_REJECT_DUPLICATES) takes it as an object. The NUL rule is RFC 8259's
  * (no NUL is white space, a literal, a number or allowed raw in a string,
  * so no JSON text holds one) and RFC 7519 7.2 wants the payload to be a
  * valid JSON object; json_loadb, though, drops a NUL byte that comes right
@@ -28,7 +28,7 @@
  */
 #include "fuzz.h"
 #include "base/base64url.h"
-#include "jose/jws.h"
+#include "jose/json_scan.h"
 #include <jansson.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -139,8 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int ours = ta_json_object_check(json, len, why, sizeof(why));
 
 		FUZZ_CHECK((ours == 0) == object,
-		           ours ? "claims.c refuses a JSON object jansson takes"
-		                : "claims.c takes what jansson refuses, or a NUL byte");
+		           ours ? "json_scan.c refuses a JSON object jansson takes"
+		                : "json_scan.c takes what jansson refuses, or a NUL byte");
 		FUZZ_CHECK(ours == 0 || fuzz_printable(why), "the reason is not printable");
 		json_decref(j);
 	}

@@ -210,22 +210,6 @@ static void make_sub(const struct env *e)
 	free(sub);
 }
 
-/* The file's whole text; free() it. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	assert_non_null(f);
-	buf = calloc(1, 65536);
-	assert_non_null(buf);
-	n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void config_path_follows_env(void **state)
 {
 	struct env *e = *state;
@@ -383,7 +367,7 @@ static void profile_save_load_keeps_others(void **state)
 	ta_profile_free(p);
 
 	/* Nothing but the file in its directory: no temporary left over. */
-	text = slurp(e->path);
+	text = unit_read_text(e->path);
 	assert_non_null(strstr(text, "[profile other]"));
 	assert_non_null(strstr(text, "[profile work]"));
 	free(text);
@@ -591,7 +575,7 @@ static void save_keeps_other_sections(void **state)
 	assert_int_equal(ta_profile_load(c, "work", &p), TA_OK);
 	assert_int_equal(ta_profile_set(p, "client_id", "cli"), TA_OK);
 	assert_int_equal(ta_profile_save(c, p), TA_OK);
-	text = slurp(e->path);
+	text = unit_read_text(e->path);
 	assert_non_null(strstr(text, "client_id = cli"));
 	assert_non_null(strstr(text, "[settings]"));
 	assert_non_null(strstr(text, "color = auto"));
@@ -621,7 +605,7 @@ static void save_through_a_link_keeps_the_link(void **state)
 	assert_int_equal(ta_profile_save(c, p), TA_OK);
 	assert_int_equal(lstat(e->path, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
-	text = slurp(real);
+	text = unit_read_text(real);
 	assert_non_null(strstr(text, "client_id = cli"));
 	free(text);
 	ta_profile_free(p);
@@ -741,7 +725,7 @@ static void untrusted_file_is_neither_read_nor_written(void **state)
 	assert_int_equal(chmod(e->path, 0646), 0);
 	assert_int_equal(ta_profile_save(c, p), TA_E_CONFIG);
 	assert_non_null(strstr(ta_client_message(c), "(mode 646)"));
-	after = slurp(e->path);
+	after = unit_read_text(e->path);
 	assert_string_equal(after, text);
 	free(after);
 	assert_int_equal(stat(e->path, &st), 0);

@@ -1,11 +1,12 @@
 /*
- * test_secret.c - unit tests of lib/secret.c's secret memory: what the
+ * test_secret.c - unit tests of lib/base/secret.c's secret memory: what the
  * pool gives (ta_secret_alloc and ta_set_secret, but under ASan, where they
  * take the heap for LeakSanitizer) lies in a mapping the kernel marks
  * "dd" (MADV_DONTDUMP) in /proc/self/smaps, and the heap's strings do not;
  * a freed block is wiped and reused; more secrets than a pool holds get
  * another pool; one too large for a pool goes to the heap; ta_free_secret
- * frees both kinds.
+ * frees both kinds. And the helpers on secrets (ta_secret_equal and the
+ * rest).
  */
 #include "unit.h"
 #include "base/secret.h"
@@ -116,11 +117,32 @@ static void a_secret_larger_than_a_pool_goes_to_the_heap(void **state)
 	ta_free_secret(big);
 }
 
+static void secret_helpers(void **state)
+{
+	char *s = NULL;
+
+	(void)state;
+	assert_true(ta_secret_equal("abc", "abc"));
+	assert_true(ta_secret_equal("", ""));
+	assert_false(ta_secret_equal("abc", "abd"));
+	assert_false(ta_secret_equal("abc", "ab"));
+	assert_false(ta_secret_equal("", "a"));
+	assert_int_equal(ta_set_string(&s, "one"), TA_OK);
+	assert_string_equal(s, "one");
+	assert_int_equal(ta_set_string(&s, "two"), TA_OK);
+	assert_string_equal(s, "two");
+	assert_int_equal(ta_set_string(&s, NULL), TA_OK);
+	assert_null(s);
+	ta_free_secret(NULL);
+	ta_wipe(NULL, 10);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(secrets_are_kept_out_of_core_dumps),
 	cmocka_unit_test(a_freed_block_is_wiped_and_reused),
 	cmocka_unit_test(many_secrets_fill_more_than_one_pool),
 	cmocka_unit_test(a_secret_larger_than_a_pool_goes_to_the_heap),
+	cmocka_unit_test(secret_helpers),
 };
 
 UNIT_MAIN("secret", tests)

@@ -6,7 +6,8 @@
  * with the derived tokens, wherever it was written; and of a refreshed
  * session kept aside (store_pending.c).
  * XDG_RUNTIME_DIR (and XDG_STATE_HOME) point at throw-away directories and
- * DBUS_SESSION_BUS_ADDRESS is unset, so nothing reaches a real keychain.
+ * DBUS_SESSION_BUS_ADDRESS is unset (unit.h's store environment), so
+ * nothing reaches a real keychain. Also the profile name list (names.c).
  */
 #include <errno.h>
 #include <sys/stat.h>
@@ -17,45 +18,6 @@
 #include "store/store.h"
 
 #define NOW 1700000000LL
-
-struct env {
-	char *run;   /* $XDG_RUNTIME_DIR */
-	char *cdir;  /* $XDG_RUNTIME_DIR/termauth */
-	char *state; /* $XDG_STATE_HOME */
-	struct ta_client *c;
-};
-
-static int env_setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-
-	if (!e)
-		return -1;
-	e->run = unit_tmpdir();
-	e->cdir = unit_join(e->run, "termauth");
-	e->state = unit_tmpdir();
-	if (setenv("XDG_RUNTIME_DIR", e->run, 1) || setenv("XDG_STATE_HOME", e->state, 1) ||
-	    unsetenv("DBUS_SESSION_BUS_ADDRESS") || ta_client_new(&e->c) != TA_OK)
-		return -1;
-	*state = e;
-	return 0;
-}
-
-static int env_teardown(void **state)
-{
-	struct env *e = *state;
-
-	unsetenv("XDG_RUNTIME_DIR");
-	unsetenv("XDG_STATE_HOME");
-	unit_rmtree(e->run);
-	unit_rmtree(e->state);
-	ta_client_free(e->c);
-	free(e->run);
-	free(e->cdir);
-	free(e->state);
-	free(e);
-	return 0;
-}
 
 #define SESSION_ID "0123456789abcdef0123456789abcdef"
 
@@ -93,25 +55,9 @@ static struct ta_session *full_session(const char *access_token)
 	return s;
 }
 
-/* The whole text of a file (fails the test when it cannot be read). */
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	assert_non_null(f);
-	buf = calloc(1, 65536);
-	assert_non_null(buf);
-	n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void save_writes_private_file_without_long_lived_secrets(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-cached");
 	char *path = unit_join(e->cdir, "work.json"), *text;
 	struct stat st;
@@ -128,7 +74,7 @@ static void save_writes_private_file_without_long_lived_secrets(void **state)
 	assert_int_equal(st.st_mode & 07777, 0700);
 	assert_int_equal(unit_count_entries(e->cdir, "work.json"), 1);
 
-	text = read_text(path);
+	text = unit_read_text(path);
 	UNIT_ASSERT_MSG(strstr(text, "\"access_token\": \"AT-cached\""), "cache file: %s", text);
 	UNIT_ASSERT_MSG(strstr(text, "\"expires_at\": 1700003600"), "cache file: %s", text);
 	UNIT_ASSERT_MSG(strstr(text, "\"token_type\": \"Bearer\""), "cache file: %s", text);
@@ -144,7 +90,7 @@ static void save_writes_private_file_without_long_lived_secrets(void **state)
 
 	/* Nothing went to the file store. */
 	{
-		char *sdir = unit_join(e->state, "termauth");
+		char *sdir = unit_join(e->dir, "termauth");
 		assert_int_equal(lstat(sdir, &st), -1);
 		free(sdir);
 	}
@@ -154,7 +100,7 @@ static void save_writes_private_file_without_long_lived_secrets(void **state)
 
 static void save_load_round_trip(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-1"), *back = NULL;
 
 	store_holds("work");
@@ -202,7 +148,7 @@ static void save_load_round_trip(void **state)
 
 static void load_missing_is_no_session(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *back = NULL;
 
 	/* No directory at all, then a directory without the file. */
@@ -219,7 +165,7 @@ static void load_missing_is_no_session(void **state)
 static void no_runtime_dir_means_no_cache(void **state)
 {
 	static const char *const values[] = { NULL, "", "relative-run", "./run", "run/termauth" };
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-x"), *back = NULL;
 	char *cwd = unit_tmpdir(), old[4096];
 	size_t i;
@@ -260,7 +206,7 @@ static void load_refuses_files_others_may_read(void **state)
 		{ 0660, TA_E_STORE }, { 0606, TA_E_STORE }, { 0610, TA_E_STORE },
 		{ 0600, TA_OK },      { 0400, TA_OK },
 	};
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-m");
 	char *path = unit_join(e->cdir, "work.json");
 	size_t i;
@@ -286,7 +232,7 @@ static void load_refuses_files_others_may_read(void **state)
 /* Nor one reached through a symbolic link, nor one another user owns. */
 static void load_refuses_links_and_foreign_files(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-l"), *back = NULL;
 	char *path = unit_join(e->cdir, "work.json");
 	char *target = unit_join(e->run, "planted.json");
@@ -313,7 +259,7 @@ static void load_refuses_links_and_foreign_files(void **state)
 
 static void load_refuses_corrupt_file(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *back = NULL;
 	char *path = unit_join(e->cdir, "work.json");
 
@@ -330,7 +276,7 @@ static void invalid_profile_names(void **state)
 		NULL, "", ".x", "..", "a/b", "../work", "a b", "a\nb", "\xc3\xa9",
 		"0123456789012345678901234567890123456789012345678901234567890123X", /* 65 */
 	};
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-n"), *back = NULL;
 	size_t i;
 
@@ -350,7 +296,7 @@ static void invalid_profile_names(void **state)
  * symbolic link in its place is not written through. */
 static void cache_directory_is_private(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-d");
 	char *elsewhere = unit_join(e->run, "elsewhere");
 	struct stat st;
@@ -394,7 +340,7 @@ static void locked_save_removes_only_own_leftovers(void **state)
 		{ "a.json", 0 }, /* replaced, not removed */
 		{ "a.json.tmp-0123456789ab.json", 0 }, /* profile "a.json.tmp-0123456789ab"'s cache */
 	};
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-left");
 	size_t i;
 
@@ -480,7 +426,7 @@ static void entry_of_another_session_is_not_served(void **state)
 		{ NULL, SESSION_ID, TA_E_NO_SESSION },
 		{ SESSION_ID, NULL, TA_E_NO_SESSION },
 	};
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	char *path = unit_join(e->cdir, "work.json");
 	size_t i;
 
@@ -514,7 +460,7 @@ static void entry_of_another_session_is_not_served(void **state)
 static void copies_are_removed_from_another_runtime_dir(void **state)
 {
 	static const char *const keys[4] = { "https://api.example", NULL, NULL, NULL };
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-away"), *back = NULL;
 	char *cache = unit_join(e->cdir, "work.json"), *derived = unit_join(e->cdir, "derived/work");
 	char *other = unit_tmpdir(), *lock = NULL, *sdir = NULL, **dirs = NULL, *text;
@@ -532,7 +478,7 @@ static void copies_are_removed_from_another_runtime_dir(void **state)
 		/* The record: the id, then the runtime directory, once. */
 		assert_int_equal(ta_store_dir(&sdir), TA_OK);
 		lock = unit_join(sdir, "work.lock");
-		text = read_text(lock);
+		text = unit_read_text(lock);
 		UNIT_ASSERT_MSG(!strncmp(text, SESSION_ID "\n", TA_SESSION_ID_LEN + 1), "record: %s", text);
 		UNIT_ASSERT_MSG(strstr(text, e->run) && strstr(text, e->run) == strrchr(text, '\n') - strlen(e->run),
 		                "record: %s", text);
@@ -549,7 +495,7 @@ static void copies_are_removed_from_another_runtime_dir(void **state)
 		ta_store_forget_copies("work");
 		ROW_CHECK(access(cache, F_OK) != 0, i, "the cache stayed");
 		ROW_CHECK(access(derived, F_OK) != 0, i, "the derived tokens stayed");
-		text = read_text(lock);
+		text = unit_read_text(lock);
 		ROW_CHECK(!strcmp(text, "\n"), i, "the record holds '%s'", text);
 		free(text);
 		free(lock);
@@ -565,7 +511,7 @@ static void copies_are_removed_from_another_runtime_dir(void **state)
  * someone else) is left alone. Needs root to give it away. */
 static void copies_in_a_directory_not_ours_stay(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-theirs");
 	char *cache = unit_join(e->cdir, "work.json");
 
@@ -590,7 +536,7 @@ static void copies_in_a_directory_not_ours_stay(void **state)
  * removed from both. */
 static void pending_is_kept_aside_privately(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-pending"), *back = NULL;
 	char *where = NULL, *sdir = NULL, *pdir, *first, *second = unit_join(e->cdir, "pending/work.json");
 	struct stat st;
@@ -645,7 +591,7 @@ static void pending_is_kept_aside_privately(void **state)
  * used again, and the next writer removes it. */
 static void pending_follows_its_sign_in(void **state)
 {
-	struct env *e = *state;
+	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-aside"), *back = NULL;
 	char *where = NULL, *sdir = NULL, *pdir, *second = unit_join(e->cdir, "pending/work.json");
 
@@ -674,7 +620,7 @@ static void pending_follows_its_sign_in(void **state)
 	ta_session_free(s);
 }
 
-#define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
+#define ENV_TEST(f) cmocka_unit_test_setup_teardown(f, unit_store_env_setup, unit_store_env_teardown)
 
 static const struct CMUnitTest tests[] = {
 	ENV_TEST(save_writes_private_file_without_long_lived_secrets),

@@ -1,8 +1,8 @@
 /*
  * unit.h - what the cmocka programs in tests/unit share: the includes
- * cmocka needs, a row-aware check for table-driven tests, throw-away
- * directories, and the main() that runs a program's group. Header-only,
- * all static, so each
+ * cmocka needs, row-aware checks for table-driven tests, throw-away
+ * directories and files, base64url, the store's environment, and the
+ * main() that runs a program's group. Header-only, all static, so each
  * program stays a single file plus this.
  */
 #ifndef TA_UNIT_H
@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "termauth.h"
+#include "base/base64url.h"
 
 /* In a table-driven test, a failed check names the row it failed on. */
 #define ROW_CHECK(cond, row, ...)                                      \
@@ -129,6 +132,114 @@ UNIT_HELPER char *unit_join(const char *dir, const char *name)
 	assert_non_null(p);
 	snprintf(p, n, "%s/%s", dir, name);
 	return p;
+}
+
+/* The whole text of a file, at most 64 KiB (fails the test when it cannot
+ * be read); free() it. */
+UNIT_HELPER char *unit_read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	assert_non_null(f);
+	buf = calloc(1, 65536);
+	assert_non_null(buf);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The base64url of n bytes at p, or of a string; free() it. */
+UNIT_HELPER char *unit_b64(const void *p, size_t n)
+{
+	char *s = malloc(ta_b64url_encoded_len(n) + 1);
+
+	assert_non_null(s);
+	ta_b64url_encode(p, n, s);
+	return s;
+}
+
+UNIT_HELPER char *unit_str_b64(const char *s)
+{
+	return unit_b64(s, strlen(s));
+}
+
+/* 1 when s is all of base64url's alphabet (RFC 4648 section 5). */
+UNIT_HELPER int unit_all_base64url(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* In a table-driven test: the message is one line of printable ASCII
+ * (text from the IdP must go through ta_printable before it can reach the
+ * terminal). */
+UNIT_HELPER void unit_check_printable(const char *m, size_t row)
+{
+	size_t k;
+
+	for (k = 0; m[k]; k++)
+		ROW_CHECK(m[k] >= 0x20 && m[k] < 0x7f, row, "message byte %zu is 0x%02x", k,
+		          (unsigned char)m[k]);
+}
+
+/* In a table-driven test: got is the string want, or both are NULL. */
+UNIT_HELPER void unit_check_str(const char *got, const char *want, const char *what, size_t row)
+{
+	ROW_CHECK(want ? got && !strcmp(got, want) : !got, row, "%s is '%s', want '%s'", what,
+	          got ? got : "(null)", want ? want : "(null)");
+}
+
+/* The world of the store's tests (lib/store/): $XDG_STATE_HOME and
+ * $XDG_RUNTIME_DIR are throw-away directories, and DBUS_SESSION_BUS_ADDRESS
+ * is unset, so the keychain probe finds no session bus (there is no "bus"
+ * socket in the runtime directory) and no test reaches a real keychain. A
+ * cmocka setup and teardown: *state is the struct unit_store_env. */
+struct unit_store_env {
+	char *dir;  /* $XDG_STATE_HOME */
+	char *tdir; /* $XDG_STATE_HOME/termauth, the store */
+	char *run;  /* $XDG_RUNTIME_DIR */
+	char *cdir; /* $XDG_RUNTIME_DIR/termauth, the access token cache */
+	struct ta_client *c;
+};
+
+UNIT_HELPER int unit_store_env_setup(void **state)
+{
+	struct unit_store_env *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return -1;
+	e->dir = unit_tmpdir();
+	e->tdir = unit_join(e->dir, "termauth");
+	e->run = unit_tmpdir();
+	e->cdir = unit_join(e->run, "termauth");
+	if (setenv("XDG_STATE_HOME", e->dir, 1) || setenv("XDG_RUNTIME_DIR", e->run, 1) ||
+	    unsetenv("DBUS_SESSION_BUS_ADDRESS") || ta_client_new(&e->c) != TA_OK)
+		return -1;
+	*state = e;
+	return 0;
+}
+
+UNIT_HELPER int unit_store_env_teardown(void **state)
+{
+	struct unit_store_env *e = *state;
+
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("XDG_RUNTIME_DIR");
+	unit_rmtree(e->dir);
+	unit_rmtree(e->run);
+	ta_client_free(e->c);
+	free(e->dir);
+	free(e->tdir);
+	free(e->run);
+	free(e->cdir);
+	free(e);
+	return 0;
 }
 
 /* main() of every program: runs its group. */

@@ -1,0 +1,194 @@
+/*
+ * test_discovery.c - unit tests of the IdP's metadata as
+ * lib/oauth/discovery.c reads it (OpenID Connect Discovery, RFC 8414):
+ * a good document, every refusal, and messages that stay printable.
+ */
+#include "unit.h"
+#include "base/result.h"
+#include "oauth/discovery.h"
+
+/* ---------------------------------------------------------------------- */
+/* Discovery */
+
+#define MD_ISSUER "https://idp.example.com"
+
+static void metadata_good(void **state)
+{
+	static const char doc[] =
+		"{\"issuer\":\"https://idp.example.com\","
+		"\"authorization_endpoint\":\"https://idp.example.com/auth\","
+		"\"token_endpoint\":\"https://idp.example.com/token\","
+		"\"userinfo_endpoint\":\"https://idp.example.com/me\","
+		"\"jwks_uri\":\"https://idp.example.com/jwks\","
+		"\"device_authorization_endpoint\":\"https://idp.example.com/device\","
+		"\"revocation_endpoint\":\"https://idp.example.com/revoke\","
+		"\"introspection_endpoint\":\"https://idp.example.com/introspect\","
+		"\"registration_endpoint\":\"https://idp.example.com/reg\","
+		"\"code_challenge_methods_supported\":[\"plain\",\"S256\"],"
+		"\"authorization_response_iss_parameter_supported\":true,"
+		"\"response_types_supported\":[\"code\"]}";
+	struct ta_metadata md;
+
+	(void)state;
+	assert_int_equal(ta_metadata_parse(NULL, MD_ISSUER, doc, strlen(doc), &md), TA_OK);
+	assert_string_equal(md.issuer, "https://idp.example.com");
+	assert_string_equal(md.authorization_endpoint, "https://idp.example.com/auth");
+	assert_string_equal(md.token_endpoint, "https://idp.example.com/token");
+	assert_string_equal(md.userinfo_endpoint, "https://idp.example.com/me");
+	assert_string_equal(md.jwks_uri, "https://idp.example.com/jwks");
+	assert_string_equal(md.device_authorization_endpoint, "https://idp.example.com/device");
+	assert_string_equal(md.revocation_endpoint, "https://idp.example.com/revoke");
+	assert_string_equal(md.introspection_endpoint, "https://idp.example.com/introspect");
+	assert_string_equal(md.registration_endpoint, "https://idp.example.com/reg");
+	assert_int_equal(md.iss_parameter_supported, 1);
+	ta_metadata_clear(&md);
+	assert_null(md.issuer);
+	assert_null(md.token_endpoint);
+}
+
+static void metadata_table(void **state)
+{
+#define AE "\"authorization_endpoint\":\"https://idp.example.com/a\""
+#define TE "\"token_endpoint\":\"https://idp.example.com/t\""
+#define ISS "\"issuer\":\"https://idp.example.com\""
+	static const struct {
+		const char *issuer; /* asked for */
+		const char *doc;
+		enum ta_result want;
+		int iss_flag; /* for TA_OK */
+	} rows[] = {
+		{ MD_ISSUER, "{" ISS "," AE "," TE "}", TA_OK, 0 },
+		{ MD_ISSUER "/", "{" ISS "," AE "," TE "}", TA_OK, 0 },
+		{ MD_ISSUER, "{\"issuer\":\"https://idp.example.com/\"," AE "," TE "}", TA_OK, 0 },
+		{ "http://127.0.0.1:9000", "{\"issuer\":\"http://127.0.0.1:9000\","
+		  "\"authorization_endpoint\":\"http://127.0.0.1:9000/a\","
+		  "\"token_endpoint\":\"http://localhost:9000/t\"}", TA_OK, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"authorization_response_iss_parameter_supported\":true}",
+		  TA_OK, 1 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"authorization_response_iss_parameter_supported\":false}",
+		  TA_OK, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"authorization_response_iss_parameter_supported\":\"true\"}",
+		  TA_OK, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"code_challenge_methods_supported\":[\"S256\"]}",
+		  TA_OK, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"unknown\":{\"a\":[1,2]}}", TA_OK, 0 },
+		/* the issuer */
+		{ MD_ISSUER, "{\"issuer\":\"https://evil.example.com\"," AE "," TE "}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{\"issuer\":\"https://idp.example.com.evil.com\"," AE "," TE "}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{\"issuer\":\"https://idp.example.co\"," AE "," TE "}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{\"issuer\":\"https://idp.example.com//\"," AE "," TE "}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{\"issuer\":\"HTTPS://IDP.EXAMPLE.COM\"," AE "," TE "}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" AE "," TE "}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{\"issuer\":null," AE "," TE "}", TA_E_PROTOCOL, 0 },
+		/* endpoints */
+		{ MD_ISSUER, "{" ISS "," AE "}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," TE "}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE ",\"token_endpoint\":null}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE ",\"token_endpoint\":[\"https://x\"]}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE ",\"token_endpoint\":\"http://idp.example.com/t\"}",
+		  TA_E_INSECURE, 0 },
+		{ MD_ISSUER, "{" ISS ",\"authorization_endpoint\":\"http://idp.example.com/a\"," TE "}",
+		  TA_E_INSECURE, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"jwks_uri\":\"http://idp.example.com/j\"}",
+		  TA_E_INSECURE, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"revocation_endpoint\":\"http://127.0.0.1.evil.com/r\"}",
+		  TA_E_INSECURE, 0 },
+		{ MD_ISSUER, "{" ISS "," AE ",\"token_endpoint\":\"ftp://idp.example.com/t\"}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE ",\"token_endpoint\":\"https://u@idp.example.com/t\"}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"userinfo_endpoint\":5}", TA_E_PROTOCOL, 0 },
+		/* PKCE */
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"code_challenge_methods_supported\":[\"plain\"]}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"code_challenge_methods_supported\":[]}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"code_challenge_methods_supported\":\"S256\"}",
+		  TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE ",\"code_challenge_methods_supported\":[\"s256\"]}",
+		  TA_E_PROTOCOL, 0 },
+		/* the document */
+		{ MD_ISSUER, "", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "<html>", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "[{" ISS "," AE "," TE "}]", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE "," TE "}", TA_E_PROTOCOL, 0 },
+		{ MD_ISSUER, "{" ISS "," AE "," TE "}x", TA_E_PROTOCOL, 0 },
+	};
+#undef AE
+#undef TE
+#undef ISS
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_client *c;
+		struct ta_metadata md;
+		enum ta_result r;
+
+		assert_int_equal(ta_client_new(&c), TA_OK);
+		r = ta_metadata_parse(c, rows[i].issuer, rows[i].doc, strlen(rows[i].doc), &md);
+		ROW_CHECK(r == rows[i].want, i, "'%s' gave %d (%s)", rows[i].doc, (int)r,
+		          ta_client_message(c));
+		if (r == TA_OK) {
+			ROW_CHECK(md.authorization_endpoint && md.token_endpoint, i, "endpoints");
+			ROW_CHECK(md.iss_parameter_supported == rows[i].iss_flag, i, "iss flag %d",
+			          md.iss_parameter_supported);
+		} else {
+			ROW_CHECK(!md.issuer && !md.authorization_endpoint && !md.token_endpoint, i,
+			          "metadata left behind on failure");
+			ROW_CHECK(ta_client_message(c)[0] != '\0', i, "no message");
+		}
+		ta_metadata_clear(&md);
+		ta_client_free(c);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* Messages are shown on the terminal, so text from the IdP goes through
+ * ta_printable. ta_url_check quotes the URL it refuses when it is not an
+ * http(s) URL at all ("the %s is not an http(s) URL: %s", url.c), and
+ * discovery hands it endpoint values straight from the IdP's metadata: an
+ * escape sequence in one reaches the terminal. */
+static void metadata_message_is_printable(void **state)
+{
+	static const char *const docs[] = {
+		"{\"issuer\":\"https://idp.example.com\","
+		"\"authorization_endpoint\":\"https://idp.example.com/a\","
+		"\"token_endpoint\":\"\\u001b]2;pwned\\u0007\\u001b[2J\"}",
+		"{\"issuer\":\"https://idp.example.com\","
+		"\"authorization_endpoint\":\"https://idp.example.com/a\","
+		"\"token_endpoint\":\"https://idp.example.com/t\","
+		"\"jwks_uri\":\"x\\u001b[31m\"}",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < NELEMS(docs); i++) {
+		struct ta_client *c;
+		struct ta_metadata md;
+		const char *m;
+
+		assert_int_equal(ta_client_new(&c), TA_OK);
+		ROW_CHECK(ta_metadata_parse(c, "https://idp.example.com", docs[i], strlen(docs[i]),
+		                            &md) == TA_E_PROTOCOL, i, "accepted");
+		m = ta_client_message(c);
+		for (k = 0; m[k]; k++)
+			ROW_CHECK(m[k] >= 0x20 && m[k] < 0x7f, i, "message byte %zu is 0x%02x", k,
+			          (unsigned char)m[k]);
+		ta_metadata_clear(&md);
+		ta_client_free(c);
+	}
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(metadata_good),
+	cmocka_unit_test(metadata_table),
+	cmocka_unit_test(metadata_message_is_printable),
+};
+
+UNIT_MAIN("discovery", tests)

@@ -64,7 +64,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ta_exchange_request req = { 0 };
+	struct ta_exchange_request req = TA_EXCHANGE_REQUEST_INIT();
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;
 	struct ta_session *d = NULL;

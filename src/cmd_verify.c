@@ -116,7 +116,7 @@ static int run(struct cli *cli, int argc, char **argv)
 		{ "leeway", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ta_verify_options o = { .leeway = 60 };
+	struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.leeway = 60);
 	struct ta_jwks_source *src = NULL;
 	struct ta_client *c = NULL;
 	struct ta_profile *p = NULL;

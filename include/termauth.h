@@ -95,8 +95,8 @@
  *     type, member, macro or enum value; changing the number or value of an
  *     enum constant; changing a function's parameters or return type;
  *     reordering, removing or retyping a member of a public struct, or
- *     adding one anywhere but at the end; shrinking a struct's minimum
- *     size; changing what a call does in a way a correct program can
+ *     adding one anywhere but at the end; raising the smallest size a
+ *     sized struct is accepted with; changing what a call does in a way a correct program can
  *     notice (what it returns for the same input, who frees what, what it
  *     writes where, which thread may call it).
  *   - Before 1.0 (TA_VERSION 0.y.z) the same rules hold, and N stays 0

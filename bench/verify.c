@@ -178,11 +178,11 @@ static void jwk(struct alg *a, char *out, size_t cap)
 static double bench_termauth(struct ta_client *c, struct ta_jwks *keys, struct alg *a,
                              double seconds)
 {
-	const struct ta_verify_options o = {.issuer = "https://idp.example.com",
+	const struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "https://idp.example.com",
 	                                    .audience = "https://api.example.com",
 	                                    .leeway = 60,
 	                                    .now = NOW,
-	                                    .require_exp = 1};
+	                                    .require_exp = 1);
 	size_t lens[TOKENS];
 	double start = now_s(), t;
 	long n = 0;

@@ -39,12 +39,11 @@ static void notice(void *data, const char *message)
 
 int main(int argc, char **argv)
 {
-	struct ta_callbacks cb = {
+	struct ta_callbacks cb = TA_CALLBACKS_INIT(
 		.show_url = show_url,
 		.notice = notice,
 		.show_device_code = show_device_code,
-		.device_progress = device_progress,
-	};
+		.device_progress = device_progress);
 	struct ta_client *c = NULL;
 	struct ta_session *s = NULL;
 	enum ta_result r;

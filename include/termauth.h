@@ -45,8 +45,23 @@
  *   - Outputs come back through out-parameters, and each is released with
  *     its own _free function. Strings returned by accessors (const char *)
  *     belong to the object and live as long as it does.
+ *   - ta_client_message() is "" after a call on the handle that can fail
+ *     has succeeded: each such call clears it first. Calls that cannot
+ *     fail (accessors, ta_client_set_paste_fd) leave it as it was.
  *   - No type of any dependency appears here. Handles are opaque.
  *   - A handle may be used by one thread at a time.
+ *   - The structs a program fills (struct ta_callbacks, struct
+ *     ta_verify_options, struct ta_exchange_request) start with a member
+ *     size, which the program sets to the sizeof the struct had when it
+ *     was built: the _INIT macro of each struct does it, e.g.
+ *       struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.audience = "api");
+ *     The library reads only the members that fit in size and takes the
+ *     others as zero (NULL), so a program built with an older termauth.h
+ *     keeps working when members are added. A size too small to hold the
+ *     size member itself - 0, a struct not set up with its _INIT macro -
+ *     gets TA_E_ARG; so does a size larger than this library knows when
+ *     the members it does not know are not all zero (a program built with
+ *     a newer header asks for something this library cannot do).
  *
  * Example (error handling shortened):
  *
@@ -62,6 +77,36 @@
  *       ta_store_save(c, "default", s);
  *   ta_session_free(s);
  *   ta_client_free(c);
+ *
+ * ABI and SOVERSION (libtermauth.so.N, N the SOVERSION in CMakeLists.txt):
+ *   - The exported symbols are exactly the functions declared TA_API here,
+ *     listed in lib/termauth.sym, which the linker uses as the version
+ *     script; the test abi_exports compares the list, the built library
+ *     and this header.
+ *   - Compatible changes keep N: adding a function; adding a member at the
+ *     end of a sized struct (one that begins with size_t size), where it
+ *     starts at or after the struct's previous sizeof (never in its trailing
+ *     padding), with zero meaning what the library did before the member
+ *     existed; adding an enum value at the end of its enum (a new option,
+ *     a new result code: a program must expect results it does not know);
+ *     making a function accept what it refused before (TA_E_ARG); a new
+ *     accessor for an opaque handle.
+ *   - Incompatible changes raise N by one: removing or renaming a function,
+ *     type, member, macro or enum value; changing the number or value of an
+ *     enum constant; changing a function's parameters or return type;
+ *     reordering, removing or retyping a member of a public struct, or
+ *     adding one anywhere but at the end; raising the smallest size a
+ *     sized struct is accepted with; changing what a call does in a way a correct program can
+ *     notice (what it returns for the same input, who frees what, what it
+ *     writes where, which thread may call it).
+ *   - Before 1.0 (TA_VERSION 0.y.z) the same rules hold, and N stays 0
+ *     until the first release that breaks the ABI of a released version:
+ *     no change may break an installed 0.y program without raising N.
+ *     Changes between releases (in the tree, not yet released) may break
+ *     freely.
+ *   - TA_VERSION and ta_version() name the release; the SOVERSION says
+ *     nothing about features. ta_host_is_loopback and ta_list_holds, tool
+ *     helpers, left the API before any release.
  */
 #ifndef TERMAUTH_H
 #define TERMAUTH_H
@@ -162,9 +207,10 @@ enum ta_option {
 	TA_OPT_CLIENT_EXPIRES_AT = 16
 };
 
-/* Person-facing events. All members may be NULL. */
+/* Person-facing events. All members but size may be NULL. */
 struct ta_callbacks {
-	void *data; /* handed back as the first argument of each callback */
+	size_t size; /* sizeof(struct ta_callbacks): TA_CALLBACKS_INIT sets it */
+	void *data;  /* handed back as the first argument of each callback */
 	/* The URL to open in a browser: shown always, since the person may
 	 * need it even when a browser was launched (paste_ok: a pasted redirect
 	 * URL is accepted on the paste descriptor). */
@@ -191,6 +237,8 @@ struct ta_callbacks {
 	 * on the monotonic clock, so a wrong wall clock does not matter). */
 	void (*device_progress)(void *data, int seconds_left);
 };
+/* struct ta_callbacks cb = TA_CALLBACKS_INIT(.data = me, .notice = tell); */
+#define TA_CALLBACKS_INIT(...) { .size = sizeof(struct ta_callbacks), __VA_ARGS__ }
 
 /* Allocates a client with defaults. Returns TA_OK or TA_E_NOMEM. */
 TA_API enum ta_result ta_client_new(struct ta_client **out);
@@ -206,9 +254,11 @@ TA_API enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 /* The current value of a string option, or NULL when unset. */
 TA_API const char *ta_client_get(const struct ta_client *c, enum ta_option opt);
 
-/* Copies the callbacks (NULL clears them). */
-TA_API void ta_client_set_callbacks(struct ta_client *c,
-                                    const struct ta_callbacks *cb);
+/* Copies the callbacks (NULL clears them): the members that fit in
+ * cb->size, the others as NULL. TA_E_ARG for a bad size (see Conventions
+ * above); the callbacks set before stay then. */
+TA_API enum ta_result ta_client_set_callbacks(struct ta_client *c,
+                                              const struct ta_callbacks *cb);
 
 /* The descriptor a pasted redirect URL is read from during ta_login()
  * (one URL per line); -1 (the default) disables the paste fallback. The
@@ -270,11 +320,14 @@ TA_API enum ta_result ta_credential_encode(const struct ta_client *c,
 /* OAuth 2.0 Token Exchange (RFC 8693): what to exchange the profile's
  * access token for. audience is required; the others may be NULL. */
 struct ta_exchange_request {
+	size_t size; /* sizeof(struct ta_exchange_request): TA_EXCHANGE_REQUEST_INIT sets it */
 	const char *audience;             /* the service the token is for */
 	const char *resource;             /* an URI of that service, if it wants one */
 	const char *scope;                /* narrower scopes, space separated */
 	const char *requested_token_type; /* e.g. urn:ietf:params:oauth:token-type:access_token */
 };
+/* struct ta_exchange_request req = TA_EXCHANGE_REQUEST_INIT(.audience = "api"); */
+#define TA_EXCHANGE_REQUEST_INIT(...) { .size = sizeof(struct ta_exchange_request), __VA_ARGS__ }
 /* A token for req, valid for at least min_ttl seconds: from its own cache
  * (one per profile, audience, resource, scope and type; under
  * $XDG_RUNTIME_DIR, else beside the file store) while it is fresh, else
@@ -282,7 +335,8 @@ struct ta_exchange_request {
  * refreshed first when needed - and cached. The result holds the access
  * token, its type, expiry and scope; free it with ta_session_free().
  * TA_E_IDP (the IdP's error and description in the message, e.g.
- * invalid_scope) when the IdP refuses; the rest as ta_session_fresh. */
+ * invalid_scope) when the IdP refuses; TA_E_ARG for no audience or a bad
+ * req->size; the rest as ta_session_fresh. */
 TA_API enum ta_result ta_exchange(struct ta_client *c, const char *profile,
                                   const struct ta_exchange_request *req, long long min_ttl,
                                   struct ta_session **out);
@@ -320,8 +374,10 @@ TA_API enum ta_result ta_session_check_fresh(const struct ta_session *s,
  * characters of [A-Za-z0-9._-], not starting with '.'. c may be NULL (the
  * store is then "auto", and no message is kept). */
 
+/* Saving stamps s: it gets the id of a new sign-in, and, when the IdP gave
+ * no lifetime, the expiry the store holds it to (ta_session_expires_at). */
 TA_API enum ta_result ta_store_save(struct ta_client *c, const char *profile,
-                                    const struct ta_session *s);
+                                    struct ta_session *s);
 /* TA_E_NO_SESSION when the profile has none. */
 TA_API enum ta_result ta_store_load(struct ta_client *c, const char *profile,
                                     struct ta_session **out);
@@ -406,8 +462,8 @@ TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, cons
  *
  *   struct ta_jwks *keys;
  *   char *claims;
- *   struct ta_verify_options o = { .issuer = iss, .audience = "my-api",
- *                                  .leeway = 60, .require_exp = 1 };
+ *   struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = iss,
+ *           .audience = "my-api", .leeway = 60, .require_exp = 1);
  *   if (ta_jwks_parse(c, jwks_json, jwks_len, &keys) != TA_OK) ...;
  *   if (ta_jwt_verify(c, keys, token, strlen(token), &o, &claims) == TA_OK)
  *       ... claims is the payload's JSON text; free() it;
@@ -428,9 +484,10 @@ TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, cons
  * that fits the algorithm is tried in order.
  *
  * A struct ta_jwks keeps each key's OpenSSL key and verify contexts, and
- * the last token header it saw, so that a verification reuses them: it
- * must be used by one thread at a time (though the functions take it
- * const). A program with several threads parses one per thread.
+ * the last token header it saw, so that a verification reuses them: a
+ * verification changes it (hence the functions take it non-const), and it
+ * must be used by one thread at a time. A program with several threads
+ * parses one per thread.
  */
 struct ta_jwks;
 
@@ -455,9 +512,12 @@ TA_API enum ta_result ta_jwks_parse(struct ta_client *c, const char *json, size_
 /* Frees the set. NULL is allowed. */
 TA_API void ta_jwks_free(struct ta_jwks *keys);
 
-/* What ta_jwt_verify checks besides the signature. All members may be 0 or
- * NULL (then that check is not made); NULL options are all zero. */
+/* What ta_jwt_verify checks besides the signature. All members but size
+ * may be 0 or NULL (then that check is not made); NULL options are all
+ * zero. */
 struct ta_verify_options {
+	size_t size;          /* sizeof(struct ta_verify_options):
+	                       * TA_VERIFY_OPTIONS_INIT sets it */
 	const char *issuer;   /* iss must equal it */
 	const char *audience; /* aud (a string, or an array of strings) must
 	                       * hold it; a resource server should always set it */
@@ -469,6 +529,8 @@ struct ta_verify_options {
 	                       * "application/" (e.g. "at+jwt", RFC 9068) */
 	int require_exp;      /* 1: a token without exp is refused */
 };
+/* struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.audience = "api"); */
+#define TA_VERIFY_OPTIONS_INIT(...) { .size = sizeof(struct ta_verify_options), __VA_ARGS__ }
 
 /* Verifies a JWT: the signature as ta_jws_verify does, then the claims.
  * The payload must be a JSON object without duplicate members. exp, nbf
@@ -481,8 +543,9 @@ struct ta_verify_options {
  * refused", "no key with kid 'k'", "ES256 does not fit the key (P-384)",
  * "the signature does not verify", "the token expired at T (now N, leeway
  * L)", "wrong issuer: X (expected Y)"; TA_E_ARG for a missing JWKS or bad
- * options; TA_E_NOMEM. c may be NULL (no message then). */
-TA_API enum ta_result ta_jwt_verify(struct ta_client *c, const struct ta_jwks *keys,
+ * options (o->size among them); TA_E_NOMEM. c may be NULL (no message
+ * then). */
+TA_API enum ta_result ta_jwt_verify(struct ta_client *c, struct ta_jwks *keys,
                                     const char *jwt, size_t len,
                                     const struct ta_verify_options *o, char **claims_json);
 
@@ -490,7 +553,7 @@ TA_API enum ta_result ta_jwt_verify(struct ta_client *c, const struct ta_jwks *k
  * payload. On TA_OK, *header_json and *payload (each when not NULL) are
  * the decoded header and payload, NUL-terminated, to free(); a payload
  * holding a NUL byte is refused. Failures as ta_jwt_verify. */
-TA_API enum ta_result ta_jws_verify(struct ta_client *c, const struct ta_jwks *keys,
+TA_API enum ta_result ta_jws_verify(struct ta_client *c, struct ta_jwks *keys,
                                     const char *jws, size_t len, char **header_json,
                                     char **payload);
 
@@ -504,7 +567,8 @@ TA_API enum ta_result ta_jwks_source_new(struct ta_client *c, const char *file_o
 /* The source of an issuer's keys: its discovery document's jwks_uri. */
 TA_API enum ta_result ta_jwks_source_for_issuer(struct ta_client *c, const char *issuer,
                                                 struct ta_jwks_source **out);
-TA_API const struct ta_jwks *ta_jwks_source_keys(const struct ta_jwks_source *src);
+/* The source's keys, for ta_jwt_verify; they belong to src. */
+TA_API struct ta_jwks *ta_jwks_source_keys(struct ta_jwks_source *src);
 TA_API void ta_jwks_source_free(struct ta_jwks_source *src);
 /* ta_jwt_verify with the keys of src, fetched again first when the token
  * names a kid they lack (see above). */

@@ -183,15 +183,14 @@ void cli_progress_end(struct cli *cli)
 
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out)
 {
-	struct ta_callbacks cb = {
+	struct ta_callbacks cb = TA_CALLBACKS_INIT(
 		.data = cli,
 		.show_url = cb_show_url,
 		.notice = cb_notice,
 		.debug = cb_debug,
 		.cancelled = cb_cancelled,
 		.show_device_code = cb_show_device_code,
-		.device_progress = cb_device_progress,
-	};
+		.device_progress = cb_device_progress);
 	struct sigaction sa;
 	enum ta_result r = ta_client_new(out);
 

@@ -34,7 +34,8 @@ struct exchange_options {
 	int json;
 };
 
-static const struct exchange_options defaults = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
+static const struct exchange_options defaults = { .req = TA_EXCHANGE_REQUEST_INIT(),
+                                                  .min_ttl = TOKEN_DEFAULT_MIN_TTL };
 
 #define REQ(field) OPT_STRING, .offset = offsetof(struct exchange_options, req.field)
 

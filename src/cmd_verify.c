@@ -40,7 +40,7 @@ struct verify_options {
 	const char *jwks, *file;
 };
 
-static const struct verify_options defaults = { .v.leeway = 60 };
+static const struct verify_options defaults = { .v = TA_VERIFY_OPTIONS_INIT(.leeway = 60) };
 
 static int set_leeway(const struct command *cmd, void *target, const char *value)
 {

@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "base/result.h"
 
 static const char *const result_names[] = {
@@ -58,6 +59,70 @@ enum ta_result ta_fail(struct ta_client *c, enum ta_result r,
 	vsnprintf(c->message, sizeof(c->message), fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+void ta_call_begin(struct ta_client *c)
+{
+	if (c)
+		c->message[0] = '\0';
+}
+
+void ta_fail_undo(struct ta_client *c)
+{
+	if (c)
+		c->message[0] = '\0';
+}
+
+enum ta_result ta_fail_wrap(struct ta_client *c, enum ta_result r, const char *fmt, ...)
+{
+	char context[TA_MESSAGE_MAX];
+	size_t n, had;
+	va_list ap;
+
+	if (!c)
+		return r;
+	va_start(ap, fmt);
+	vsnprintf(context, sizeof(context), fmt, ap);
+	va_end(ap);
+	n = strlen(context);
+	had = strlen(c->message);
+	if (!had) {
+		memcpy(c->message, context, n + 1);
+		return r;
+	}
+	/* "CONTEXT: " in front of what is there, cut at the buffer's end. */
+	if (n + 2 >= sizeof(c->message))
+		n = sizeof(c->message) - 3;
+	if (had > sizeof(c->message) - 1 - (n + 2))
+		had = sizeof(c->message) - 1 - (n + 2);
+	memmove(c->message + n + 2, c->message, had);
+	c->message[n + 2 + had] = '\0';
+	memcpy(c->message, context, n);
+	c->message[n] = ':';
+	c->message[n + 1] = ' ';
+	return r;
+}
+
+enum ta_result ta_sized_read(struct ta_client *c, const char *what, void *dst, size_t dst_size,
+                             const void *src)
+{
+	const unsigned char *extra = (const unsigned char *)src + dst_size;
+	size_t size, i;
+
+	memcpy(&size, src, sizeof(size));
+	if (size < sizeof(size))
+		return ta_fail(c, TA_E_ARG,
+		               "%s has size %zu: set it up with its _INIT macro, which sets size to its sizeof",
+		               what, size);
+	for (i = 0; size > dst_size && i < size - dst_size; i++)
+		if (extra[i])
+			return ta_fail(c, TA_E_ARG,
+			               "%s has members this libtermauth (%s) does not know (size %zu, not %zu): they must be zero",
+			               what, TA_VERSION, size, dst_size);
+	memset(dst, 0, dst_size);
+	memcpy(dst, src, size < dst_size ? size : dst_size);
+	memcpy(dst, &dst_size, sizeof(dst_size));
+	return TA_OK;
 }
 
 const char *ta_client_message(const struct ta_client *c)

@@ -453,6 +453,7 @@ enum ta_result ta_jwks_parse(struct ta_client *c, const char *json, size_t len,
 	char text[160];
 	size_t i, n;
 
+	ta_call_begin(c);
 	if (!out || (!json && len))
 		return ta_fail(c, TA_E_ARG, "ta_jwks_parse: no JWKS or no place for it");
 	*out = NULL;
@@ -515,7 +516,7 @@ out:
 /* ---------------------------------------------------------------------- */
 /* Verification */
 
-int ta_jwks_digest(const struct ta_jwks *set, enum ta_jws_alg alg, const unsigned char *msg,
+int ta_jwks_digest(struct ta_jwks *set, enum ta_jws_alg alg, const unsigned char *msg,
                    size_t n, unsigned char *out, size_t *outlen)
 {
 	int h = algs[alg].hash;

@@ -70,9 +70,10 @@ struct ta_jwks_cache {
 	struct ta_jws_header last;
 };
 
-/* The public struct ta_jwks. The API hands it out const, but a
- * verification updates what the pointers below lead to (contexts and the
- * header cache): one thread at a time. */
+/* The public struct ta_jwks. A verification updates what the pointers
+ * below lead to (contexts and the header cache), so the API takes it
+ * non-const: one thread at a time. Functions that only read it take it
+ * const. */
 struct ta_jwks {
 	struct ta_jwk *keys;
 	size_t n;
@@ -97,7 +98,7 @@ TA_HIDDEN const char *ta_jwk_describe(const struct ta_jwk *k, enum ta_jws_alg al
 
 /* The digest of msg for alg (RS/PS/ES), with the JWKS's reused context.
  * 0, or -1 on an OpenSSL failure. */
-TA_HIDDEN int ta_jwks_digest(const struct ta_jwks *set, enum ta_jws_alg alg,
+TA_HIDDEN int ta_jwks_digest(struct ta_jwks *set, enum ta_jws_alg alg,
                              const unsigned char *msg, size_t n, unsigned char *out,
                              size_t *outlen);
 /* Verifies a signature with key k (which fits alg and is not refused):

@@ -241,7 +241,7 @@ static enum ta_result signature_form(struct ta_client *c, enum ta_jws_alg alg,
 }
 
 /* Tries each key the header names that fits, until one verifies. */
-static enum ta_result signature_check(struct ta_client *c, const struct ta_jwks *set,
+static enum ta_result signature_check(struct ta_client *c, struct ta_jwks *set,
                                       const struct ta_jws_header *h, const unsigned char *msg,
                                       size_t n, const unsigned char *sig, size_t siglen)
 {
@@ -273,7 +273,7 @@ static enum ta_result signature_check(struct ta_client *c, const struct ta_jwks 
 	return ta_fail(c, TA_E_VERIFY, "the signature does not verify");
 }
 
-enum ta_result ta_jws_check(struct ta_client *c, const struct ta_jwks *keys, const char *jws,
+enum ta_result ta_jws_check(struct ta_client *c, struct ta_jwks *keys, const char *jws,
                             size_t len, const char *typ, const struct ta_jws_header **header,
                             unsigned char **payload, size_t *payload_len)
 {
@@ -327,7 +327,7 @@ out:
 	return r;
 }
 
-enum ta_result ta_jws_verify(struct ta_client *c, const struct ta_jwks *keys, const char *jws,
+enum ta_result ta_jws_verify(struct ta_client *c, struct ta_jwks *keys, const char *jws,
                              size_t len, char **header_json, char **payload)
 {
 	const struct ta_jws_header *h;
@@ -335,6 +335,7 @@ enum ta_result ta_jws_verify(struct ta_client *c, const struct ta_jwks *keys, co
 	size_t n = 0;
 	enum ta_result r;
 
+	ta_call_begin(c);
 	if (header_json)
 		*header_json = NULL;
 	if (payload)
@@ -354,20 +355,24 @@ enum ta_result ta_jws_verify(struct ta_client *c, const struct ta_jwks *keys, co
 	return r;
 }
 
-enum ta_result ta_jwt_verify(struct ta_client *c, const struct ta_jwks *keys, const char *jwt,
+enum ta_result ta_jwt_verify(struct ta_client *c, struct ta_jwks *keys, const char *jwt,
                              size_t len, const struct ta_verify_options *o, char **claims_json)
 {
-	static const struct ta_verify_options none;
+	struct ta_verify_options opt = { .size = sizeof(opt) };
 	const struct ta_jws_header *h;
 	unsigned char *body = NULL;
 	long long now;
 	size_t n = 0;
 	enum ta_result r;
 
+	ta_call_begin(c);
 	if (claims_json)
 		*claims_json = NULL;
-	if (!o)
-		o = &none;
+	/* The program's options, as many as its termauth.h had: the rest are
+	 * zero, and claims.c reads the whole of opt. */
+	if (o && (r = ta_sized_read(c, "struct ta_verify_options", &opt, sizeof(opt), o)) != TA_OK)
+		return r;
+	o = &opt;
 	now = o->now ? o->now : (long long)time(NULL);
 	if (o->leeway < 0 || o->leeway > LEEWAY_MAX || now < 0 || now > NOW_MAX)
 		return ta_fail(c, TA_E_ARG,

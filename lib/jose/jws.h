@@ -16,7 +16,7 @@
  * checked header (the JWKS's cache: valid until the next verification with
  * it) and *payload the decoded payload (NUL-terminated, malloc'd: wipe and
  * free it, or hand it on). TA_E_VERIFY with the reason in the message. */
-TA_HIDDEN enum ta_result ta_jws_check(struct ta_client *c, const struct ta_jwks *keys,
+TA_HIDDEN enum ta_result ta_jws_check(struct ta_client *c, struct ta_jwks *keys,
                                       const char *jws, size_t len, const char *typ,
                                       const struct ta_jws_header **header, unsigned char **payload,
                                       size_t *payload_len);

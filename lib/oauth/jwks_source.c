@@ -135,12 +135,13 @@ static int from_cache(struct ta_client *c, struct ta_jwks_source *src)
 enum ta_result ta_jwks_source_new(struct ta_client *c, const char *where,
                                   struct ta_jwks_source **out)
 {
-	struct ta_jwks_source *src = calloc(1, sizeof(*src));
+	struct ta_jwks_source *src;
 	char *text = NULL;
 	size_t len = 0;
 	enum ta_result r;
 
-	if (!src || !(src->where = strdup(where))) {
+	ta_call_begin(c);
+	if (!(src = calloc(1, sizeof(*src))) || !(src->where = strdup(where))) {
 		ta_jwks_source_free(src);
 		return TA_E_NOMEM;
 	}
@@ -201,6 +202,7 @@ enum ta_result ta_jwt_verify_from(struct ta_client *c, struct ta_jwks_source *sr
                                   const char *jwt, size_t len, const struct ta_verify_options *o,
                                   char **claims_json)
 {
+	ta_call_begin(c);
 	/* Keys rotate: a kid the set lacks makes it fetch again, at most once a
 	 * minute. */
 	if (src->is_url && unknown_kid(src, jwt, len) &&
@@ -212,7 +214,7 @@ enum ta_result ta_jwt_verify_from(struct ta_client *c, struct ta_jwks_source *sr
 	return ta_jwt_verify(c, src->keys, jwt, len, o, claims_json);
 }
 
-const struct ta_jwks *ta_jwks_source_keys(const struct ta_jwks_source *src)
+struct ta_jwks *ta_jwks_source_keys(struct ta_jwks_source *src)
 {
 	return src->keys;
 }
@@ -223,6 +225,7 @@ enum ta_result ta_jwks_source_for_issuer(struct ta_client *c, const char *issuer
 	struct ta_metadata md;
 	enum ta_result r;
 
+	ta_call_begin(c);
 	if ((r = ta_discover(c, issuer, &md)) != TA_OK)
 		return r;
 	if (!md.jwks_uri)

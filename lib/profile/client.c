@@ -4,6 +4,7 @@
  * the small core, so it uses no network library.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "profile/client.h"
@@ -61,31 +62,35 @@ static int parse_int(const char *s, long lo, long hi, int *out)
 	return 0;
 }
 
-static char **string_option(struct ta_client *c, enum ta_option opt)
+/* Where a string option is kept in the handle: its offset, or -1 for an
+ * option that is not a string. */
+static ptrdiff_t string_option_at(enum ta_option opt)
 {
 	switch (opt) {
-	case TA_OPT_ISSUER: return &c->issuer;
-	case TA_OPT_CLIENT_ID: return &c->client_id;
-	case TA_OPT_SCOPES: return &c->scopes;
-	case TA_OPT_FLOW: return &c->flow;
-	case TA_OPT_BROWSER: return &c->browser;
-	case TA_OPT_AUTHORIZATION_ENDPOINT: return &c->authorization_endpoint;
-	case TA_OPT_TOKEN_ENDPOINT: return &c->token_endpoint;
-	case TA_OPT_DEVICE_ENDPOINT: return &c->device_endpoint;
-	case TA_OPT_CLIENT_SECRET: return &c->client_secret;
-	case TA_OPT_PROVIDER: return &c->provider;
-	case TA_OPT_TENANT: return &c->tenant;
-	case TA_OPT_STORE: return &c->store;
-	case TA_OPT_CLIENT_EXPIRES_AT: return &c->client_expires_at;
-	default: return NULL;
+	case TA_OPT_ISSUER: return offsetof(struct ta_client, issuer);
+	case TA_OPT_CLIENT_ID: return offsetof(struct ta_client, client_id);
+	case TA_OPT_SCOPES: return offsetof(struct ta_client, scopes);
+	case TA_OPT_FLOW: return offsetof(struct ta_client, flow);
+	case TA_OPT_BROWSER: return offsetof(struct ta_client, browser);
+	case TA_OPT_AUTHORIZATION_ENDPOINT: return offsetof(struct ta_client, authorization_endpoint);
+	case TA_OPT_TOKEN_ENDPOINT: return offsetof(struct ta_client, token_endpoint);
+	case TA_OPT_DEVICE_ENDPOINT: return offsetof(struct ta_client, device_endpoint);
+	case TA_OPT_CLIENT_SECRET: return offsetof(struct ta_client, client_secret);
+	case TA_OPT_PROVIDER: return offsetof(struct ta_client, provider);
+	case TA_OPT_TENANT: return offsetof(struct ta_client, tenant);
+	case TA_OPT_STORE: return offsetof(struct ta_client, store);
+	case TA_OPT_CLIENT_EXPIRES_AT: return offsetof(struct ta_client, client_expires_at);
+	default: return -1;
 	}
 }
 
 enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
                              const char *value)
 {
+	ptrdiff_t at = string_option_at(opt);
 	char **slot;
 
+	ta_call_begin(c);
 	switch (opt) {
 	case TA_OPT_PORT:
 		if (!value)
@@ -130,9 +135,9 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 	default:
 		break;
 	}
-	slot = string_option(c, opt);
-	if (!slot)
+	if (at < 0)
 		return ta_fail(c, TA_E_ARG, "unknown option %d", (int)opt);
+	slot = (char **)((char *)c + at);
 	for (const char *v = value; v && *v; v++)
 		if ((unsigned char)*v < 0x20 || *v == 0x7f)
 			return ta_fail(c, TA_E_ARG, "option values cannot hold control characters");
@@ -143,17 +148,27 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 
 const char *ta_client_get(const struct ta_client *c, enum ta_option opt)
 {
-	char **slot = string_option((struct ta_client *)c, opt);
+	ptrdiff_t at = string_option_at(opt);
 
-	return slot ? *slot : NULL;
+	return at < 0 ? NULL : *(char *const *)((const char *)c + at);
 }
 
-void ta_client_set_callbacks(struct ta_client *c, const struct ta_callbacks *cb)
+enum ta_result ta_client_set_callbacks(struct ta_client *c, const struct ta_callbacks *cb)
 {
-	if (cb)
-		c->cb = *cb;
-	else
+	struct ta_callbacks read;
+	enum ta_result r;
+
+	ta_call_begin(c);
+	if (!cb) {
 		memset(&c->cb, 0, sizeof(c->cb));
+		return TA_OK;
+	}
+	/* Only what fits in the program's struct: one built with an older
+	 * termauth.h has fewer callbacks, the others stay NULL. */
+	if ((r = ta_sized_read(c, "struct ta_callbacks", &read, sizeof(read), cb)) != TA_OK)
+		return r;
+	c->cb = read;
+	return TA_OK;
 }
 
 void ta_client_set_paste_fd(struct ta_client *c, int fd)

@@ -339,8 +339,7 @@ static enum ta_result config_read(struct ta_client *c, const char *path,
 	if (st_out)
 		memset(st_out, 0, sizeof(*st_out));
 	if (fd < 0 && errno == ENOENT) {
-		if (c)
-			c->message[0] = '\0'; /* a missing file is no failure */
+		ta_fail_undo(c); /* a missing file is no failure */
 		return TA_OK;
 	}
 	if (fd < 0)
@@ -365,6 +364,7 @@ enum ta_result ta_profile_load(struct ta_client *c, const char *name,
 	char *path = NULL;
 	enum ta_result r;
 
+	ta_call_begin(c);
 	if (!ta_profile_name_ok(name))
 		return ta_fail(c, TA_E_ARG, "'%s' is not a valid profile name (use letters, digits, '.', '_', '-')",
 		               name ? name : "");
@@ -404,6 +404,7 @@ enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char 
 	enum ta_result r;
 	size_t i;
 
+	ta_call_begin(c);
 	*out = NULL;
 	if ((r = ta_config_path(&path)) != TA_OK)
 		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
@@ -646,6 +647,7 @@ enum ta_result ta_profile_save(struct ta_client *c, const struct ta_profile *p)
 	enum ta_result r;
 	int lock = -1;
 
+	ta_call_begin(c);
 	if ((r = ta_config_path(&path)) != TA_OK)
 		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
 	if ((r = config_dir_make(c, path)) != TA_OK || (r = config_lock(c, path, &lock)) != TA_OK)
@@ -689,16 +691,13 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "client_secret", TA_OPT_CLIENT_SECRET }, { "store", TA_OPT_STORE },
 		{ "client_expires_at", TA_OPT_CLIENT_EXPIRES_AT },
 	};
-	enum ta_result r;
 	size_t i;
 
+	ta_call_begin(c);
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		const char *v = ta_profile_get(p, map[i].key);
-		if (v && (r = ta_client_set(c, map[i].opt, v)) != TA_OK) {
-			char why[TA_MESSAGE_MAX];
-			snprintf(why, sizeof(why), "%s", ta_client_message(c));
-			return ta_fail(c, TA_E_CONFIG, "profile '%s': %s", p->name, why);
-		}
+		if (v && ta_client_set(c, map[i].opt, v) != TA_OK)
+			return ta_fail_wrap(c, TA_E_CONFIG, "profile '%s'", p->name);
 	}
 	return TA_OK;
 }

@@ -23,9 +23,14 @@ enum ta_result ta_session_new(struct ta_session **out)
 	return *out ? TA_OK : TA_E_NOMEM;
 }
 
-struct ta_session_meta *ta_session_meta(const struct ta_session *s)
+struct ta_session_meta *ta_session_meta_of(struct ta_session *s)
 {
-	return (struct ta_session_meta *)(uintptr_t)&s->meta;
+	return &s->meta;
+}
+
+const struct ta_session_meta *ta_session_meta_of_const(const struct ta_session *s)
+{
+	return &s->meta;
 }
 
 enum ta_result ta_session_new_id(struct ta_session *s)

@@ -51,10 +51,13 @@ TA_HIDDEN enum ta_result ta_session_from_json(struct ta_client *c,
                                               struct ta_session **out);
 TA_HIDDEN enum ta_result ta_session_new(struct ta_session **out);
 
-/* The session's bookkeeping (struct ta_session_meta). The
- * store stamps it even on a session handed to it as const (a sign-in's
- * id), hence the mutable result. */
-TA_HIDDEN struct ta_session_meta *ta_session_meta(const struct ta_session *s);
+/* The session's bookkeeping (struct ta_session_meta): const for a const
+ * session, so that what only reads a session cannot stamp it. */
+TA_HIDDEN struct ta_session_meta *ta_session_meta_of(struct ta_session *s);
+TA_HIDDEN const struct ta_session_meta *ta_session_meta_of_const(const struct ta_session *s);
+#define ta_session_meta(s)                                                     \
+	_Generic((s), const struct ta_session *: ta_session_meta_of_const,     \
+	         default: ta_session_meta_of)(s)
 /* A new random id for s (a new sign-in). TA_E_STORE when the system has no
  * randomness to give. */
 TA_HIDDEN enum ta_result ta_session_new_id(struct ta_session *s);

@@ -149,6 +149,7 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
 	enum ta_result r;
 	int lock = -1;
 
+	ta_call_begin(c);
 	/* A credential's session holds nothing that TERMAUTH_CREDENTIAL does
 	 * not: it is kept in the file store, whatever the store option, and
 	 * CI logs get no notice about keychains. */

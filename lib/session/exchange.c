@@ -45,7 +45,7 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 {
 	struct ta_buf form = { 0 };
 	struct ta_session *d = NULL;
-	char error[64], why[TA_MESSAGE_MAX];
+	char error[64];
 	enum ta_result r;
 
 	if (!s->token_endpoint || !s->client_id)
@@ -66,10 +66,8 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 	         s->token_endpoint);
 	r = ta_token_request(c, s->token_endpoint, &form, &d, error, sizeof(error));
 	ta_buf_clear(&form);
-	if (r != TA_OK) {
-		snprintf(why, sizeof(why), "%s", ta_client_message(c));
-		return ta_fail(c, r, "the exchange for audience '%s' failed: %s", req->audience, why);
-	}
+	if (r != TA_OK)
+		return ta_fail_wrap(c, r, "the exchange for audience '%s' failed", req->audience);
 	/* No expires_in: the derived token is not trusted past its subject. */
 	if (!d->expires_at)
 		d->expires_at = ta_session_valid_until(s);
@@ -91,15 +89,24 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 }
 
 enum ta_result ta_exchange(struct ta_client *c, const char *profile,
-                           const struct ta_exchange_request *req, long long min_ttl,
+                           const struct ta_exchange_request *given, long long min_ttl,
                            struct ta_session **out)
 {
+	struct ta_exchange_request request;
+	const struct ta_exchange_request *req = &request;
 	const char *key[4];
 	struct ta_session *s = NULL, *d = NULL;
 	enum ta_result r;
 	int lock = -1;
 
-	if (!req || !req->audience || !*req->audience)
+	ta_call_begin(c);
+	if (!given)
+		return ta_fail(c, TA_E_ARG, "an exchange needs an audience");
+	/* As many members as the program's termauth.h had; the rest NULL. */
+	if ((r = ta_sized_read(c, "struct ta_exchange_request", &request, sizeof(request), given)) !=
+	    TA_OK)
+		return r;
+	if (!req->audience || !*req->audience)
 		return ta_fail(c, TA_E_ARG, "an exchange needs an audience");
 	key[0] = req->audience;
 	key[1] = req->resource;

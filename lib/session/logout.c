@@ -21,9 +21,9 @@ enum ta_result ta_logout(struct ta_client *c, const char *profile)
 {
 	struct ta_session *s = NULL;
 	enum ta_result r, revoked = TA_OK;
-	char why[TA_MESSAGE_MAX];
 	int lock = -1;
 
+	ta_call_begin(c);
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
 	/* A session kept aside after a failed save is read first: its refresh
@@ -31,17 +31,19 @@ enum ta_result ta_logout(struct ta_client *c, const char *profile)
 	if ((r = ta_store_load(c, profile, &s)) != TA_OK && r != TA_E_STORE) {
 		/* None, but no copy of an older one either, wherever it is. */
 		ta_store_forget_copies(profile);
-		goto out; /* a session that cannot be read is still removed */
+		goto out;
 	}
+	if (r == TA_E_STORE)
+		ta_fail_undo(c); /* a session that cannot be read is still removed */
 	if (s && s->refresh_token && s->revocation_endpoint && s->client_id &&
 	    (revoked = ta_set_string(&c->client_id, s->client_id)) == TA_OK)
 		revoked = ta_token_revoke(c, s->revocation_endpoint, s->refresh_token, "refresh_token");
-	snprintf(why, sizeof(why), "%s", ta_client_message(c));
+	/* Removing sets the message only when it fails: else the message is
+	 * still the revocation's, to which the outcome is added. */
 	if ((r = ta_store_remove_locked(c, profile)) != TA_OK)
 		goto out;
 	if (revoked != TA_OK)
-		r = ta_fail(c, revoked,
-		            "signed out here, but the IdP could not be told to end the session: %s", why);
+		r = ta_fail_wrap(c, revoked, "signed out here, but the IdP could not be told to end the session");
 	else if (s && s->refresh_token && !s->revocation_endpoint)
 		ta_notice(c, "the IdP offers no revocation: the session was forgotten here only");
 out:

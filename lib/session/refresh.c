@@ -129,6 +129,7 @@ enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long l
 	enum ta_result r;
 	int lock = -1;
 
+	ta_call_begin(c);
 	/* A session kept aside is moved into the store first, under the lock. */
 	if (!ta_pending_exists(profile)) {
 		if ((r = ta_store_load(c, profile, &s)) != TA_OK)
@@ -180,6 +181,7 @@ enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const
 	enum ta_result r;
 	int lock = -1;
 
+	ta_call_begin(c);
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
 	if ((r = ta_store_recover_locked(c, profile)) != TA_OK ||

@@ -106,10 +106,10 @@ static enum ta_result id_token_signature(struct ta_client *c, const struct ta_me
 {
 	/* iss is not compared here: ta_id_token_check does, knowing issuer
 	 * templates (Microsoft's {tenantid}) and the trailing slash. */
-	struct ta_verify_options o = { .audience = c->client_id, .leeway = TA_ID_TOKEN_LEEWAY,
-	                               .require_exp = 1 };
+	struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.audience = c->client_id,
+	                                                    .leeway = TA_ID_TOKEN_LEEWAY,
+	                                                    .require_exp = 1);
 	struct ta_jwks_source *src = NULL;
-	char why[TA_MESSAGE_MAX];
 	enum ta_result r;
 
 	if (!md->jwks_uri)
@@ -117,10 +117,8 @@ static enum ta_result id_token_signature(struct ta_client *c, const struct ta_me
 	if ((r = ta_jwks_source_new(c, md->jwks_uri, &src)) == TA_OK)
 		r = ta_jwt_verify_from(c, src, id_token, strlen(id_token), &o, NULL);
 	ta_jwks_source_free(src);
-	if (r == TA_E_VERIFY) {
-		snprintf(why, sizeof(why), "%s", ta_client_message(c));
-		return ta_fail(c, TA_E_ID_TOKEN, "the ID token is refused: %s", why);
-	}
+	if (r == TA_E_VERIFY)
+		return ta_fail_wrap(c, TA_E_ID_TOKEN, "the ID token is refused");
 	return r;
 }
 
@@ -158,7 +156,7 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 	const char *flow;
 	enum ta_result r;
 
-	c->message[0] = '\0';
+	ta_call_begin(c);
 	if ((r = ta_provider_fill(c)) != TA_OK)
 		return r;
 	if ((!c->client_id && !c->issuer) || (!c->issuer && !c->token_endpoint))

@@ -89,6 +89,7 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta
 	enum ta_result r;
 	char why[128];
 
+	ta_call_begin(c);
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.load(c, profile, out); /* which says why */
 	if ((r = ta_pending_load(c, profile, out)) != TA_E_NO_SESSION)
@@ -241,11 +242,12 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 }
 
 enum ta_result ta_store_save(struct ta_client *c, const char *profile,
-                             const struct ta_session *s)
+                             struct ta_session *s)
 {
 	enum ta_result r;
 	int lock = -1;
 
+	ta_call_begin(c);
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
 	/* A new session (a sign-in), with an id of its own: the access tokens
@@ -310,6 +312,7 @@ enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
 	enum ta_result r;
 	int lock = -1;
 
+	ta_call_begin(c);
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.remove(c, profile); /* which says why */
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
@@ -326,6 +329,7 @@ enum ta_result ta_store_list(struct ta_client *c, char ***out)
 	size_t n = 0;
 	char why[128];
 
+	ta_call_begin(c);
 	if (!names)
 		return TA_E_NOMEM;
 	r = ta_store_file.list(c, &names, &n);
@@ -345,6 +349,7 @@ enum ta_result ta_store_ready(struct ta_client *c)
 	enum ta_keychain_state state;
 	char why[128];
 
+	ta_call_begin(c);
 	if (store_mode(c) != MODE_KEYCHAIN)
 		return TA_OK; /* the file is always there to fall back on */
 	state = ta_keychain_probe(c, why, sizeof(why));

@@ -120,8 +120,8 @@ static enum ta_result verify(const char *t, size_t n, const struct ta_verify_opt
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ta_verify_options o = { .issuer = "https://idp.example.com", .audience = "api",
-	                               .leeway = 60, .now = NOW };
+	struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "https://idp.example.com", .audience = "api",
+	                               .leeway = 60, .now = NOW);
 	char *t, *claims = NULL, *again = NULL, *header = NULL, *payload = NULL;
 	char m1[TA_MESSAGE_MAX], m2[TA_MESSAGE_MAX];
 	enum ta_result r1, r2, r3;

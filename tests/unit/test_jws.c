@@ -360,7 +360,7 @@ static void expect_jwt(struct ta_jwks *keys, const char *t, const struct ta_veri
 static void rfc7515_a2_rs256(void **state)
 {
 	struct ta_jwks *keys = jwks_of(rfc7515_a2_jwks);
-	struct ta_verify_options o = { .issuer = "joe", .now = 1300819300, .require_exp = 1 };
+	struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "joe", .now = 1300819300, .require_exp = 1);
 
 	(void)state;
 	expect_jwt(keys, rfc7515_a2_jws, &o, TA_OK, NULL, RFC7515_CLAIMS);
@@ -387,7 +387,7 @@ static void rfc7515_a2_rs256(void **state)
 static void rfc7515_a3_es256(void **state)
 {
 	struct ta_jwks *keys = jwks_of(rfc7515_a3_jwks);
-	struct ta_verify_options o = { .issuer = "joe", .now = 1300819300 };
+	struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "joe", .now = 1300819300);
 	char t[sizeof(rfc7515_a3_jws)];
 
 	(void)state;
@@ -691,8 +691,8 @@ static char *attack_token(const struct attack *a, size_t *derlen)
 
 static void attacks_are_refused(void **state)
 {
-	const struct ta_verify_options o = { .issuer = "https://idp.example.com", .audience = "api",
-	                                     .now = NOW, .require_exp = 1 };
+	const struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "https://idp.example.com", .audience = "api",
+	                                     .now = NOW, .require_exp = 1);
 	size_t i, pass;
 
 	(void)state;
@@ -728,8 +728,8 @@ static void attacks_are_refused(void **state)
  * above is the mutation's doing, not a broken token. */
 static void attacks_unmutated_verify(void **state)
 {
-	const struct ta_verify_options o = { .issuer = "https://idp.example.com", .audience = "api",
-	                                     .now = NOW, .require_exp = 1 };
+	const struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "https://idp.example.com", .audience = "api",
+	                                     .now = NOW, .require_exp = 1);
 	size_t i;
 
 	(void)state;
@@ -783,8 +783,8 @@ static void every_algorithm_verifies(void **state)
 		{ "ed", "EdDSA", "{\"alg\":\"EdDSA\",\"jku\":\"https://evil.example/jwks\",\"b64\":true,"
 		                 "\"jwk\":{\"kty\":\"oct\",\"k\":\"AAAA\"}}" },
 	};
-	const struct ta_verify_options o = { .issuer = "https://idp.example.com", .audience = "api",
-	                                     .now = NOW, .require_exp = 1 };
+	const struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.issuer = "https://idp.example.com", .audience = "api",
+	                                     .now = NOW, .require_exp = 1);
 	size_t i, pass;
 
 	(void)state;
@@ -851,8 +851,8 @@ static void claims_edges(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEMS(rows); i++) {
-		struct ta_verify_options o = { .now = NOW, .leeway = rows[i].leeway,
-		                               .typ = rows[i].typ, .require_exp = 1 };
+		struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.now = NOW, .leeway = rows[i].leeway,
+		                               .typ = rows[i].typ, .require_exp = 1);
 		char header[100], *t;
 		struct ta_client *c = NULL;
 		enum ta_result r;
@@ -919,7 +919,7 @@ static void token_form(void **state)
 	/* Arguments. */
 	assert_int_equal(ta_jwt_verify(NULL, NULL, "a.b.c", 5, NULL, NULL), TA_E_ARG);
 	{
-		struct ta_verify_options o = { .leeway = -1 };
+		struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.leeway = -1);
 		assert_int_equal(ta_jwt_verify(NULL, fx.jwks, "a.b.c", 5, &o, NULL), TA_E_ARG);
 		o.leeway = 0;
 		o.now = -5;
@@ -1144,7 +1144,7 @@ static void jwks_import_rsa(void **state)
 		          "%s: '%s'", rows[i].what, keys->keys[0].refused);
 		/* The A.2 token verifies with the key as imported, leading zero or not. */
 		if (!rows[i].refused && !strcmp(rows[i].e, "AQAB")) {
-			struct ta_verify_options o = { .now = 1300819300 };
+			struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.now = 1300819300);
 			expect_jwt(keys, rfc7515_a2_jws, &o, TA_OK, NULL, RFC7515_CLAIMS);
 			ROW_CHECK(keys->keys[0].sig_len == 256, i, "sig_len %zu", keys->keys[0].sig_len);
 		}
@@ -1231,7 +1231,7 @@ static void jwks_documents(void **state)
  * failed is never cached; a cached header still needs a good signature. */
 static void header_cache(void **state)
 {
-	const struct ta_verify_options o = { .now = NOW };
+	const struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.now = NOW);
 	char *a = token(fx.ed, "EdDSA", "{\"alg\":\"EdDSA\",\"kid\":\"ed\"}", "{\"n\":1}");
 	char *b = token(fx.ed, "EdDSA", "{\"alg\":\"EdDSA\",\"kid\":\"ed\"}", "{\"n\":2}");
 	char *bad = token(fx.ed, "EdDSA", "{\"alg\":\"EdDSA\",\"kid\":\"ed\",\"crit\":[\"z\"]}", "{}");

@@ -135,7 +135,7 @@ static void on_debug(void *data, int level, const char *message)
 static void client_callbacks(void **state)
 {
 	struct ta_client *c;
-	struct ta_callbacks cb = { 0 };
+	struct ta_callbacks cb = TA_CALLBACKS_INIT();
 
 	(void)state;
 	assert_int_equal(ta_client_new(&c), TA_OK);

@@ -422,7 +422,7 @@ static void count_notice(void *data, const char *message)
 static struct ta_client *client_with(const char *store, struct notices *nt)
 {
 	struct ta_client *c = NULL;
-	struct ta_callbacks cb = { .data = nt, .notice = count_notice };
+	struct ta_callbacks cb = TA_CALLBACKS_INIT(.data = nt, .notice = count_notice);
 
 	assert_int_equal(ta_client_new(&c), TA_OK);
 	if (store)

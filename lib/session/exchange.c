@@ -120,7 +120,7 @@ enum ta_result ta_exchange(struct ta_client *c, const char *profile,
 	}
 	/* A session kept by an older termauth has no id to bind the token to:
 	 * it is saved once with one, or the token would never be served. */
-	if (!ta_session_meta(s)->id[0] && (r = ta_store_write_locked(c, profile, s)) != TA_OK)
+	if (!ta_session_meta(s)->id[0] && (r = ta_store_write_locked(c, NULL, profile, s)) != TA_OK)
 		goto out;
 	if ((r = exchange(c, s, req, &d)) != TA_OK)
 		goto out;

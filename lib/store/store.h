@@ -48,13 +48,25 @@ TA_HIDDEN enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *wh
                                                    size_t n);
 
 /* store_file.c: the profile's lock (flock on <profile>.lock in the file
- * store's directory, whatever the backend; waiting up to a minute). store.c:
- * a write and a removal for a caller that holds it. */
+ * store's directory, whatever the backend; waiting up to a minute). */
 TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
                                        int *fd);
 TA_HIDDEN void ta_store_unlock(int fd);
-TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
+/* store.c: the calls that take the backend as a parameter, only: NULL for
+ * the one the client's store option chooses (as ta_store_load), else that
+ * backend alone (&ta_store_file, &ta_store_keychain) whatever the option -
+ * a CI credential's sessions are kept in the file. ta_store_load_from is
+ * ta_store_load; ta_store_write_locked, a write for a caller that holds
+ * the lock. */
+TA_HIDDEN enum ta_result ta_store_load_from(struct ta_client *c,
+                                            const struct ta_store_backend *only,
+                                            const char *profile, struct ta_session **out);
+TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c,
+                                               const struct ta_store_backend *only,
+                                               const char *profile,
                                                const struct ta_session *s);
+/* A removal, from the store the client's option chooses, for a caller
+ * that holds the lock. */
 TA_HIDDEN enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile);
 
 /* store_io.c: what a session file holds of a session. */
@@ -152,10 +164,13 @@ TA_HIDDEN enum ta_result ta_pending_load(struct ta_client *c, const char *profil
 TA_HIDDEN int ta_pending_exists(const char *profile);
 TA_HIDDEN void ta_pending_remove(const char *profile);
 
-/* store.c: moves a session kept aside into the store (the caller holds the
- * lock); TA_OK also when there was none, or when the store still cannot be
- * written (it then stays aside). */
-TA_HIDDEN enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile);
+/* store.c: moves a session kept aside into the store only chooses (as
+ * ta_store_write_locked; the caller holds the lock); TA_OK also when there
+ * was none, or when the store still cannot be written (it then stays
+ * aside). */
+TA_HIDDEN enum ta_result ta_store_recover_locked(struct ta_client *c,
+                                                 const struct ta_store_backend *only,
+                                                 const char *profile);
 /* store.c: removes the profile's store id, its access token caches and
  * derived tokens wherever they were recorded, and the record. */
 TA_HIDDEN void ta_store_forget_copies(const char *profile);

@@ -665,7 +665,7 @@ static void pending_follows_its_sign_in(void **state)
 	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_E_NO_SESSION);
 	assert_null(back);
 	assert_int_equal(access(second, F_OK), 0); /* not used, not yet removed */
-	assert_int_equal(ta_store_recover_locked(e->c, "work"), TA_OK);
+	assert_int_equal(ta_store_recover_locked(e->c, NULL, "work"), TA_OK);
 	assert_int_equal(access(second, F_OK), -1);
 	free(where);
 	free(second);

@@ -66,6 +66,18 @@ int ta_session_usable(struct ta_client *c, const char *profile, const struct ta_
 	return 1;
 }
 
+enum ta_result ta_session_received(struct ta_client *c, const char *profile,
+                                  const struct ta_session *s, long long min_ttl,
+                                  const char *what)
+{
+	/* Shorter-lived than min_ttl: the freshest there is, with a warning. */
+	if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl) ||
+	    ta_session_check_fresh(s, (long long)time(NULL), 1) == TA_OK)
+		return TA_OK;
+	return ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' %s that expires within a second (expires_in %lld)",
+	               profile, what, ta_session_lifetime(s));
+}
+
 /* The refreshed session into the store; when that fails twice, aside (the
  * IdP has rotated the stored refresh token away), said in one line. TA_OK
  * when it is kept somewhere, or when it could not be kept at all: its
@@ -154,13 +166,8 @@ enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_
 		goto out;
 	if ((r = save_refreshed(c, only, profile, fresh)) != TA_OK)
 		goto out;
-	/* Shorter-lived than min_ttl: the freshest there is, with a warning. */
-	if (!ta_session_usable(c, profile, fresh, (long long)time(NULL), min_ttl) &&
-	    ta_session_check_fresh(fresh, (long long)time(NULL), 1) != TA_OK) {
-		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an access token that expires within a second (expires_in %lld)",
-		            profile, ta_session_lifetime(fresh));
+	if ((r = ta_session_received(c, profile, fresh, min_ttl, "an access token")) != TA_OK)
 		goto out;
-	}
 	ta_session_free(s);
 	s = fresh;
 	fresh = NULL;

@@ -23,6 +23,15 @@ TA_HIDDEN enum ta_result ta_session_fresh_from(struct ta_client *c,
                                                const char *profile, long long min_ttl,
                                                struct ta_session **out);
 
+/* refresh.c: TA_OK when s, just received from the IdP (what: "an access
+ * token", "an exchanged token"), may be handed out for a min_ttl request:
+ * ta_session_usable (which warns of a short-lived one), or else valid for
+ * a second more - the freshest there is. TA_E_PROTOCOL otherwise, with a
+ * message naming what and its expires_in. */
+TA_HIDDEN enum ta_result ta_session_received(struct ta_client *c, const char *profile,
+                                             const struct ta_session *s, long long min_ttl,
+                                             const char *what);
+
 /* credential.c: the session a CI credential stands for (no access token);
  * its client secret, if any, goes into c. TA_E_ARG for anything else. */
 TA_HIDDEN enum ta_result ta_credential_decode(struct ta_client *c, const char *credential,

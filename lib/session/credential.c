@@ -145,27 +145,27 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
                                    long long min_ttl, struct ta_session **out)
 {
 	struct ta_session *s = NULL, *seed = NULL;
-	char name[20], *chosen_store = c->store;
+	/* A credential's session holds nothing that TERMAUTH_CREDENTIAL does
+	 * not: it is kept in the file store, whatever the store option, and
+	 * CI logs get no notice about keychains. */
+	const struct ta_store_backend *file = &ta_store_file;
+	char name[20];
 	enum ta_result r;
 	int lock = -1;
 
 	ta_call_begin(c);
-	/* A credential's session holds nothing that TERMAUTH_CREDENTIAL does
-	 * not: it is kept in the file store, whatever the store option, and
-	 * CI logs get no notice about keychains. */
-	c->store = (char *)"file";
 	store_name(credential, name);
 	/* Decoded every time: it carries the client secret a refresh may need. */
 	if ((r = ta_credential_decode(c, credential, &seed)) != TA_OK)
 		goto out;
-	r = ta_store_load(c, name, &s);
+	r = ta_store_load_from(c, file, name, &s);
 	ta_session_free(s);
 	if (r == TA_E_NO_SESSION) {
 		/* First use here: the credential becomes a stored session, once. */
 		if ((r = ta_store_lock(c, name, &lock)) != TA_OK)
 			goto out;
-		if ((r = ta_store_load(c, name, &s)) == TA_E_NO_SESSION)
-			r = ta_store_write_locked(c, name, seed);
+		if ((r = ta_store_load_from(c, file, name, &s)) == TA_E_NO_SESSION)
+			r = ta_store_write_locked(c, file, name, seed);
 		ta_session_free(s);
 		ta_store_unlock(lock);
 		if (r != TA_OK)
@@ -173,11 +173,10 @@ enum ta_result ta_credential_fresh(struct ta_client *c, const char *credential,
 	} else if (r != TA_OK) {
 		goto out;
 	}
-	r = ta_session_fresh(c, name, min_ttl, out);
+	r = ta_session_fresh_from(c, file, name, min_ttl, out);
 	if (r == TA_E_EXPIRED)
 		r = ta_fail(c, r, "the IdP no longer accepts TERMAUTH_CREDENTIAL: make a new one with 'termauth setup-token'");
 out:
-	c->store = chosen_store;
 	ta_session_free(seed);
 	return r;
 }

@@ -127,18 +127,14 @@ enum ta_result ta_exchange(struct ta_client *c, const char *profile,
 	}
 	/* A session kept by an older termauth has no id to bind the token to:
 	 * it is saved once with one, or the token would never be served. */
-	if (!ta_session_meta(s)->id[0] && (r = ta_store_write_locked(c, profile, s)) != TA_OK)
+	if (!ta_session_meta(s)->id[0] && (r = ta_store_write_locked(c, NULL, profile, s)) != TA_OK)
 		goto out;
 	if ((r = exchange(c, s, req, &d)) != TA_OK)
 		goto out;
 	if ((r = ta_derived_save(c, profile, key, d)) != TA_OK)
 		goto out;
-	if (!ta_session_usable(c, profile, d, (long long)time(NULL), min_ttl) &&
-	    ta_session_check_fresh(d, (long long)time(NULL), 1) != TA_OK) {
-		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an exchanged token that expires within a second (expires_in %lld)",
-		            profile, ta_session_lifetime(d));
+	if ((r = ta_session_received(c, profile, d, min_ttl, "an exchanged token")) != TA_OK)
 		goto out;
-	}
 	*out = d;
 	d = NULL;
 out:

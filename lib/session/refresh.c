@@ -66,20 +66,32 @@ int ta_session_usable(struct ta_client *c, const char *profile, const struct ta_
 	return 1;
 }
 
+enum ta_result ta_session_received(struct ta_client *c, const char *profile,
+                                  const struct ta_session *s, long long min_ttl,
+                                  const char *what)
+{
+	/* Shorter-lived than min_ttl: the freshest there is, with a warning. */
+	if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl) ||
+	    ta_session_check_fresh(s, (long long)time(NULL), 1) == TA_OK)
+		return TA_OK;
+	return ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' %s that expires within a second (expires_in %lld)",
+	               profile, what, ta_session_lifetime(s));
+}
+
 /* The refreshed session into the store; when that fails twice, aside (the
  * IdP has rotated the stored refresh token away), said in one line. TA_OK
  * when it is kept somewhere, or when it could not be kept at all: its
  * access token is still good to hand out, and the next call signs in. */
-static enum ta_result save_refreshed(struct ta_client *c, const char *profile,
-                                     const struct ta_session *fresh)
+static enum ta_result save_refreshed(struct ta_client *c, const struct ta_store_backend *only,
+                                     const char *profile, const struct ta_session *fresh)
 {
 	char why[TA_MESSAGE_MAX], *where = NULL;
 
-	if (ta_store_write_locked(c, profile, fresh) == TA_OK)
+	if (ta_store_write_locked(c, only, profile, fresh) == TA_OK)
 		return TA_OK;
 	ta_debug(c, 1, "cannot save the refreshed session (%s): once more", ta_client_message(c));
 	nanosleep(&(struct timespec){ .tv_nsec = SAVE_RETRY_MS * 1000000L }, NULL);
-	if (ta_store_write_locked(c, profile, fresh) == TA_OK)
+	if (ta_store_write_locked(c, only, profile, fresh) == TA_OK)
 		return TA_OK;
 	snprintf(why, sizeof(why), "%s", ta_client_message(c));
 	if (ta_pending_save(c, profile, fresh, &where) == TA_OK)
@@ -122,17 +134,17 @@ static enum ta_result refresh(struct ta_client *c, const struct ta_session *old,
 	return r;
 }
 
-enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long long min_ttl,
-                                struct ta_session **out)
+enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_backend *only,
+                                     const char *profile, long long min_ttl,
+                                     struct ta_session **out)
 {
 	struct ta_session *s = NULL, *fresh = NULL;
 	enum ta_result r;
 	int lock = -1;
 
-	ta_call_begin(c);
 	/* A session kept aside is moved into the store first, under the lock. */
 	if (!ta_pending_exists(profile)) {
-		if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+		if ((r = ta_store_load_from(c, only, profile, &s)) != TA_OK)
 			return r;
 		if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl))
 			goto done;
@@ -141,10 +153,10 @@ enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long l
 	}
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
-	if ((r = ta_store_recover_locked(c, profile)) != TA_OK)
+	if ((r = ta_store_recover_locked(c, only, profile)) != TA_OK)
 		goto out;
 	/* Again, under the lock: another process may have refreshed. */
-	if ((r = ta_store_load(c, profile, &s)) != TA_OK)
+	if ((r = ta_store_load_from(c, only, profile, &s)) != TA_OK)
 		goto out;
 	if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl)) {
 		ta_debug(c, 1, "another process refreshed the session meanwhile");
@@ -152,15 +164,10 @@ enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long l
 	}
 	if ((r = refresh(c, s, &fresh)) != TA_OK)
 		goto out;
-	if ((r = save_refreshed(c, profile, fresh)) != TA_OK)
+	if ((r = save_refreshed(c, only, profile, fresh)) != TA_OK)
 		goto out;
-	/* Shorter-lived than min_ttl: the freshest there is, with a warning. */
-	if (!ta_session_usable(c, profile, fresh, (long long)time(NULL), min_ttl) &&
-	    ta_session_check_fresh(fresh, (long long)time(NULL), 1) != TA_OK) {
-		r = ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an access token that expires within a second (expires_in %lld)",
-		            profile, ta_session_lifetime(fresh));
+	if ((r = ta_session_received(c, profile, fresh, min_ttl, "an access token")) != TA_OK)
 		goto out;
-	}
 	ta_session_free(s);
 	s = fresh;
 	fresh = NULL;
@@ -175,6 +182,13 @@ out:
 	return r;
 }
 
+enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long long min_ttl,
+                                struct ta_session **out)
+{
+	ta_call_begin(c);
+	return ta_session_fresh_from(c, NULL, profile, min_ttl, out);
+}
+
 enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const char *access_token)
 {
 	struct ta_session *s = NULL;
@@ -184,7 +198,7 @@ enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const
 	ta_call_begin(c);
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)
 		return r;
-	if ((r = ta_store_recover_locked(c, profile)) != TA_OK ||
+	if ((r = ta_store_recover_locked(c, NULL, profile)) != TA_OK ||
 	    (r = ta_store_load(c, profile, &s)) != TA_OK)
 		goto out;
 	/* Only the token that was refused: a newer one, from a refresh that
@@ -193,7 +207,7 @@ enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const
 		ta_free_secret(s->access_token);
 		s->access_token = NULL;
 		s->expires_at = 0;
-		r = ta_store_write_locked(c, profile, s);
+		r = ta_store_write_locked(c, NULL, profile, s);
 		ta_debug(c, 1, "dropped the refused access token: the next use refreshes");
 	}
 out:

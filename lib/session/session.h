@@ -8,11 +8,29 @@
 
 #include "profile/record.h"
 
+struct ta_store_backend;
+
 /* refresh.c: 1 when s can be served for a min_ttl request: fresh, or short
  * lived (ta_session_short_lived; then a one-line warning naming profile,
  * the token's lifetime and min_ttl goes to the notice callback). */
 TA_HIDDEN int ta_session_usable(struct ta_client *c, const char *profile,
                                 const struct ta_session *s, long long now, long long min_ttl);
+
+/* refresh.c: ta_session_fresh with the store backend as a parameter, as
+ * ta_store_load_from takes it (NULL: the client's store option). */
+TA_HIDDEN enum ta_result ta_session_fresh_from(struct ta_client *c,
+                                               const struct ta_store_backend *only,
+                                               const char *profile, long long min_ttl,
+                                               struct ta_session **out);
+
+/* refresh.c: TA_OK when s, just received from the IdP (what: "an access
+ * token", "an exchanged token"), may be handed out for a min_ttl request:
+ * ta_session_usable (which warns of a short-lived one), or else valid for
+ * a second more - the freshest there is. TA_E_PROTOCOL otherwise, with a
+ * message naming what and its expires_in. */
+TA_HIDDEN enum ta_result ta_session_received(struct ta_client *c, const char *profile,
+                                             const struct ta_session *s, long long min_ttl,
+                                             const char *what);
 
 /* credential.c: the session a CI credential stands for (no access token);
  * its client secret, if any, goes into c. TA_E_ARG for anything else. */

@@ -27,8 +27,11 @@
 
 enum mode { MODE_AUTO, MODE_KEYCHAIN, MODE_FILE };
 
-static enum mode store_mode(const struct ta_client *c)
+/* The mode of the backend only, else the one the client's option names. */
+static enum mode store_mode(const struct ta_client *c, const struct ta_store_backend *only)
 {
+	if (only)
+		return only == &ta_store_keychain ? MODE_KEYCHAIN : MODE_FILE;
 	if (!c || !c->store || !strcmp(c->store, "auto"))
 		return MODE_AUTO;
 	return strcmp(c->store, "keychain") ? MODE_FILE : MODE_KEYCHAIN;
@@ -65,7 +68,8 @@ static void cache_update(struct ta_client *c, const char *profile, const struct 
  * D-Bus - by a reader that can take the lock at once (then its place is
  * recorded and no writer races it). One that cannot leaves it to the
  * writer that holds the lock, or to the next reader. */
-static void cache_refill(struct ta_client *c, const char *profile, const struct ta_session *s)
+static void cache_refill(struct ta_client *c, const struct ta_store_backend *only,
+                         const char *profile, const struct ta_session *s)
 {
 	int lock;
 
@@ -74,7 +78,7 @@ static void cache_refill(struct ta_client *c, const char *profile, const struct 
 	/* A session kept by an older termauth has no id, and a cache entry of
 	 * it would never be served: it is saved once with one (and cached). */
 	if (!ta_session_meta(s)->id[0]) {
-		ta_store_write_locked(c, profile, s);
+		ta_store_write_locked(c, only, profile, s);
 	} else if (!ta_cache_exists(profile)) {
 		ta_mark_adopt(profile, ta_session_meta(s)->id);
 		cache_update(c, profile, s);
@@ -82,19 +86,19 @@ static void cache_refill(struct ta_client *c, const char *profile, const struct 
 	ta_store_unlock(lock);
 }
 
-enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta_session **out)
+enum ta_result ta_store_load_from(struct ta_client *c, const struct ta_store_backend *only,
+                                  const char *profile, struct ta_session **out)
 {
 	const struct ta_store_backend *b = &ta_store_file;
 	enum ta_keychain_state state;
 	enum ta_result r;
 	char why[128];
 
-	ta_call_begin(c);
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.load(c, profile, out); /* which says why */
 	if ((r = ta_pending_load(c, profile, out)) != TA_E_NO_SESSION)
 		return r;
-	switch (store_mode(c)) {
+	switch (store_mode(c, only)) {
 	case MODE_FILE:
 		break;
 	case MODE_KEYCHAIN:
@@ -117,11 +121,17 @@ enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta
 	}
 	r = b->load(c, profile, out);
 	if (r == TA_OK && b == &ta_store_keychain)
-		cache_refill(c, profile, *out);
+		cache_refill(c, only, profile, *out);
 out:
 	if (r == TA_OK)
 		set_used(c, b);
 	return r;
+}
+
+enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta_session **out)
+{
+	ta_call_begin(c);
+	return ta_store_load_from(c, NULL, profile, out);
 }
 
 /* 1 when the profile has a session file. */
@@ -177,12 +187,14 @@ static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
 	return TA_OK;
 }
 
-enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
-                                     const struct ta_session *s)
+/* ta_store_write_locked; quiet: no notice that the session is kept in a
+ * file (that is a sign-in's to give). */
+static enum ta_result write_locked(struct ta_client *c, const struct ta_store_backend *only,
+                                   const char *profile, const struct ta_session *s, int quiet)
 {
 	enum ta_keychain_state state;
 	enum ta_result r;
-	enum mode m = store_mode(c);
+	enum mode m = store_mode(c, only);
 	char why[128], *path = NULL;
 
 	if (!ta_profile_name_ok(profile))
@@ -201,7 +213,7 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
 			snprintf(why, sizeof(why), "%s", ta_client_message(c));
 		/* Said when a sign-in saves; a refresh of a session already in
 		 * the file (loaded by this handle) does not repeat it. */
-		if (!c || c->store_used != ta_store_file.name) {
+		if (!quiet && (!c || c->store_used != ta_store_file.name)) {
 			if (ta_store_path(profile, &path) != TA_OK)
 				path = NULL;
 			ta_notice(c, "%s, so the session of profile '%s' is kept in a file only you can read: %s",
@@ -217,6 +229,12 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
 	return TA_OK;
 }
 
+enum ta_result ta_store_write_locked(struct ta_client *c, const struct ta_store_backend *only,
+                                     const char *profile, const struct ta_session *s)
+{
+	return write_locked(c, only, profile, s, 0);
+}
+
 enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 {
 	enum ta_keychain_state state = TA_KEYCHAIN_ABSENT;
@@ -225,9 +243,9 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 
 	/* --store keychain with no usable keychain removes nothing: the
 	 * session it cannot reach must stay for a later sign-out. */
-	if (store_mode(c) != MODE_FILE)
+	if (store_mode(c, NULL) != MODE_FILE)
 		state = ta_keychain_probe(c, why, sizeof(why));
-	if (store_mode(c) == MODE_KEYCHAIN && state != TA_KEYCHAIN_USABLE)
+	if (store_mode(c, NULL) == MODE_KEYCHAIN && state != TA_KEYCHAIN_USABLE)
 		return keychain_refused(c, state, why);
 	ta_store_forget_copies(profile);
 	ta_pending_remove(profile);
@@ -258,7 +276,7 @@ enum ta_result ta_store_save(struct ta_client *c, const char *profile,
 		goto out;
 	}
 	ta_store_forget_copies(profile);
-	if ((r = ta_store_write_locked(c, profile, s)) == TA_OK)
+	if ((r = ta_store_write_locked(c, NULL, profile, s)) == TA_OK)
 		ta_pending_remove(profile); /* an older session's */
 out:
 	ta_store_unlock(lock);
@@ -281,7 +299,8 @@ void ta_store_forget_copies(const char *profile)
 	ta_derived_remove_all(profile); /* also those beside the file store */
 }
 
-enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile)
+enum ta_result ta_store_recover_locked(struct ta_client *c, const struct ta_store_backend *only,
+                                       const char *profile)
 {
 	struct ta_session *s = NULL;
 	enum ta_result r = ta_pending_load(c, profile, &s);
@@ -294,8 +313,7 @@ enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile)
 		return r;
 	/* No word on "kept in a file" from the save (that is a sign-in's):
 	 * the one line below names the store it went to. */
-	set_used(c, &ta_store_file);
-	if ((r = ta_store_write_locked(c, profile, s)) == TA_OK) {
+	if ((r = write_locked(c, only, profile, s, 1)) == TA_OK) {
 		ta_pending_remove(profile);
 		ta_notice(c, "the refreshed session of profile '%s', kept aside when the store could not be written, is in the store again (%s)",
 		          profile, c->store_used);
@@ -333,7 +351,7 @@ enum ta_result ta_store_list(struct ta_client *c, char ***out)
 	if (!names)
 		return TA_E_NOMEM;
 	r = ta_store_file.list(c, &names, &n);
-	if (r == TA_OK && store_mode(c) != MODE_FILE &&
+	if (r == TA_OK && store_mode(c, NULL) != MODE_FILE &&
 	    ta_keychain_probe(c, why, sizeof(why)) == TA_KEYCHAIN_USABLE)
 		r = ta_store_keychain.list(c, &names, &n);
 	if (r != TA_OK) {
@@ -350,7 +368,7 @@ enum ta_result ta_store_ready(struct ta_client *c)
 	char why[128];
 
 	ta_call_begin(c);
-	if (store_mode(c) != MODE_KEYCHAIN)
+	if (store_mode(c, NULL) != MODE_KEYCHAIN)
 		return TA_OK; /* the file is always there to fall back on */
 	state = ta_keychain_probe(c, why, sizeof(why));
 	return state == TA_KEYCHAIN_USABLE ? TA_OK : keychain_refused(c, state, why);

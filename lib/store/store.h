@@ -48,18 +48,47 @@ TA_HIDDEN enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *wh
                                                    size_t n);
 
 /* store_file.c: the profile's lock (flock on <profile>.lock in the file
- * store's directory, whatever the backend; waiting up to a minute). store.c:
- * a write and a removal for a caller that holds it. */
+ * store's directory, whatever the backend; waiting up to a minute). */
 TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
                                        int *fd);
 TA_HIDDEN void ta_store_unlock(int fd);
-TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c, const char *profile,
+/* store.c: the calls that take the backend as a parameter, only: NULL for
+ * the one the client's store option chooses (as ta_store_load), else that
+ * backend alone (&ta_store_file, &ta_store_keychain) whatever the option -
+ * a CI credential's sessions are kept in the file. ta_store_load_from is
+ * ta_store_load; ta_store_write_locked, a write for a caller that holds
+ * the lock. */
+TA_HIDDEN enum ta_result ta_store_load_from(struct ta_client *c,
+                                            const struct ta_store_backend *only,
+                                            const char *profile, struct ta_session **out);
+TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c,
+                                               const struct ta_store_backend *only,
+                                               const char *profile,
                                                const struct ta_session *s);
+/* A removal, from the store the client's option chooses, for a caller
+ * that holds the lock. */
 TA_HIDDEN enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile);
 
-/* store_file.c: a session from a private file (0600, ours, no link) of
- * at most max bytes, wiped after parsing. TA_E_NO_SESSION (no message)
- * when there is no such file. */
+/* store_io.c: what a session file holds of a session. */
+enum ta_session_form {
+	TA_SESSION_WHOLE, /* all of it: the file store, the session kept aside */
+	TA_SESSION_ACCESS /* no refresh token, no ID token: the cache, derived tokens */
+};
+#define TA_SESSION_DIRS_MAX 3 /* termauth/derived/PROFILE/ */
+/* store_io.c: the one writer of session files. Writes s in form to path,
+ * DIR/FILE.json, replacing it atomically (ta_file_replace), after making
+ * DIR and the dirs - 1 directories above it (1 to TA_SESSION_DIRS_MAX:
+ * those that are termauth's own) with ta_dir_make, each 0700, ours, no
+ * link, and after removing what killed writers of FILE.json left in DIR
+ * (ta_store_remove_leftovers) - so only under the profile's lock. The JSON
+ * is wiped. Recording the runtime directory (ta_places_add) is the
+ * caller's, before it calls. */
+TA_HIDDEN enum ta_result ta_session_write(struct ta_client *c, const char *path, unsigned dirs,
+                                          enum ta_session_form form,
+                                          const struct ta_session *s);
+/* store_io.c: the one reader: a session from a private file (0600, ours,
+ * no link) of at most max bytes, wiped after parsing. TA_E_NO_SESSION (no
+ * message) when there is no such file. */
 TA_HIDDEN enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max,
                                          struct ta_session **out);
 /* store_file.c: $XDG_STATE_HOME/termauth, the file store's directory, in
@@ -74,10 +103,11 @@ TA_HIDDEN enum ta_result ta_store_file_load(struct ta_client *c, const char *pro
 /* Adds a copy of name to a NULL-terminated list of n names unless it is
  * there (for the backends' list). */
 TA_HIDDEN enum ta_result ta_names_add(char ***names, size_t *n, const char *name);
-/* Removes the temporary files of <profile>.json that a writer killed
- * mid-write left in dir. Only under the profile's lock, when no other
- * writer can be mid-write. */
-TA_HIDDEN void ta_store_remove_leftovers(const char *dir, const char *profile);
+/* store_io.c: removes the temporary files of <file>.json (file: a
+ * profile's name, or a derived token's) that a writer killed mid-write
+ * left in dir. Only under the profile's lock, when no other writer can be
+ * mid-write. */
+TA_HIDDEN void ta_store_remove_leftovers(const char *dir, const char *file);
 /* ci-<16 hex digits>: the sessions of CI credentials, not listed. */
 TA_HIDDEN int ta_credential_session_name(const char *name);
 
@@ -113,6 +143,13 @@ TA_HIDDEN void ta_mark_remove(const char *profile);
  * $XDG_RUNTIME_DIR; ta_places_read gives the recorded ones and it (a
  * NULL-terminated list of n, for ta_profiles_free). */
 TA_HIDDEN void ta_places_add(const char *profile);
+/* A copy of the store's session (a cache entry, a derived token, the
+ * session kept aside) from path, read as ta_session_read does; also
+ * TA_E_NO_SESSION when it is not of the session the store holds
+ * (ta_mark_matches) - then removed from disk when remove is set. */
+TA_HIDDEN enum ta_result ta_copy_read(struct ta_client *c, const char *profile,
+                                      const char *path, size_t max, int remove,
+                                      struct ta_session **out);
 TA_HIDDEN enum ta_result ta_places_read(const char *profile, char ***dirs, size_t *n);
 
 /* store_pending.c: a refreshed session that could not be saved, kept
@@ -127,10 +164,13 @@ TA_HIDDEN enum ta_result ta_pending_load(struct ta_client *c, const char *profil
 TA_HIDDEN int ta_pending_exists(const char *profile);
 TA_HIDDEN void ta_pending_remove(const char *profile);
 
-/* store.c: moves a session kept aside into the store (the caller holds the
- * lock); TA_OK also when there was none, or when the store still cannot be
- * written (it then stays aside). */
-TA_HIDDEN enum ta_result ta_store_recover_locked(struct ta_client *c, const char *profile);
+/* store.c: moves a session kept aside into the store only chooses (as
+ * ta_store_write_locked; the caller holds the lock); TA_OK also when there
+ * was none, or when the store still cannot be written (it then stays
+ * aside). */
+TA_HIDDEN enum ta_result ta_store_recover_locked(struct ta_client *c,
+                                                 const struct ta_store_backend *only,
+                                                 const char *profile);
 /* store.c: removes the profile's store id, its access token caches and
  * derived tokens wherever they were recorded, and the record. */
 TA_HIDDEN void ta_store_forget_copies(const char *profile);

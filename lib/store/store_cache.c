@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/fileio.h"
-#include "base/secret.h"
 #include "profile/record.h"
 #include "store/store.h"
 
@@ -33,79 +32,62 @@ static enum ta_result cache_dir(char **out)
 	return ta_path_join(run, "termauth", "", out);
 }
 
-static enum ta_result cache_path(const char *profile, char **dir, char **path)
+static enum ta_result cache_path(const char *profile, char **path)
 {
+	char *dir = NULL;
 	enum ta_result r;
 
 	if (!ta_profile_name_ok(profile))
 		return TA_E_ARG;
-	if ((r = cache_dir(dir)) != TA_OK)
-		return r;
-	return ta_path_join(*dir, profile, ".json", path);
+	if ((r = cache_dir(&dir)) == TA_OK)
+		r = ta_path_join(dir, profile, ".json", path);
+	free(dir);
+	return r;
 }
 
 enum ta_result ta_cache_save(struct ta_client *c, const char *profile,
                              const struct ta_session *s)
 {
-	char *dir = NULL, *path = NULL, *json = NULL;
-	enum ta_result r = cache_path(profile, &dir, &path);
+	char *path = NULL;
+	enum ta_result r = cache_path(profile, &path);
 
 	if (r == TA_E_NO_SESSION) {
 		r = TA_OK;
-		goto out;
+	} else if (r == TA_OK) {
+		ta_places_add(profile); /* before the write: a sign-out finds it */
+		r = ta_session_write(c, path, 1, TA_SESSION_ACCESS, s);
 	}
-	if (r != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
-	    (r = ta_session_to_json_access(s, &json)) != TA_OK)
-		goto out;
-	ta_places_add(profile); /* before the write: a sign-out finds it */
-	ta_store_remove_leftovers(dir, profile);
-	r = ta_file_replace(c, path, json, strlen(json));
-out:
-	ta_free_secret(json);
 	free(path);
-	free(dir);
 	return r;
 }
 
 enum ta_result ta_cache_load(const char *profile, struct ta_session **out)
 {
-	char *dir = NULL, *path = NULL;
+	char *path = NULL;
 	enum ta_result r;
 
-	if ((r = cache_path(profile, &dir, &path)) == TA_OK)
-		r = ta_session_read(NULL, path, CACHE_FILE_MAX, out);
-	/* Of another session than the store's (or of none: signed out): never
-	 * served, and removed. A writer replacing both at this moment writes
-	 * the id first, so at worst its new entry goes too, and is refilled. */
-	if (r == TA_OK && !ta_mark_matches(profile, *out)) {
-		unlink(path);
-		ta_session_free(*out);
-		*out = NULL;
-		r = TA_E_NO_SESSION;
-	}
+	if ((r = cache_path(profile, &path)) == TA_OK)
+		r = ta_copy_read(NULL, profile, path, CACHE_FILE_MAX, 1, out);
 	free(path);
-	free(dir);
 	return r;
 }
 
 int ta_cache_exists(const char *profile)
 {
-	char *dir = NULL, *path = NULL;
-	int exists = cache_path(profile, &dir, &path) == TA_OK && access(path, F_OK) == 0;
+	char *path = NULL;
+	int exists = cache_path(profile, &path) == TA_OK && access(path, F_OK) == 0;
 
 	free(path);
-	free(dir);
 	return exists;
 }
 
 void ta_cache_remove(const char *profile)
 {
-	char *dir = NULL, *path = NULL;
+	char *path = NULL;
 
-	if (cache_path(profile, &dir, &path) == TA_OK)
+	if (cache_path(profile, &path) == TA_OK)
 		unlink(path);
 	free(path);
-	free(dir);
 }
 
 void ta_cache_remove_in(const char *run, const char *profile)

@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include <openssl/sha.h>
 #include "base/fileio.h"
-#include "base/secret.h"
 #include "profile/record.h"
 #include "store/store.h"
 
@@ -41,17 +40,16 @@ static enum ta_result base_dirs(char *dirs[2])
 }
 
 /* <base>/<profile>/<32 hex digits of the SHA-256 of the request>.json */
-static enum ta_result derived_path(const char *profile, const char *const key[4], char **dir,
-                                   char **path)
+static enum ta_result derived_path(const char *profile, const char *const key[4], char **path)
 {
 	unsigned char d[SHA256_DIGEST_LENGTH];
-	char *dirs[2], hex[33], *text = NULL;
+	char *dirs[2], hex[33], *text = NULL, *dir = NULL;
 	size_t size = 0;
 	enum ta_result r;
 	FILE *f;
 	int i;
 
-	*dir = *path = NULL;
+	*path = NULL;
 	if (!ta_profile_name_ok(profile))
 		return TA_E_ARG;
 	/* Each part with its length: no two requests hash alike. */
@@ -68,8 +66,9 @@ static enum ta_result derived_path(const char *profile, const char *const key[4]
 	free(text);
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	if ((r = base_dirs(dirs)) == TA_OK && (r = ta_path_join(dirs[0] ? dirs[0] : dirs[1], profile, "", dir)) == TA_OK)
-		r = ta_path_join(*dir, hex, ".json", path);
+	if ((r = base_dirs(dirs)) == TA_OK && (r = ta_path_join(dirs[0] ? dirs[0] : dirs[1], profile, "", &dir)) == TA_OK)
+		r = ta_path_join(dir, hex, ".json", path);
+	free(dir);
 	free(dirs[0]);
 	free(dirs[1]);
 	return r;
@@ -78,55 +77,27 @@ static enum ta_result derived_path(const char *profile, const char *const key[4]
 enum ta_result ta_derived_load(const char *profile, const char *const key[4],
                                struct ta_session **out)
 {
-	char *dir = NULL, *path = NULL;
+	char *path = NULL;
 	enum ta_result r;
 
-	if ((r = derived_path(profile, key, &dir, &path)) == TA_OK)
-		r = ta_session_read(NULL, path, DERIVED_FILE_MAX, out);
-	/* Derived from another session than the store's, or from one signed
-	 * out: never served, and removed. */
-	if (r == TA_OK && !ta_mark_matches(profile, *out)) {
-		unlink(path);
-		ta_session_free(*out);
-		*out = NULL;
-		r = TA_E_NO_SESSION;
-	}
+	if ((r = derived_path(profile, key, &path)) == TA_OK)
+		r = ta_copy_read(NULL, profile, path, DERIVED_FILE_MAX, 1, out);
 	free(path);
-	free(dir);
 	return r;
 }
 
 enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const char *const key[4],
                                const struct ta_session *s)
 {
-	char *dir = NULL, *path = NULL, *json = NULL, *parent = NULL, *slash;
+	char *path = NULL;
 	enum ta_result r;
 
-	if ((r = derived_path(profile, key, &dir, &path)) != TA_OK)
-		goto out;
-	/* termauth/, derived/ and the profile's directory: each 0700. */
-	if (!(parent = strdup(dir)) || !(slash = strrchr(parent, '/'))) {
-		r = TA_E_NOMEM;
-		goto out;
+	if ((r = derived_path(profile, key, &path)) == TA_OK) {
+		ta_places_add(profile); /* before the write: a sign-out finds it */
+		/* termauth/, derived/ and the profile's directory: each 0700. */
+		r = ta_session_write(c, path, 3, TA_SESSION_ACCESS, s);
 	}
-	*slash = '\0';
-	if ((slash = strrchr(parent, '/'))) {
-		*slash = '\0';
-		r = ta_dir_make(c, parent);
-		*slash = '/';
-		if (r != TA_OK)
-			goto out;
-	}
-	if ((r = ta_dir_make(c, parent)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK ||
-	    (r = ta_session_to_json_access(s, &json)) != TA_OK)
-		goto out;
-	ta_places_add(profile); /* before the write: a sign-out finds it */
-	r = ta_file_replace(c, path, json, strlen(json));
-out:
-	ta_free_secret(json);
-	free(parent);
 	free(path);
-	free(dir);
 	return r;
 }
 

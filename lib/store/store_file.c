@@ -14,12 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "base/fileio.h"
 #include "base/result.h"
-#include "base/secret.h"
 #include "profile/record.h"
 #include "store/store.h"
 
@@ -73,32 +71,6 @@ static enum ta_result path_for(struct ta_client *c, const char *profile, char **
 	return r;
 }
 
-/* 1 when name is exactly <profile>.json.tmp-<12 hex digits>, the name
- * ta_file_replace gives its temporary file - and so no other profile's
- * file (a profile may be called "a.json.tmp-x"). */
-static int leftover_of(const char *name, const char *profile)
-{
-	size_t n = strlen(profile);
-
-	if (strncmp(name, profile, n) || strncmp(name + n, ".json.tmp-", 10))
-		return 0;
-	name += n + 10;
-	return strlen(name) == 12 && strspn(name, "0123456789abcdef") == 12;
-}
-
-void ta_store_remove_leftovers(const char *dir, const char *profile)
-{
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (leftover_of(e->d_name, profile))
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-}
-
 int ta_credential_session_name(const char *name)
 {
 	return strlen(name) == 19 && !strncmp(name, "ci-", 3) &&
@@ -108,21 +80,12 @@ int ta_credential_session_name(const char *name)
 static enum ta_result file_save(struct ta_client *c, const char *profile,
                                const struct ta_session *s)
 {
-	char *path = NULL, *dir = NULL, *json = NULL;
+	char *path = NULL;
 	enum ta_result r;
 
-	if ((r = path_for(c, profile, &path)) != TA_OK)
-		goto out;
-	if ((r = ta_store_dir(&dir)) != TA_OK || (r = ta_dir_make(c, dir)) != TA_OK)
-		goto out;
-	if ((r = ta_session_to_json(s, &json)) != TA_OK)
-		goto out;
-	ta_store_remove_leftovers(dir, profile);
-	r = ta_file_replace(c, path, json, strlen(json));
-out:
-	ta_free_secret(json);
+	if ((r = path_for(c, profile, &path)) == TA_OK)
+		r = ta_session_write(c, path, 1, TA_SESSION_WHOLE, s);
 	free(path);
-	free(dir);
 	return r;
 }
 
@@ -160,35 +123,6 @@ void ta_store_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd); /* closing releases the flock */
-}
-
-enum ta_result ta_session_read(struct ta_client *c, const char *path, size_t max,
-                               struct ta_session **out)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	struct stat st;
-	enum ta_result r = ta_file_read(c, path, max, 1, &buf, &len);
-
-	if (r == TA_E_STORE && errno == ENOENT) {
-		if (c)
-			c->message[0] = '\0';
-		return TA_E_NO_SESSION;
-	}
-	if (r == TA_OK)
-		r = ta_session_from_json(c, buf, len, out);
-	/* Kept by an older termauth, with neither an expiry nor the time its
-	 * token was received: the file was written when it was (a sign-in, a
-	 * refresh), so its age is the file's, not unknown - an hour after it,
-	 * the rule for tokens of unstated lifetime ends it (session_meta.h). */
-	if (r == TA_OK && !(*out)->expires_at && !ta_session_meta(*out)->obtained_at &&
-	    stat(path, &st) == 0)
-		ta_session_meta(*out)->obtained_at = (long long)st.st_mtime;
-	if (buf) {
-		ta_wipe(buf, len);
-		free(buf);
-	}
-	return r;
 }
 
 enum ta_result ta_store_file_load(struct ta_client *c, const char *profile,

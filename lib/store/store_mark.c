@@ -223,6 +223,24 @@ void ta_places_add(const char *profile)
 	ta_profiles_free(dirs);
 }
 
+enum ta_result ta_copy_read(struct ta_client *c, const char *profile, const char *path,
+                            size_t max, int remove, struct ta_session **out)
+{
+	enum ta_result r = ta_session_read(c, path, max, out);
+
+	/* Of another session than the store's (or of none: signed out): never
+	 * served. A writer replacing both at this moment writes the id first,
+	 * so at worst its new copy is removed too, and made again. */
+	if (r == TA_OK && !ta_mark_matches(profile, *out)) {
+		if (remove)
+			unlink(path);
+		ta_session_free(*out);
+		*out = NULL;
+		r = TA_E_NO_SESSION;
+	}
+	return r;
+}
+
 int ta_open_runtime_dir(const char *run, const char *sub)
 {
 	struct stat st;

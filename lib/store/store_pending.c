@@ -28,7 +28,6 @@
 #include <unistd.h>
 #include "base/fileio.h"
 #include "base/result.h"
-#include "base/secret.h"
 #include "profile/record.h"
 #include "store/store.h"
 
@@ -121,13 +120,25 @@ static size_t own_runtime(const struct places *p)
 	return i;
 }
 
+/* Writes s to place i, recorded first when it is a runtime directory (a
+ * sign-out elsewhere must find it). */
+static enum ta_result place_write(struct ta_client *c, const char *profile,
+                                  const struct places *p, size_t i, const struct ta_session *s)
+{
+	if (i >= p->n)
+		return TA_E_STORE;
+	if (i)
+		ta_places_add(profile);
+	/* The termauth directory and its pending/: each 0700. */
+	return ta_session_write(c, p->path[i], 2, TA_SESSION_WHOLE, s);
+}
+
 enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
                                const struct ta_session *s, char **where)
 {
 	struct places p;
-	char *json = NULL;
 	enum ta_result r;
-	size_t i, tried[2], k, kept = 0;
+	size_t i, k, tried[2], kept = 0;
 
 	if ((r = places_get(profile, &p)) != TA_OK)
 		return ta_fail(c, r, "cannot tell where to keep it");
@@ -138,23 +149,17 @@ enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
 		(void)ta_dir_make(c, p.top[0]); /* where the record is, normally */
 	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK)
 		ta_debug(c, 1, "store: cannot record the session kept aside: %s", ta_client_message(c));
-	if ((r = ta_session_to_json(s, &json)) != TA_OK)
-		goto out;
+	/* The file store's directory, else this process's runtime directory. */
 	tried[0] = 0;
 	tried[1] = own_runtime(&p);
 	r = ta_fail(c, TA_E_STORE, "nowhere to keep it");
-	for (k = 0; k < 2 && r != TA_OK; k++) {
-		i = tried[k];
-		if (i >= p.n || ta_dir_make(c, p.top[i]) != TA_OK || ta_dir_make(c, p.dir[i]) != TA_OK ||
-		    ta_file_replace(c, p.path[i], json, strlen(json)) != TA_OK)
-			continue;
-		kept = i;
-		r = TA_OK;
-	}
+	for (k = 0; k < 2 && r != TA_OK; k++)
+		if (place_write(c, profile, &p, tried[k], s) == TA_OK) {
+			kept = tried[k];
+			r = TA_OK;
+		}
 	if (r != TA_OK)
 		goto out;
-	if (kept)
-		ta_places_add(profile); /* a sign-out elsewhere must find it */
 	/* One copy only: another place may hold an older one. */
 	for (i = 0; i < p.n; i++)
 		if (i != kept)
@@ -162,7 +167,6 @@ enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
 	*where = p.path[kept];
 	p.path[kept] = NULL;
 out:
-	ta_free_secret(json);
 	places_free(&p);
 	return r;
 }
@@ -171,33 +175,19 @@ enum ta_result ta_pending_load(struct ta_client *c, const char *profile,
                                struct ta_session **out)
 {
 	enum ta_result r = TA_E_NO_SESSION;
-	struct ta_session *s = NULL;
 	struct places p;
 	size_t i;
 
 	if (places_get(profile, &p) != TA_OK)
 		return TA_E_NO_SESSION;
 	/* Only where there is one: a place made unusable (what kept the save
-	 * from the state directory may block its pending/ too) is no error. */
-	for (i = 0; i < p.n && r == TA_E_NO_SESSION; i++) {
-		if (access(p.path[i], F_OK))
-			continue;
-		if ((r = ta_session_read(c, p.path[i], PENDING_FILE_MAX, &s)) != TA_OK)
-			break;
-		if (!ta_mark_matches(profile, s)) {
-			/* Another sign-in's, left by a sign-out that could not see
-			 * it: never used; the next writer removes it. */
+	 * from the state directory may block its pending/ too) is no error.
+	 * Another sign-in's, left by a sign-out that could not see it, is
+	 * never used; the next writer removes it. */
+	for (i = 0; i < p.n && r == TA_E_NO_SESSION; i++)
+		if (!access(p.path[i], F_OK) &&
+		    (r = ta_copy_read(c, profile, p.path[i], PENDING_FILE_MAX, 0, out)) == TA_E_NO_SESSION)
 			ta_debug(c, 1, "store: %s belongs to a session signed out since: not used", p.path[i]);
-			ta_session_free(s);
-			s = NULL;
-			r = TA_E_NO_SESSION;
-		}
-	}
-	if (r == TA_OK) {
-		*out = s;
-		s = NULL;
-	}
-	ta_session_free(s);
 	places_free(&p);
 	return r;
 }

@@ -9,6 +9,7 @@
  * DBUS_SESSION_BUS_ADDRESS is unset (unit.h's store environment), so
  * nothing reaches a real keychain. Also the profile name list (names.c).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include "unit.h"
@@ -611,12 +612,79 @@ static void pending_follows_its_sign_in(void **state)
 	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_E_NO_SESSION);
 	assert_null(back);
 	assert_int_equal(access(second, F_OK), 0); /* not used, not yet removed */
-	assert_int_equal(ta_store_recover_locked(e->c, "work"), TA_OK);
+	assert_int_equal(ta_store_recover_locked(e->c, NULL, "work"), TA_OK);
 	assert_int_equal(access(second, F_OK), -1);
 	free(where);
 	free(second);
 	free(pdir);
 	free(sdir);
+	ta_session_free(s);
+}
+
+/* Every writer of session files removes what killed writers of its file
+ * left, under the profile's lock: derived tokens and the session kept
+ * aside as the file store and the cache do; other files stay. A derived
+ * token holds no refresh token, in 0700 directories; the session kept
+ * aside holds it all. */
+static void every_writer_removes_its_leftovers(void **state)
+{
+	static const char *const keys[4] = { "https://api.example", NULL, NULL, NULL };
+	struct unit_store_env *e = *state;
+	struct ta_session *s = full_session("AT-left"), *back = NULL;
+	char *ddir = unit_join(e->cdir, "derived/work"), *sdir = NULL, *pdir, *where = NULL;
+	char *dfile = NULL, *left, *other, *name, *text;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	store_holds("work");
+	assert_int_equal(ta_derived_save(e->c, "work", keys, s), TA_OK);
+	assert_non_null(d = opendir(ddir));
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			dfile = unit_join(ddir, de->d_name);
+	closedir(d);
+	assert_non_null(dfile);
+	text = unit_read_text(dfile);
+	UNIT_ASSERT_MSG(!strstr(text, "RT-long-lived-secret"), "derived: %s", text);
+	free(text);
+	assert_int_equal(lstat(ddir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	name = strrchr(dfile, '/') + 1;
+	assert_non_null(left = malloc(strlen(dfile) + 20));
+	snprintf(left, strlen(dfile) + 20, "%s.tmp-0123456789ab", dfile);
+	other = unit_join(ddir, "0123.json.tmp-0123456789ab");
+	unit_write_file(left, "{}");
+	unit_write_file(other, "{}");
+	assert_int_equal(ta_derived_save(e->c, "work", keys, s), TA_OK);
+	UNIT_ASSERT_MSG(access(left, F_OK) != 0, "%s.tmp-... stayed", name);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(ta_derived_load("work", keys, &back), TA_OK);
+	ta_session_free(back);
+	back = NULL;
+	free(left);
+	free(other);
+
+	assert_int_equal(ta_store_dir(&sdir), TA_OK);
+	pdir = unit_join(sdir, "pending");
+	assert_int_equal(mkdir(pdir, 0700), 0);
+	left = unit_join(pdir, "work.json.tmp-0123456789ab");
+	other = unit_join(pdir, "home.json.tmp-0123456789ab");
+	unit_write_file(left, "{}");
+	unit_write_file(other, "{}");
+	assert_int_equal(ta_pending_save(e->c, "work", s, &where), TA_OK);
+	assert_int_equal(access(left, F_OK), -1);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(ta_pending_load(e->c, "work", &back), TA_OK);
+	assert_string_equal(ta_session_refresh_token(back), "RT-long-lived-secret");
+	ta_session_free(back);
+	free(where);
+	free(left);
+	free(other);
+	free(pdir);
+	free(sdir);
+	free(dfile);
+	free(ddir);
 	ta_session_free(s);
 }
 
@@ -638,6 +706,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(copies_in_a_directory_not_ours_stay),
 	ENV_TEST(pending_is_kept_aside_privately),
 	ENV_TEST(pending_follows_its_sign_in),
+	ENV_TEST(every_writer_removes_its_leftovers),
 	cmocka_unit_test(names_add_deduplicates),
 };
 

@@ -59,7 +59,9 @@
  *     others as zero (NULL), so a program built with an older termauth.h
  *     keeps working when members are added. A size too small to hold the
  *     size member itself - 0, a struct not set up with its _INIT macro -
- *     gets TA_E_ARG; so does a size larger than this library knows when
+ *     gets TA_E_ARG, and so does one that no header gives (not a multiple
+ *     of a pointer's size, or more than 256 bytes beyond the struct this
+ *     library knows); so does a size larger than this library knows when
  *     the members it does not know are not all zero (a program built with
  *     a newer header asks for something this library cannot do).
  *

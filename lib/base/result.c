@@ -103,6 +103,10 @@ enum ta_result ta_fail_wrap(struct ta_client *c, enum ta_result r, const char *f
 	return r;
 }
 
+/* How much larger than ours a newer header's struct may be: 32 more
+ * pointer-sized members. */
+#define TA_SIZED_GROWTH_MAX 256
+
 enum ta_result ta_sized_read(struct ta_client *c, const char *what, void *dst, size_t dst_size,
                              const void *src)
 {
@@ -113,6 +117,15 @@ enum ta_result ta_sized_read(struct ta_client *c, const char *what, void *dst, s
 	if (size < sizeof(size))
 		return ta_fail(c, TA_E_ARG,
 		               "%s has size %zu: set it up with its _INIT macro, which sets size to its sizeof",
+		               what, size);
+	/* Each of these structs holds a pointer, so every header's sizeof is a
+	 * multiple of a pointer's size, and one cannot end inside a member; and
+	 * a newer header adds a few members, not kilobytes. Anything else is
+	 * not a size (a program built before there was one passes a pointer
+	 * here), and is refused before the struct is read past its end. */
+	if (size % sizeof(void *) || size > dst_size + TA_SIZED_GROWTH_MAX)
+		return ta_fail(c, TA_E_ARG,
+		               "%s has size %zu, which no termauth.h gives it: set it up with its _INIT macro",
 		               what, size);
 	for (i = 0; size > dst_size && i < size - dst_size; i++)
 		if (extra[i])

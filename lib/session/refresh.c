@@ -90,16 +90,19 @@ static enum ta_result save_refreshed(struct ta_client *c, const struct ta_store_
 	if (ta_store_write_locked(c, only, profile, fresh) == TA_OK)
 		return TA_OK;
 	ta_debug(c, 1, "cannot save the refreshed session (%s): once more", ta_client_message(c));
+	ta_fail_undo(c);
 	nanosleep(&(struct timespec){ .tv_nsec = SAVE_RETRY_MS * 1000000L }, NULL);
 	if (ta_store_write_locked(c, only, profile, fresh) == TA_OK)
 		return TA_OK;
 	snprintf(why, sizeof(why), "%s", ta_client_message(c));
+	ta_fail_undo(c); /* said in the notice below; the refresh itself worked */
 	if (ta_pending_save(c, profile, fresh, &where) == TA_OK)
 		ta_notice(c, "warning: profile '%s': cannot save the refreshed session (%s): kept it in %s, which the next termauth moves into the store",
 		          profile, why, where);
 	else
 		ta_notice(c, "warning: profile '%s': cannot save the refreshed session (%s), nor keep it aside: this access token works until it expires, then sign in again with 'termauth login'",
 		          profile, why);
+	ta_fail_undo(c); /* what ta_pending_save said: in the notice's words */
 	free(where);
 	return TA_OK;
 }

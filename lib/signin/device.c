@@ -205,6 +205,7 @@ static enum ta_result poll_until_done(struct ta_client *c, const struct ta_metad
 			if (backoff > MAX_BACKOFF)
 				backoff = MAX_BACKOFF;
 			ta_notice(c, "%s; trying again in %lld s", ta_client_message(c), backoff);
+			ta_fail_undo(c); /* told; not the sign-in's failure */
 			continue;
 		}
 		backoff = 0;

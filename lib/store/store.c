@@ -59,6 +59,7 @@ static void cache_update(struct ta_client *c, const char *profile, const struct 
 {
 	if (ta_cache_save(c, profile, s) != TA_OK) {
 		ta_debug(c, 1, "store: cannot cache the access token: %s", c ? ta_client_message(c) : "");
+		ta_fail_undo(c);
 		ta_cache_remove(profile);
 	}
 }
@@ -116,6 +117,7 @@ enum ta_result ta_store_load_from(struct ta_client *c, const struct ta_store_bac
 			               profile);
 		if (state != TA_KEYCHAIN_USABLE)
 			return r;
+		ta_fail_undo(c); /* not in the file: the keychain says */
 		b = &ta_store_keychain;
 		break;
 	}
@@ -163,8 +165,10 @@ static void settle_expiry(struct ta_session *s)
  * copies are then not served at all (ta_mark_write leaves no id). */
 static void mark(struct ta_client *c, const char *profile, const struct ta_session *s)
 {
-	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK)
+	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK) {
 		ta_debug(c, 1, "store: cannot write the session id: %s", c ? ta_client_message(c) : "");
+		ta_fail_undo(c);
+	}
 }
 
 static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
@@ -209,8 +213,10 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 			return TA_OK;
 		if (m == MODE_KEYCHAIN)
 			return state == TA_KEYCHAIN_USABLE ? r : keychain_refused(c, state, why);
-		if (state == TA_KEYCHAIN_USABLE) /* it refused: say why, then the file */
+		if (state == TA_KEYCHAIN_USABLE) { /* it refused: say why, then the file */
 			snprintf(why, sizeof(why), "%s", ta_client_message(c));
+			ta_fail_undo(c);
+		}
 		/* Said when a sign-in saves; a refresh of a session already in
 		 * the file (loaded by this handle) does not repeat it. */
 		if (!quiet && (!c || c->store_used != ta_store_file.name)) {
@@ -319,6 +325,7 @@ enum ta_result ta_store_recover_locked(struct ta_client *c, const struct ta_stor
 		          profile, c->store_used);
 	} else {
 		ta_debug(c, 1, "store: the session kept aside stays there: %s", ta_client_message(c));
+		ta_fail_undo(c);
 		r = TA_OK;
 	}
 	ta_session_free(s);

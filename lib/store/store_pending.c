@@ -147,19 +147,25 @@ enum ta_result ta_pending_save(struct ta_client *c, const char *profile,
 	 * which got its id only now). */
 	if (p.n)
 		(void)ta_dir_make(c, p.top[0]); /* where the record is, normally */
-	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK)
+	if (ta_mark_write(c, profile, ta_session_meta(s)->id) != TA_OK) {
 		ta_debug(c, 1, "store: cannot record the session kept aside: %s", ta_client_message(c));
+		ta_fail_undo(c);
+	}
 	/* The file store's directory, else this process's runtime directory. */
 	tried[0] = 0;
 	tried[1] = own_runtime(&p);
-	r = ta_fail(c, TA_E_STORE, "nowhere to keep it");
+	r = TA_E_STORE;
 	for (k = 0; k < 2 && r != TA_OK; k++)
 		if (place_write(c, profile, &p, tried[k], s) == TA_OK) {
 			kept = tried[k];
 			r = TA_OK;
 		}
-	if (r != TA_OK)
+	if (r != TA_OK) {
+		if (!c || !c->message[0])
+			ta_fail(c, r, "nowhere to keep it");
 		goto out;
+	}
+	ta_fail_undo(c); /* a place that failed before one worked */
 	/* One copy only: another place may hold an older one. */
 	for (i = 0; i < p.n; i++)
 		if (i != kept)

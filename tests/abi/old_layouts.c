@@ -290,6 +290,25 @@ static void sizes(void)
 	larger.newer = &larger;
 	CHECK_R(c, ta_client_set_callbacks(c, &larger.cb), TA_E_ARG);
 	CHECK(strstr(ta_client_message(c), "does not know") != NULL);
+	/* A size that ends inside a member (half the audience pointer), and
+	 * one that is a pointer - what a program built before there was a
+	 * size passes in its place: refused before anything past the first
+	 * member is read (ASan would see it). */
+	{
+		struct ta_exchange_request *cut = malloc(sizeof(*cut));
+		struct ta_verify_options *old = calloc(1, sizeof(*old));
+
+		CHECK(cut && old);
+		*cut = (struct ta_exchange_request)TA_EXCHANGE_REQUEST_INIT(.audience = "api");
+		cut->size = sizeof(size_t) + 4;
+		CHECK_R(c, ta_exchange(c, "nobody", cut, 60, &d), TA_E_ARG);
+		CHECK(strstr(ta_client_message(c), "which no termauth.h gives it") != NULL);
+		old->size = (size_t)(uintptr_t)"https://issuer.example";
+		CHECK_R(c, ta_jwt_verify(c, keys, "a.b.c", 5, old, NULL), TA_E_ARG);
+		CHECK(strstr(ta_client_message(c), "which no termauth.h gives it") != NULL);
+		free(cut);
+		free(old);
+	}
 	ta_jwks_free(keys);
 	ta_client_free(c);
 }

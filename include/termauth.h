@@ -315,10 +315,10 @@ TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
 
 /* A CI credential: one line ("ta1." and base64url) holding what refreshing
  * s needs, its refresh token and c's client secret (if any) included - a
- * secret. c may be NULL. TA_E_ARG when s has no refresh token. free() it
- * after wiping (it is a secret). */
-TA_API enum ta_result ta_credential_encode(const struct ta_client *c,
-                                           const struct ta_session *s, char **out);
+ * secret. c may be NULL. TA_E_ARG (message set) when s has no refresh
+ * token. free() it after wiping (it is a secret). */
+TA_API enum ta_result ta_credential_encode(struct ta_client *c, const struct ta_session *s,
+                                           char **out);
 /* OAuth 2.0 Token Exchange (RFC 8693): what to exchange the profile's
  * access token for. audience is required; the others may be NULL. */
 struct ta_exchange_request {

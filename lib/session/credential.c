@@ -44,18 +44,20 @@ static char **slot(const struct ta_session *s, size_t i)
 	return (char **)((char *)s + members[i].offset);
 }
 
-enum ta_result ta_credential_encode(const struct ta_client *c, const struct ta_session *s,
-                                    char **out)
+enum ta_result ta_credential_encode(struct ta_client *c, const struct ta_session *s, char **out)
 {
 	json_t *o = json_object();
 	char *text = NULL, *line = NULL;
 	enum ta_result r = TA_E_NOMEM;
 	size_t i, n;
 
+	ta_call_begin(c);
 	if (!o)
 		return TA_E_NOMEM;
 	if (!s->refresh_token || !s->token_endpoint || !s->client_id) {
-		r = TA_E_ARG;
+		r = ta_fail(c, TA_E_ARG, "the session has no %s: a CI credential needs one",
+		            !s->refresh_token ? "refresh token"
+		            : !s->token_endpoint ? "token endpoint" : "client id");
 		goto out;
 	}
 	for (i = 0; i < NMEMBERS; i++)

@@ -147,6 +147,27 @@ int main(void)
 	FAILS(c, ta_credential_fresh(c, "not a credential", 60, &none), TA_E_ARG);
 	CLEAN(c, ta_client_set(c, TA_OPT_SCOPES, "openid"));
 
+	/* ta_credential_encode: a session without a refresh token cannot be
+	 * one (said), one with it can (and then no message) */
+	{
+		struct ta_session *with_rt = NULL;
+		char rt_path[512], *line = NULL;
+
+		snprintf(rt_path, sizeof(rt_path), "%s/state/termauth/with-rt.json", fixture_dir);
+		put_file(rt_path,
+		         "{\"format\":1,\"access_token\":\"at-x\",\"refresh_token\":\"rt-x\","
+		         "\"issuer\":\"https://idp.example.com\",\"client_id\":\"cid\","
+		         "\"token_endpoint\":\"http://127.0.0.1:9/token\"}\n",
+		         0600);
+		FAILS(c, ta_credential_encode(c, s, &line), TA_E_ARG);
+		CLEAN(c, ta_store_load(c, "with-rt", &with_rt));
+		FAILS(c, ta_credential_encode(c, s, &line), TA_E_ARG);
+		CLEAN(c, ta_credential_encode(c, with_rt, &line));
+		CHECK(line && !strncmp(line, "ta1.", 4));
+		free(line);
+		ta_session_free(with_rt);
+	}
+
 	/* ta_jwks_parse, ta_jwt_verify, ta_jws_verify */
 	FAILS(c, ta_jwks_parse(c, "not json", 8, &keys), TA_E_PROTOCOL);
 	CLEAN(c, ta_jwks_parse(c, key.jwks, strlen(key.jwks), &keys));

@@ -188,6 +188,18 @@ UNIT_HELPER void unit_check_printable(const char *m, size_t row)
 		          (unsigned char)m[k]);
 }
 
+/* In a table-driven test: the message holds each of the row's wanted
+ * phrases (NULL: none wanted), and is one line of printable ASCII. */
+UNIT_HELPER void unit_check_message(const char *m, const char *const has[2], size_t row)
+{
+	size_t k;
+
+	for (k = 0; k < 2; k++)
+		if (has[k])
+			ROW_CHECK(strstr(m, has[k]) != NULL, row, "message '%s' lacks '%s'", m, has[k]);
+	unit_check_printable(m, row);
+}
+
 /* In a table-driven test: got is the string want, or both are NULL. */
 UNIT_HELPER void unit_check_str(const char *got, const char *want, const char *what, size_t row)
 {

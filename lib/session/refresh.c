@@ -83,7 +83,7 @@ enum ta_result ta_session_received(struct ta_client *c, const char *profile,
  * when it is kept somewhere, or when it could not be kept at all: its
  * access token is still good to hand out, and the next call signs in. */
 static enum ta_result save_refreshed(struct ta_client *c, const struct ta_store_backend *only,
-                                     const char *profile, const struct ta_session *fresh)
+                                     const char *profile, struct ta_session *fresh)
 {
 	char why[TA_MESSAGE_MAX], *where = NULL;
 

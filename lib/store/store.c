@@ -70,7 +70,7 @@ static void cache_update(struct ta_client *c, const char *profile, const struct 
  * recorded and no writer races it). One that cannot leaves it to the
  * writer that holds the lock, or to the next reader. */
 static void cache_refill(struct ta_client *c, const struct ta_store_backend *only,
-                         const char *profile, const struct ta_session *s)
+                         const char *profile, struct ta_session *s)
 {
 	int lock;
 
@@ -194,7 +194,7 @@ static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
 /* ta_store_write_locked; quiet: no notice that the session is kept in a
  * file (that is a sign-in's to give). */
 static enum ta_result write_locked(struct ta_client *c, const struct ta_store_backend *only,
-                                   const char *profile, const struct ta_session *s, int quiet)
+                                   const char *profile, struct ta_session *s, int quiet)
 {
 	enum ta_keychain_state state;
 	enum ta_result r;
@@ -204,9 +204,9 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.save(c, profile, s); /* which says why */
 	/* A session kept by an older termauth has no id yet: it gets one. */
-	if (!ta_session_meta(s)->id[0] && (r = ta_session_new_id((struct ta_session *)s)) != TA_OK)
+	if (!ta_session_meta(s)->id[0] && (r = ta_session_new_id(s)) != TA_OK)
 		return ta_fail(c, r, "cannot make a session id: no randomness");
-	settle_expiry((struct ta_session *)s);
+	settle_expiry(s);
 	if (m != MODE_FILE) {
 		state = ta_keychain_probe(c, why, sizeof(why));
 		if (state == TA_KEYCHAIN_USABLE && (r = save_to_keychain(c, profile, s)) == TA_OK)
@@ -236,7 +236,7 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 }
 
 enum ta_result ta_store_write_locked(struct ta_client *c, const struct ta_store_backend *only,
-                                     const char *profile, const struct ta_session *s)
+                                     const char *profile, struct ta_session *s)
 {
 	return write_locked(c, only, profile, s, 0);
 }
@@ -277,7 +277,7 @@ enum ta_result ta_store_save(struct ta_client *c, const char *profile,
 	/* A new session (a sign-in), with an id of its own: the access tokens
 	 * cached and derived from the one before, perhaps another person's,
 	 * must not be served for it, nor stay on disk. */
-	if ((r = ta_session_new_id((struct ta_session *)s)) != TA_OK) {
+	if ((r = ta_session_new_id(s)) != TA_OK) {
 		r = ta_fail(c, r, "cannot make a session id: no randomness");
 		goto out;
 	}

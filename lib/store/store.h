@@ -63,8 +63,7 @@ TA_HIDDEN enum ta_result ta_store_load_from(struct ta_client *c,
                                             const char *profile, struct ta_session **out);
 TA_HIDDEN enum ta_result ta_store_write_locked(struct ta_client *c,
                                                const struct ta_store_backend *only,
-                                               const char *profile,
-                                               const struct ta_session *s);
+                                               const char *profile, struct ta_session *s);
 /* A removal, from the store the client's option chooses, for a caller
  * that holds the lock. */
 TA_HIDDEN enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile);

@@ -1,14 +1,16 @@
 # The front door. `make` builds into build/ (the tool is build/termauth);
-# `make demo` signs in against the bundled IdP; `make check` runs every test,
-# then all of them again under ASan + UBSan; `make bench` measures;
-# `make fuzz` runs the fuzzers (FUZZ_SECONDS each, default 60).
+# `make demo` signs in against the bundled IdP, with only what that needs
+# installed, and `make demo-shell` then opens a shell to try the rest in;
+# `make check` runs every test, then all of them again under ASan + UBSan;
+# `make bench` measures; `make fuzz` runs the fuzzers (FUZZ_SECONDS each,
+# default 60).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 
-.PHONY: all build bootstrap check check-plain check-asan demo bench fuzz clean
+.PHONY: all build bootstrap check check-plain check-asan demo demo-shell demo-build bench fuzz clean
 
 all: build
 
@@ -31,8 +33,17 @@ check-asan:
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --clean-first
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS)
 
-demo: bootstrap build
-	scripts/demo $(BUILD)
+# The demo builds without the tests (no cmocka, no test tools needed) and
+# quietly: scripts/quiet-build shows the log only when the build fails.
+demo-build:
+	@scripts/bootstrap --demo
+	@scripts/quiet-build $(BUILD) -DBUILD_TESTING=OFF
+
+demo: demo-build
+	@scripts/demo $(BUILD)
+
+demo-shell: demo-build
+	@scripts/demo $(BUILD) --shell
 
 bench: bootstrap build
 	bench/run $(BUILD)

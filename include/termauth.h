@@ -282,6 +282,16 @@ struct ta_session;
  * through show_url and the paste descriptor. */
 TA_API enum ta_result ta_login(struct ta_client *c, struct ta_session **out);
 
+/* What an IdP offers, as its discovery document says (ta_idp_probe). */
+#define TA_IDP_REGISTRATION 1u /* dynamic client registration (RFC 7591) */
+#define TA_IDP_DEVICE 2u       /* the device authorization grant (RFC 8628) */
+/* Fetches and checks issuer's metadata (OpenID Connect discovery, else RFC
+ * 8414) as ta_login would, without signing in: TA_OK when it is an IdP
+ * termauth can sign in to, with what it offers in *offers (TA_IDP_*); else
+ * the failure, with a message (TA_E_INSECURE, TA_E_UNREACHABLE,
+ * TA_E_HTTP, TA_E_PROTOCOL). For a first run that asks for the issuer. */
+TA_API enum ta_result ta_idp_probe(struct ta_client *c, const char *issuer, unsigned *offers);
+
 /* Wipes and frees a session. NULL is allowed. */
 TA_API void ta_session_free(struct ta_session *s);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "first_run.h"
 
 static const char about[] =
 	"Sign in and keep the session in the profile's store. Two flows:\n"
@@ -179,13 +180,23 @@ static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
 	return ta_profile_set(p, "client_expires_at", ta_client_get(c, TA_OPT_CLIENT_EXPIRES_AT));
 }
 
+/* 1 when c knows where to sign in, and as which client (an issuer alone
+ * will do: the IdP may register us, RFC 7591). */
+static int has_idp(struct ta_client *c)
+{
+	int idp = ta_client_get(c, TA_OPT_ISSUER) || ta_client_get(c, TA_OPT_PROVIDER) ||
+	          ta_client_get(c, TA_OPT_TOKEN_ENDPOINT);
+
+	return idp && (ta_client_get(c, TA_OPT_CLIENT_ID) || ta_client_get(c, TA_OPT_ISSUER));
+}
+
 /* A client for the sign-in: the profile, the environment and o, with
  * what it cannot do without. Returns an exit code, having said what
  * failed; the caller frees *c and *p whatever it returns. */
 static int prepare(struct cli *cli, const struct command *cmd, const struct login_options *o,
                    int for_ci, struct ta_client **c, struct ta_profile **p)
 {
-	int no_issuer, no_client, said = 0;
+	int no_issuer, no_client, said = 0, rc;
 	enum ta_result r;
 
 	if (cli_client_new(cli, c) != TA_OK)
@@ -194,6 +205,8 @@ static int prepare(struct cli *cli, const struct command *cmd, const struct logi
 	if ((r = ta_profile_load(*c, cli->profile, p)) != TA_OK ||
 	    (r = configure(cli, *c, *p, o, &said)) != TA_OK || (for_ci && (r = ask_offline(*c)) != TA_OK))
 		return said ? EXIT_USAGE : cli_fail(*c, r);
+	if (!for_ci && !has_idp(*c) && first_run_usable() && (rc = first_run(cli, *c, *p)) != EXIT_OK)
+		return rc;
 	no_issuer = !ta_client_get(*c, TA_OPT_ISSUER) && !ta_client_get(*c, TA_OPT_PROVIDER) &&
 	            !ta_client_get(*c, TA_OPT_TOKEN_ENDPOINT);
 	/* An issuer alone will do: the IdP may register us (RFC 7591). */

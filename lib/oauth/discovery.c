@@ -200,3 +200,17 @@ enum ta_result ta_discover(struct ta_client *c, const char *issuer,
 		r = ta_fail(c, TA_E_PROTOCOL, "%s publishes no OpenID Connect or OAuth metadata", issuer);
 	return r;
 }
+
+enum ta_result ta_idp_probe(struct ta_client *c, const char *issuer, unsigned *offers)
+{
+	struct ta_metadata md = { 0 };
+	enum ta_result r;
+
+	ta_call_begin(c);
+	*offers = 0;
+	if ((r = ta_discover(c, issuer, &md)) == TA_OK)
+		*offers = (md.registration_endpoint ? TA_IDP_REGISTRATION : 0) |
+		          (md.device_authorization_endpoint ? TA_IDP_DEVICE : 0);
+	ta_metadata_clear(&md);
+	return r;
+}

@@ -19,6 +19,7 @@
 #include "base/secret.h"
 #include "base/url.h"
 #include "oauth/discovery.h"
+#include "oauth/http.h"
 #include "oauth/token.h"
 #include "profile/record.h"
 #include "signin/browser.h"
@@ -46,7 +47,12 @@ struct login {
 	int line_overflow;
 	struct ta_outcome outcome;
 	int refused_told, owner_unknown_told;
+	int stuck_told; /* the minute without a redirect was told */
 };
+
+/* A minute without a redirect is a sign-in that will not finish by
+ * itself: the person is told what to check, once. */
+#define STUCK_MS 60000
 
 static void login_clear(struct login *l)
 {
@@ -175,6 +181,38 @@ static void tell_refusals(struct ta_client *c, struct login *l, const struct ta_
 	}
 }
 
+/* What to check when the browser does not come back: the reasons an IdP
+ * shows an error page instead of redirecting. */
+static void stuck_hint(const struct ta_client *c, const struct login *l, char *buf, size_t cap)
+{
+	snprintf(buf, cap,
+	         "check that the client id '%s' is right, and that the IdP accepts the redirect "
+	         "http://127.0.0.1/callback on any port (this sign-in listens on %d; --port fixes one)%s",
+	         c->client_id ? c->client_id : "", ta_loopback_port(l->listener),
+	         l->paste_fd >= 0 ? ", or paste the address the browser ends on" : "");
+}
+
+/* Asks the authorization endpoint itself what the browser is about to be
+ * shown, without following its answer: an IdP that refuses the request
+ * (a client id it does not know, a redirect URI it does not accept) says
+ * so with a 4xx page, and the person is told now what to check, rather
+ * than after the whole timeout. Only told: the sign-in goes on (an IdP
+ * may answer so for a reason of its own), and an IdP that cannot be asked
+ * is no failure. */
+static void preflight(struct ta_client *c, const struct login *l)
+{
+	struct ta_http_response resp = { 0 };
+	char hint[320];
+
+	if (ta_http_get(c, l->url.data, &resp) == TA_OK && resp.status >= 400 && resp.status < 500) {
+		stuck_hint(c, l, hint, sizeof(hint));
+		ta_notice(c, "the IdP refuses this sign-in (its authorization endpoint answers HTTP %ld): %s",
+		          resp.status, hint);
+	}
+	ta_http_response_clear(&resp);
+	ta_fail_undo(c);
+}
+
 /* Waits for the redirect; TA_OK when l->outcome holds a decisive one. */
 static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 {
@@ -182,7 +220,7 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 	long long deadline = ta_monotonic_ms() + (long long)timeout * 1000;
 	enum ta_result r;
 	struct ta_loopback_refusals refusals;
-	char why[256];
+	char why[320];
 	int ignored;
 
 	for (;;) {
@@ -192,8 +230,17 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 		};
 		long long left = deadline - ta_monotonic_ms();
 
-		if (left <= 0)
-			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", timeout);
+		if (left <= 0) {
+			stuck_hint(c, l, why, sizeof(why));
+			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d second%s: %s", timeout,
+			               timeout == 1 ? "" : "s", why);
+		}
+		if (!l->stuck_told && (long long)timeout * 1000 - left >= STUCK_MS) {
+			l->stuck_told = 1;
+			stuck_hint(c, l, why, sizeof(why));
+			ta_notice(c, "no redirect from the browser for a minute: if the IdP shows an error, %s",
+			          why);
+		}
 		if ((r = ta_check_cancelled(c)) != TA_OK)
 			return r;
 		if (ta_browser_failed(&l->browser))
@@ -243,6 +290,7 @@ static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 	}
 	if (c->cb.show_url)
 		c->cb.show_url(c->cb.data, l->url.data, launch, l->paste_fd >= 0);
+	preflight(c, l);
 out:
 	ta_wipe(start, sizeof(start));
 	ta_free_secret(token);

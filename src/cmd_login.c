@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "cli.h"
 #include "first_run.h"
 
@@ -96,6 +97,26 @@ static const char *given(const struct login_options *o, size_t i)
 	return *(const char *const *)((const char *)o + settings[i].offset);
 }
 
+/* The guides in docs/providers/ for IdPs without a preset, by the names a
+ * person may try; any other name gets the index. The library cannot know
+ * where the docs are installed, so the path is the one in the docs. */
+static const char *provider_guide(const char *name)
+{
+	static const struct { const char *name, *file; } guides[] = {
+		{ "keycloak", "keycloak.md" }, { "okta", "okta.md" },
+		{ "entra", "entra.md" },       { "azure", "entra.md" },
+		{ "azuread", "entra.md" },     { "auth0", "auth0.md" },
+		{ "dex", "dex.md" },           { "authentik", "authentik.md" },
+		{ "zitadel", "zitadel.md" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(guides) / sizeof(guides[0]); i++)
+		if (!strcasecmp(guides[i].name, name))
+			return guides[i].file;
+	return "README.md";
+}
+
 /* Profile, then the command line, into the client; the command line's
  * values also into the profile, to be saved once the sign-in succeeds. */
 static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_profile *p,
@@ -124,7 +145,14 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given(o, i))
 			continue;
-		if ((r = ta_client_set(c, settings[i].opt, given(o, i))) != TA_OK)
+		r = ta_client_set(c, settings[i].opt, given(o, i));
+		if (r == TA_E_ARG && settings[i].opt == TA_OPT_PROVIDER) {
+			cli_error("%s; see docs/providers/%s in termauth's documentation",
+			          ta_client_message(c), provider_guide(given(o, i)));
+			*said = 1;
+			return r;
+		}
+		if (r != TA_OK)
 			return r;
 		r = ta_profile_set(p, settings[i].key, given(o, i));
 		if (r == TA_E_TOO_LARGE) {

@@ -130,7 +130,9 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 	case TA_OPT_PROVIDER:
 		if (value && !ta_preset_find(value))
 			return ta_fail(c, TA_E_ARG,
-			               "provider must be github, google, microsoft or gitlab, not '%s'", value);
+			               "no preset for '%s' (the presets: github, google, microsoft, "
+			               "gitlab): any OpenID Connect IdP works with --issuer URL "
+			               "--client-id ID", value);
 		return ta_set_string(&c->provider, value);
 	default:
 		break;

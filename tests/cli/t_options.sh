@@ -66,6 +66,17 @@ expect "a mistyped option of termauth itself" 2 "did you mean '--version'?" --ve
 expect "a missing value" 2 "termauth: error: --issuer needs a value: the IdP's URL" login --issuer
 expect "a missing value, short option" 2 "termauth: error: -p needs a value: a profile name" token -p
 expect "a value for an option that takes none" 2 "termauth: error: --json takes no value" status --json=yes
+# A provider with no preset: the way out (--issuer) and the guide, for a
+# name with one and for any other; a usage error, and no profile written.
+expect "--provider okta" 2 "termauth: error: no preset for 'okta' (the presets: github, google, microsoft, gitlab): any OpenID Connect IdP works with --issuer URL --client-id ID; see docs/providers/okta.md in termauth's documentation" login --provider okta --client-id x
+[ "$(wc -l <"$T/err")" = 1 ] || fail "--provider okta: more than one line: $(cat "$T/err")"
+expect "--provider Keycloak, any case" 2 "see docs/providers/keycloak.md" login --provider Keycloak
+expect "--provider nosuchidp" 2 "termauth: error: no preset for 'nosuchidp' (the presets: github, google, microsoft, gitlab): any OpenID Connect IdP works with --issuer URL --client-id ID; see docs/providers/README.md in termauth's documentation" login --provider nosuchidp --client-id x
+expect "setup-token --provider okta" 2 "see docs/providers/okta.md" setup-token --provider okta --client-id x
+[ ! -e "$XDG_CONFIG_HOME/termauth/config" ] || fail "an unknown provider wrote a profile"
+for f in README okta keycloak entra auth0 dex authentik zitadel google github gitlab; do
+	[ -f "$src/docs/providers/$f.md" ] || fail "docs/providers/$f.md is missing"
+done
 
 # --- bash's completion, asked as bash asks it: after "COMMAND -" it
 # offers exactly the command's options; after an option that takes a

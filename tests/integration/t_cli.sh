@@ -49,7 +49,7 @@ rm "$XDG_CONFIG_HOME/termauth/config"
 expect "explicit endpoints: the issuer is still checked" 1 "termauth: error: the issuer http://idp.example.com uses plain http" login --issuer http://idp.example.com --token-endpoint https://idp.example.com/token --client-id x
 expect "explicit endpoints must be https" 1 "termauth: error: the token endpoint http://idp.example.com/token uses plain http" login --token-endpoint http://idp.example.com/token --client-id x
 expect "--flow device where the IdP has no device endpoint" 1 "termauth: error: the IdP offers no device flow; use --flow browser" login --flow device --token-endpoint https://idp.example.com/token --client-id x
-expect "an unknown provider" 2 "termauth: error: provider must be github, google, microsoft or gitlab, not 'myspace'" login --provider myspace --client-id x
+expect "an unknown provider" 2 "termauth: error: no preset for 'myspace' (the presets: github, google, microsoft, gitlab): any OpenID Connect IdP works with --issuer URL --client-id ID; see docs/providers/README.md" login --provider myspace --client-id x
 expect "a tenant that is no name" 2 "termauth: error: a tenant is a name or an id of letters, digits, '.' and '-'" login --provider microsoft --tenant ../x --client-id x
 expect "a control character in an option" 2 "termauth: error: option values cannot hold control characters" login --issuer https://idp.example --client-id "$(printf 'a\rb')"
 expect "token when not signed in" 3 "termauth: error: not signed in (profile 'default'): run 'termauth login'" token

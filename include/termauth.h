@@ -198,8 +198,8 @@ enum ta_option {
 	 * options that are set always win. */
 	TA_OPT_PROVIDER = 13,
 	TA_OPT_TENANT = 14, /* Microsoft Entra tenant (default "organizations") */
-	/* Where sessions are kept: "auto" (default), "keychain" or "file". See
-	 * the session store below. */
+	/* Where sessions are kept: "auto" (default), "keychain" ("keyring" is
+	 * taken as another name for it) or "file". See the session store below. */
 	TA_OPT_STORE = 15,
 	/* When the client id came from a dynamic registration (RFC 7591), the
 	 * time it expires, in seconds since the epoch (unset: never). With no
@@ -466,6 +466,11 @@ TA_API enum ta_result ta_config_path(char **out);
  * *out is NULL when none does; else free() it. */
 TA_API enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char *word,
                                       char **out);
+/* The profiles the configuration file has a section for, in its order, as
+ * a NULL-terminated array (empty when there is no file); free it with
+ * ta_profiles_free(). With ta_store_list, what tells a profile that exists
+ * from a mistyped name. */
+TA_API enum ta_result ta_profile_list(struct ta_client *c, char ***out);
 
 /* ---------------------------------------------------------------------- */
 /* Verifying tokens, as a resource server does: a JWS (RFC 7515) in compact

@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
+#include "base/match.h"
 #include "cli.h"
 #include "qr.h"
+#include "suggest.h"
 
 static int use_colour(void)
 {
@@ -75,12 +79,69 @@ int cli_exit_code(enum ta_result r)
 	}
 }
 
+/* The tool's run, for the library's messages: they say 'termauth login'
+ * without the profile, which the tool knows (git-credential changes it
+ * when it has found the profile that lists the host). */
+static const struct cli *running;
+
+const char *cli_for_profile(const char *profile, const char *text, char *buf, size_t size)
+{
+	static const char cmd[] = "'termauth login";
+	const char *from = text, *at;
+	size_t len = 0, n;
+
+	if (!profile || !strcmp(profile, "default") || !strstr(text, cmd))
+		return text;
+	while ((at = strstr(from, cmd))) {
+		n = (size_t)(at - from) + sizeof("'termauth ") - 1;
+		if (len + n + strlen(profile) + 5 >= size)
+			return text; /* too long to rewrite: as the library said it */
+		memcpy(buf + len, from, n);
+		len += n;
+		len += (size_t)snprintf(buf + len, size - len, "-p %s ", profile);
+		from = at + sizeof("'termauth ") - 1;
+	}
+	if (len + strlen(from) >= size)
+		return text;
+	memcpy(buf + len, from, strlen(from) + 1);
+	return buf;
+}
+
 int cli_fail(struct ta_client *c, enum ta_result r)
 {
 	const char *m = ta_client_message(c);
+	char buf[1024];
 
-	cli_error("%s", m && *m ? m : ta_result_str(r));
+	cli_error("%s", m && *m ? cli_for_profile(running ? running->profile : NULL, m, buf,
+	                                          sizeof(buf))
+	                        : ta_result_str(r));
 	return cli_exit_code(r);
+}
+
+int cli_plain_http(const char *url)
+{
+	const char *host = url + 7, *close;
+	size_t n;
+
+	if (strncasecmp(url, "http://", 7))
+		return 0;
+	n = strcspn(host, "/?#");
+	if (memchr(host, '@', n))
+		return 0; /* no endpoint at all: the library says so */
+	if (*host == '[' && (close = memchr(host, ']', n)))
+		n = (size_t)(close - host) + 1;
+	else if (*host != '[')
+		n = strcspn(host, ":/?#");
+	return !ta_host_is_loopback(host, n);
+}
+
+void cli_clock(long long t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%H:%M", &tm))
+		snprintf(buf, size, "?");
 }
 
 int cli_append_word(char **list, const char *word)
@@ -115,8 +176,11 @@ static int cb_cancelled(void *data)
 
 static void cb_notice(void *data, const char *message)
 {
-	cli_progress_end(data);
-	cli_say("%s", message);
+	struct cli *cli = data;
+	char buf[1024];
+
+	cli_progress_end(cli);
+	cli_say("%s", cli_for_profile(cli->profile, message, buf, sizeof(buf)));
 }
 
 static void cb_debug(void *data, int level, const char *message)
@@ -196,6 +260,7 @@ enum ta_result cli_client_new(struct cli *cli, struct ta_client **out)
 
 	if (r != TA_OK)
 		return r;
+	running = cli;
 	ta_client_set_callbacks(*out, &cb);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -211,6 +276,93 @@ enum ta_result cli_apply_store(struct cli *cli, struct ta_client *c)
 	return v && *v ? ta_client_set(c, TA_OPT_STORE, v) : TA_OK;
 }
 
+static int holds(char *const *names, const char *name)
+{
+	for (; names && *names; names++)
+		if (!strcmp(*names, name))
+			return 1;
+	return 0;
+}
+
+/* Appends ", name" (or name, first) to *list. 0, or -1 out of memory. */
+static int add_name(char **list, const char *name)
+{
+	size_t a = *list ? strlen(*list) : 0, b = strlen(name);
+	char *p = realloc(*list, a + b + 3);
+
+	if (!p)
+		return -1;
+	snprintf(p + a, b + 3, "%s%s", a ? ", " : "", name);
+	*list = p;
+	return 0;
+}
+
+/* The profiles that exist, each once, ", " between (NULL when none),
+ * each offered to s. */
+static char *join_profiles(char *const *in_config, char *const *in_store, struct suggest *s)
+{
+	char *list = NULL;
+	size_t i;
+
+	for (i = 0; in_config && in_config[i]; i++) {
+		if (add_name(&list, in_config[i]))
+			goto oom;
+		suggest_try(s, in_config[i]);
+	}
+	for (i = 0; in_store && in_store[i]; i++) {
+		if (holds(in_config, in_store[i]))
+			continue;
+		if (add_name(&list, in_store[i]))
+			goto oom;
+		suggest_try(s, in_store[i]);
+	}
+	return list;
+oom:
+	free(list);
+	return NULL;
+}
+
+/* Says that the profile does not exist, and which do. */
+static void no_profile(const char *profile, const char *list, const char *meant)
+{
+	if (!list)
+		cli_error("no profile '%s', nor any other yet: make it with 'termauth -p %s login --issuer URL --client-id ID'",
+		          profile, profile);
+	else if (meant)
+		cli_error("no profile '%s': did you mean '%s'? (the profiles are %s)", profile, meant,
+		          list);
+	else
+		cli_error("no profile '%s': the profiles are %s (a new one is made by 'termauth -p %s login --issuer URL --client-id ID')",
+		          profile, list, profile);
+}
+
+/* A name other than "default" that neither the configuration file nor the
+ * store knows is a mistake - a typo, or a profile never made - not one to
+ * use: EXIT_USAGE, having said which exist. When that cannot be told (a
+ * locked keychain, a store that cannot be listed), EXIT_OK: the command
+ * says what it finds. */
+static int known_profile(struct ta_client *c, const char *profile)
+{
+	char **in_config = NULL, **in_store = NULL, *list;
+	struct suggest s;
+	int rc = EXIT_OK;
+
+	if (!strcmp(profile, "default"))
+		return EXIT_OK;
+	if (ta_profile_list(c, &in_config) == TA_OK && !holds(in_config, profile) &&
+	    ta_store_list(c, &in_store) == TA_OK && !holds(in_store, profile) &&
+	    !ta_keychain_locked(c)) {
+		suggest_init(&s, profile);
+		list = join_profiles(in_config, in_store, &s);
+		no_profile(profile, list, suggest_best(&s));
+		free(list);
+		rc = EXIT_USAGE;
+	}
+	ta_profiles_free(in_config);
+	ta_profiles_free(in_store);
+	return rc;
+}
+
 int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
                      struct ta_profile **p)
 {
@@ -221,7 +373,7 @@ int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
 	if ((r = ta_profile_load(*c, profile, p)) != TA_OK || (r = ta_profile_apply(*p, *c)) != TA_OK ||
 	    (r = cli_apply_store(cli, *c)) != TA_OK)
 		return cli_fail(*c, r);
-	return EXIT_OK;
+	return known_profile(*c, profile);
 }
 
 int cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv)
@@ -251,12 +403,14 @@ int cli_run(struct cli *cli, const struct command *cmd, int argc, char **argv)
 void cli_not_signed_in(struct ta_client *c, const char *profile, const char *next, int as_error)
 {
 	void (*tell)(const char *, ...) = as_error ? cli_error : cli_say;
+	char buf[512];
 
 	if (ta_keychain_locked(c))
 		tell("not signed in (profile '%s') as far as can be seen: the keychain is locked, and a session kept there cannot be read until it is unlocked",
 		     profile);
 	else
-		tell("not signed in (profile '%s'): %s", profile, next);
+		tell("not signed in (profile '%s'): %s", profile,
+		     cli_for_profile(profile, next, buf, sizeof(buf)));
 }
 
 void cli_paste_from_tty(struct cli *cli)

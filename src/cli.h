@@ -81,21 +81,28 @@ int cli_usage_error(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The exit code for a library result. */
 int cli_exit_code(enum ta_result r);
-/* Reports a library failure (the handle's message, else the result's name)
- * and returns its exit code. */
+/* text, or in buf (size bytes) text with each 'termauth login' naming the
+ * profile when it is not "default" ('termauth -p work login'): the
+ * library's messages name no profile. */
+const char *cli_for_profile(const char *profile, const char *text, char *buf, size_t size);
+/* Reports a library failure (the handle's message, else the result's name,
+ * its 'termauth login' naming the profile) and returns its exit code. */
 int cli_fail(struct ta_client *c, enum ta_result r);
 /* A client handle with the tool's callbacks (messages on stderr). */
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out);
 /* --store, else TERMAUTH_STORE, into the client (over the profile's). */
 enum ta_result cli_apply_store(struct cli *cli, struct ta_client *c);
 /* A client for the profile: cli_client_new, the profile's settings, then
- * cli_apply_store. Returns an exit code (having said what failed); the
- * caller frees *c and *p whatever it returns. */
+ * cli_apply_store. A profile other than "default" that neither the
+ * configuration file nor the store knows is EXIT_USAGE, the message
+ * naming those that exist. Returns an exit code (having said what
+ * failed); the caller frees *c and *p whatever it returns. */
 int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
                      struct ta_profile **p);
 /* Says on stderr (as an error, or plainly) that the profile has no
- * session, and next what to do ("run 'termauth login'") - unless the
- * keychain is locked, when unlocking it is what to do. */
+ * session, and next what to do ("run 'termauth login'", which names the
+ * profile as cli_for_profile does) - unless the keychain is locked, when
+ * unlocking it is what to do. */
 void cli_not_signed_in(struct ta_client *c, const char *profile, const char *next, int as_error);
 /* Inside helpers (exec, kube-credential, git-credential) standard input
  * is not the person's: a sign-in reads a pasted URL from the terminal,
@@ -103,6 +110,13 @@ void cli_not_signed_in(struct ta_client *c, const char *profile, const char *nex
 void cli_paste_from_tty(struct cli *cli);
 /* Ends an updating progress line (the device flow's countdown), if any. */
 void cli_progress_end(struct cli *cli);
+/* 1 when url is plain http to a host that is not loopback, which the
+ * library refuses (TA_E_INSECURE) wherever the URL comes from: from an
+ * option, that is a usage error, from the IdP's metadata not. The URL's
+ * other checks are the library's. */
+int cli_plain_http(const char *url);
+/* The local time of day t (seconds since the epoch) is at, "HH:MM". */
+void cli_clock(long long t, char *buf, size_t size);
 /* Appends word to a space-separated list (a repeated --scope); *list may
  * be NULL. Returns 0, or -1 out of memory. */
 int cli_append_word(char **list, const char *word);

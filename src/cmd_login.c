@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include "cli.h"
 #include "first_run.h"
 
@@ -44,9 +45,6 @@ const struct opt cli_login_options[] = {
 	{ .name = "scope", .kind = OPT_WORDS, .offset = offsetof(struct login_options, scopes),
 	  .flags = OPT_REPEAT, .arg = "SCOPES", .hint = "space-separated scopes",
 	  .help = "space-separated scopes (default: openid); repeatable" },
-	{ .name = "flow", .kind = LOGIN(flow), .arg = "FLOW", .hint = "auto, browser, device or paste",
-	  .help = "auto (default), browser, device, or paste (like browser, but only print "
-	          "the URL)" },
 	{ .name = "port", .kind = LOGIN(port), .arg = "N", .hint = "a port number",
 	  .help = "loopback port for the redirect (default: a random free port)" },
 	{ .name = "timeout", .kind = LOGIN(timeout), .arg = "SECS", .hint = "a number of seconds",
@@ -68,19 +66,24 @@ const struct opt cli_login_options[] = {
 	{ .name = "device-endpoint", .kind = LOGIN(device_endpoint), .arg = "URL",
 	  .hint = "the device authorization endpoint's URL",
 	  .help = "the device authorization endpoint, for an IdP without discovery" },
-	{ .name = "no-qr", .kind = OPT_FLAG, .offset = offsetof(struct login_options, no_qr),
-	  .help = "do not draw the QR code of the device flow",
+	{ .name = "flow", .kind = LOGIN(flow), .arg = "FLOW", .hint = "auto, browser, device or paste",
+	  .help = "auto (default), browser, device, or paste (like browser, but only print "
+	          "the URL)",
 	  .heading = "Options for this sign-in only:" },
+	{ .name = "no-qr", .kind = OPT_FLAG, .offset = offsetof(struct login_options, no_qr),
+	  .help = "do not draw the QR code of the device flow" },
 	{ 0 },
 };
 
-/* The command line's settings, in profile keys, in the order they are set. */
+/* The command line's settings, in profile keys (NULL: for this sign-in
+ * only - a --flow device over SSH once must not make the desktop's
+ * sign-ins device ones), in the order they are set. */
 static const struct { const char *key; enum ta_option opt; size_t offset; } settings[] = {
 	{ "issuer", TA_OPT_ISSUER, offsetof(struct login_options, issuer) },
 	{ "client_id", TA_OPT_CLIENT_ID, offsetof(struct login_options, client_id) },
 	{ "scopes", TA_OPT_SCOPES, offsetof(struct login_options, scopes) },
 	{ "port", TA_OPT_PORT, offsetof(struct login_options, port) },
-	{ "flow", TA_OPT_FLOW, offsetof(struct login_options, flow) },
+	{ NULL, TA_OPT_FLOW, offsetof(struct login_options, flow) },
 	{ "timeout", TA_OPT_TIMEOUT, offsetof(struct login_options, timeout) },
 	{ "provider", TA_OPT_PROVIDER, offsetof(struct login_options, provider) },
 	{ "tenant", TA_OPT_TENANT, offsetof(struct login_options, tenant) },
@@ -117,6 +120,30 @@ static const char *provider_guide(const char *name)
 	return "README.md";
 }
 
+/* The options that name an URL, as the library names them in its messages. */
+static const struct { const char *what; size_t offset; } urls[] = {
+	{ "issuer", offsetof(struct login_options, issuer) },
+	{ "authorization endpoint", offsetof(struct login_options, authorization_endpoint) },
+	{ "token endpoint", offsetof(struct login_options, token_endpoint) },
+	{ "device endpoint", offsetof(struct login_options, device_endpoint) },
+};
+
+/* A usage error (EXIT_USAGE, said) for an URL option that is plain http
+ * off loopback, else EXIT_OK. */
+static int check_urls(const struct command *cmd, const struct login_options *o)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		v = *(const char *const *)((const char *)o + urls[i].offset);
+		if (v && cli_plain_http(v))
+			return cli_usage_error(cmd, "the %s %s uses plain http; only https is allowed, except on loopback addresses",
+			                       urls[i].what, v);
+	}
+	return EXIT_OK;
+}
+
 /* Profile, then the command line, into the client; the command line's
  * values also into the profile, to be saved once the sign-in succeeds. */
 static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_profile *p,
@@ -133,7 +160,7 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 	if (env_flow && *env_flow && (r = ta_client_set(c, TA_OPT_FLOW, env_flow)) != TA_OK)
 		return r;
 	if ((r = cli_apply_store(cli, c)) != TA_OK ||
-	    (cli->store && (r = ta_profile_set(p, "store", cli->store)) != TA_OK))
+	    (cli->store && (r = ta_profile_set(p, "store", ta_client_get(c, TA_OPT_STORE))) != TA_OK))
 		return r;
 	/* A client id given here is the person's, not a registration that
 	 * expires. */
@@ -154,6 +181,8 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 		}
 		if (r != TA_OK)
 			return r;
+		if (!settings[i].key)
+			continue;
 		r = ta_profile_set(p, settings[i].key, given(o, i));
 		if (r == TA_E_TOO_LARGE) {
 			cli_error("the %s is too long to keep in the profile (a line of the configuration file holds at most 198 characters)",
@@ -218,6 +247,35 @@ static int has_idp(struct ta_client *c)
 	return idp && (ta_client_get(c, TA_OPT_CLIENT_ID) || ta_client_get(c, TA_OPT_ISSUER));
 }
 
+/* A session without a refresh token ends with its access token: says so,
+ * and what to ask for - but not to a preset's IdP, where offline_access
+ * is no scope (the preset knows how to get one when there is a way). */
+static void warn_no_refresh(struct cli *cli, struct ta_client *c, const struct ta_session *s)
+{
+	const char *scopes = ta_client_get(c, TA_OPT_SCOPES);
+	long long exp = ta_session_expires_at(s), left = exp - (long long)time(NULL);
+	char at[16], when[64] = "", again[256], buf[300];
+
+	if (ta_session_refresh_token(s))
+		return;
+	if (exp && left > 0) {
+		cli_clock(exp, at, sizeof(at));
+		snprintf(when, sizeof(when), ", at %s (in %lld min)", at, (left + 59) / 60);
+	}
+	if (ta_client_get(c, TA_OPT_PROVIDER)) {
+		cli_say("warning: the IdP gave no refresh token: the session ends when the access token expires%s",
+		        when);
+	} else if (scopes && strstr(scopes, "offline_access")) {
+		cli_say("warning: the IdP gave no refresh token, though offline_access was asked for: the session ends when the access token expires%s (the IdP may not allow this client refresh tokens)",
+		        when);
+	} else {
+		snprintf(again, sizeof(again), "'termauth login --scope \"%s offline_access\"'",
+		         scopes ? scopes : "openid");
+		cli_say("warning: the IdP gave no refresh token: the session ends when the access token expires%s; to stay signed in, ask for offline_access: %s",
+		        when, cli_for_profile(cli->profile, again, buf, sizeof(buf)));
+	}
+}
+
 /* A client for the sign-in: the profile, the environment and o, with
  * what it cannot do without. Returns an exit code, having said what
  * failed; the caller frees *c and *p whatever it returns. */
@@ -227,6 +285,8 @@ static int prepare(struct cli *cli, const struct command *cmd, const struct logi
 	int no_issuer, no_client, said = 0, rc;
 	enum ta_result r;
 
+	if (check_urls(cmd, o) != EXIT_OK)
+		return EXIT_USAGE;
 	if (cli_client_new(cli, c) != TA_OK)
 		return EXIT_FAIL;
 	ta_client_set_paste_fd(*c, cli->paste_fd);
@@ -279,6 +339,8 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, const struct login_o
 	cli_say("signed in to %s as %s%s%s%s", ta_session_issuer(s),
 	        ta_session_subject(s) ? ta_session_subject(s) : "(no subject)",
 	        for_ci ? "" : " (profile '", for_ci ? "" : cli->profile, for_ci ? "" : "')");
+	if (!for_ci)
+		warn_no_refresh(cli, c, s);
 	*out = s;
 	s = NULL;
 out:

@@ -41,10 +41,14 @@ static const char more[] =
 	"Example:\n"
 	"  termauth -p work login --issuer https://login.example.com --client-id my-cli\n"
 	"  termauth -p work setup-git --host git.example.com\n"
+	"  termauth -p work setup-git https://git.example.com/team/repo.git\n"
 	"  git clone https://git.example.com/team/repo.git\n";
 
 /* Splits --host into the URL git's config is keyed by and the host git
- * will name. Returns 0, or -1 when it is neither a host nor an allowed URL. */
+ * will name: a host (host:port), or an URL of the server or of one of its
+ * repositories (what people have at hand: the path is dropped, as git's
+ * config for the server covers all of them). Returns 0, or -1 when it is
+ * neither a host nor an allowed URL. */
 static int parse_host(const char *arg, char *url, size_t urlsize, char *host, size_t hostsize)
 {
 	const char *scheme = "https", *rest = arg, *sep = strstr(arg, "://");
@@ -59,9 +63,8 @@ static int parse_host(const char *arg, char *url, size_t urlsize, char *host, si
 			return -1;
 		rest = sep + 3;
 	}
-	n = strcspn(rest, "/");
-	if (n == 0 || n >= hostsize || strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:[]") < n ||
-	    (rest[n] && strcmp(rest + n, "/")))
+	n = strcspn(rest, "/?#");
+	if (n == 0 || n >= hostsize || strspn(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-:[]") < n)
 		return -1;
 	memcpy(host, rest, n);
 	host[n] = '\0';
@@ -201,6 +204,45 @@ out:
 	return rc;
 }
 
+/* git asks only once the profile has a session to answer with: says so
+ * when it has none yet (or it cannot be told: a locked keychain, an
+ * unreadable store - then nothing), and how to sign in. */
+static void warn_signed_out(struct cli *cli)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	struct ta_session *s = NULL;
+	char hint[160], buf[256];
+
+	if (cli_open_profile(cli, cli->profile, &c, &p) == EXIT_OK &&
+	    ta_store_load(c, cli->profile, &s) == TA_E_NO_SESSION && !ta_keychain_locked(c)) {
+		/* A profile made here has no IdP yet: login needs to be told it. */
+		snprintf(hint, sizeof(hint), "'termauth login%s'",
+		         ta_client_get(c, TA_OPT_ISSUER) || ta_client_get(c, TA_OPT_PROVIDER) ||
+		                         ta_client_get(c, TA_OPT_TOKEN_ENDPOINT)
+		                 ? ""
+		                 : " --issuer URL --client-id ID");
+		cli_say("warning: profile '%s' is not signed in yet: run %s before git asks",
+		        cli->profile, cli_for_profile(cli->profile, hint, buf, sizeof(buf)));
+	}
+	ta_session_free(s);
+	ta_profile_free(p);
+	ta_client_free(c);
+}
+
+/* The git server: --host, else the argument. NULL (having said why) when
+ * there is none, or more than one. */
+static const char *which_host(const char *host, int argc, char **argv)
+{
+	if (argc > 1 || (argc == 1 && host)) {
+		cli_usage_error(&cmd_setup_git, "one git server at a time: --host HOST, or HOST");
+		return NULL;
+	}
+	if (!host && !argc)
+		cli_usage_error(&cmd_setup_git, "which git server? give --host HOST");
+	return host ? host : argc ? argv[0] : NULL;
+}
+
 struct setup_git_options {
 	const char *host;
 };
@@ -210,9 +252,9 @@ static const struct setup_git_options defaults;
 static const struct opt options[] = {
 	{ .name = "host", .kind = OPT_STRING, .offset = offsetof(struct setup_git_options, host),
 	  .arg = "HOST", .hint = "the git server's host name or URL",
-	  .help = "the git server: a host name (with :PORT if needed) for https, or an URL; "
-	          "http only to a loopback address",
-	  .missing = "which git server? give --host HOST" },
+	  .help = "the git server: a host name (with :PORT if needed) for https, or an URL "
+	          "of it or of a repository on it; http only to a loopback address; or "
+	          "give HOST as the argument" },
 	{ 0 },
 };
 
@@ -220,14 +262,15 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	const struct setup_git_options *o = opts;
 	char url[300], host[256], exe[PATH_MAX];
+	const char *given;
 	int rc;
 
-	(void)argc;
-	(void)argv;
-	if (parse_host(o->host, url, sizeof(url), host, sizeof(host)))
+	if (!(given = which_host(o->host, argc, argv)))
+		return EXIT_USAGE;
+	if (parse_host(given, url, sizeof(url), host, sizeof(host)))
 		return cli_usage_error(&cmd_setup_git,
 		                       "'%s' is not a host name or an https URL (http only to a loopback address)",
-		                       o->host);
+		                       given);
 	if (termauth_path(exe, sizeof(exe)) || strchr(exe, '\'')) {
 		cli_error("cannot tell where the termauth executable is, to register it");
 		return EXIT_FAIL;
@@ -235,17 +278,19 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	if ((rc = add_host(cli, host)) != EXIT_OK || (rc = register_helper(url, exe)) != EXIT_OK)
 		return rc;
 	cli_say("git now asks termauth (profile '%s') for the credentials of %s", cli->profile, url);
+	warn_signed_out(cli);
 	return EXIT_OK;
 }
 
 const struct command cmd_setup_git = {
 	.name = "setup-git",
 	.summary = "make git use termauth for a host",
-	.synopsis = "--host HOST [OPTIONS]",
+	.synopsis = "[--host] HOST [OPTIONS]",
 	.about = about,
 	.more = more,
 	.opts = options,
 	.defaults = &defaults,
 	.size = sizeof(defaults),
+	.flags = CMD_ARGS,
 	.run = run,
 };

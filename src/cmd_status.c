@@ -11,8 +11,9 @@
 #include "cli.h"
 
 static const char about[] =
-	"Show the profile's session: issuer, subject, expiry, scopes, and where it is\n"
-	"kept: the keychain, or the file (with its path).\n"
+	"Show the profile's session: issuer, subject, expiry, whether it can be\n"
+	"refreshed, scopes, and where it is kept: the keychain, or the file (with its\n"
+	"path).\n"
 	"Exit status 3 when not signed in.\n";
 
 struct status_options {
@@ -47,10 +48,11 @@ static int print_json(const char *profile, const struct ta_session *s, const cha
 	if (!s) {
 		o = json_pack("{s:s, s:b}", "profile", profile, "signed_in", 0);
 	} else {
-		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:s?, s:s, s:s?}", "profile", profile,
-		              "signed_in", 1, "issuer", ta_session_issuer(s),
+		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:b, s:s?, s:s, s:s?}", "profile",
+		              profile, "signed_in", 1, "issuer", ta_session_issuer(s),
 		              "client_id", ta_session_client_id(s), "subject", ta_session_subject(s),
 		              "expires_at", ta_session_expires_at(s) ? json_integer(ta_session_expires_at(s)) : NULL,
+		              "refreshable", ta_session_refresh_token(s) != NULL,
 		              "scopes", ta_session_scope(s), "store", store, "store_path", path);
 	}
 	if (!o || !(text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2)))) {
@@ -61,6 +63,32 @@ static int print_json(const char *profile, const struct ta_session *s, const cha
 	free(text);
 	json_decref(o);
 	return rc;
+}
+
+/* Whether the session outlives its access token: a refresh token, or else
+ * when it ends and what to do about it. */
+static void print_refresh(const char *profile, const struct ta_session *s, long long exp,
+                          long long left)
+{
+	char at[16], login[128];
+
+	if (ta_session_refresh_token(s)) {
+		printf("refresh:  yes (a refresh token)\n");
+		return;
+	}
+	if (!exp) {
+		printf("refresh:  no refresh token: the session ends when the access token expires\n");
+		return;
+	}
+	if (left <= 0) {
+		printf("refresh:  no refresh token: the session has ended; run %s\n",
+		       cli_for_profile(profile, "'termauth login'", login, sizeof(login)));
+		return;
+	}
+	cli_clock(exp, at, sizeof(at));
+	printf("refresh:  no refresh token: the session ends when the access token expires, at %s "
+	       "(in %lld min); to stay signed in, sign in with the offline_access scope\n",
+	       at, (left + 59) / 60);
 }
 
 static void print_text(const char *profile, const struct ta_session *s, const char *store,
@@ -79,6 +107,7 @@ static void print_text(const char *profile, const struct ta_session *s, const ch
 		printf("expires:  %s (in %lld min)\n", when, (left + 59) / 60);
 	else
 		printf("expires:  %s (expired %lld min ago)\n", when, -left / 60);
+	print_refresh(profile, s, exp, left);
 	printf("scopes:   %s\nstore:    %s%s%s\n", ta_session_scope(s) ? ta_session_scope(s) : "-",
 	       store, path ? " " : " (Secret Service)", path ? path : "");
 }

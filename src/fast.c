@@ -68,11 +68,14 @@ static int parse_fast(int argc, char **argv, struct token_args *a)
 	return seen_token ? 0 : -1;
 }
 
-/* 1 when TERMAUTH_STORE names this store (the person chose it). */
+/* 1 when TERMAUTH_STORE names this store (the person chose it); keyring
+ * is another name of the keychain. */
 static int store_is(const char *name)
 {
 	const char *v = getenv("TERMAUTH_STORE");
 
+	if (v && !strcmp(v, "keyring"))
+		v = "keychain";
 	return v && !strcmp(v, name);
 }
 

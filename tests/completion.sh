@@ -32,6 +32,7 @@ offers "login's options" --flow --issuer --client-id --no-qr --provider -- terma
 offers "flows" device -- termauth login --flow d
 offers "all flows" auto browser device paste -- termauth login --flow ''
 offers "providers" github gitlab -- termauth login --provider gi
+offers "stores, keyring (the keychain) too" auto keychain keyring file -- termauth --store ''
 offers "profile names from the configuration" work -- termauth -p w
 offers "profile names after the command" home.lab -- termauth token -p h
 offers "token's options" --min-ttl --json --login -- termauth -p work token --

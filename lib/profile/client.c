@@ -117,6 +117,7 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 			               value);
 		break;
 	case TA_OPT_STORE:
+		value = value && !strcmp(value, "keyring") ? "keychain" : value; /* its Linux name */
 		if (value && strcmp(value, "auto") && strcmp(value, "keychain") &&
 		    strcmp(value, "file"))
 			return ta_fail(c, TA_E_ARG, "store must be auto, keychain or file, not '%s'",

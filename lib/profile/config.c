@@ -424,6 +424,47 @@ enum ta_result ta_profile_find(struct ta_client *c, const char *key, const char 
 	return r;
 }
 
+/* The names of the configuration file's profiles, in its order, as a
+ * NULL-terminated array of n + 1 (freed with ta_profiles_free, whose
+ * loop this error path repeats: that is the store's layer). */
+static enum ta_result names_of(const struct ta_config *cfg, char ***out)
+{
+	char **names = calloc(cfg->nprofiles + 1, sizeof(*names));
+	size_t i, n = 0;
+
+	if (!names)
+		return TA_E_NOMEM;
+	for (i = 0; i < cfg->nprofiles; i++) {
+		const struct ta_profile *p = &cfg->profiles[i];
+		if (p->other_section || !ta_profile_name_ok(p->name))
+			continue;
+		if (!(names[n++] = strdup(p->name))) {
+			while (n--)
+				free(names[n]);
+			free(names);
+			return TA_E_NOMEM;
+		}
+	}
+	*out = names;
+	return TA_OK;
+}
+
+enum ta_result ta_profile_list(struct ta_client *c, char ***out)
+{
+	struct ta_config cfg = { 0 };
+	char *path = NULL;
+	enum ta_result r;
+
+	ta_call_begin(c);
+	if ((r = ta_config_path(&path)) != TA_OK)
+		return ta_fail(c, TA_E_CONFIG, "cannot locate the configuration: set HOME or TERMAUTH_CONFIG");
+	if ((r = config_read(c, path, &cfg, NULL)) == TA_OK)
+		r = names_of(&cfg, out);
+	ta_config_clear(&cfg);
+	free(path);
+	return r;
+}
+
 /* "key = value" reads better, but a line must keep within what inih reads,
  * and " ;" would start a comment: then "key=value", as it was read. */
 static int spaced_fits(const char *key, const char *value)

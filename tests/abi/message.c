@@ -78,7 +78,8 @@ int main(void)
 	FAILS(c, ta_client_set(c, TA_OPT_TIMEOUT, "0"), TA_E_ARG);
 	CLEAN(c, ta_client_set_callbacks(c, NULL));
 
-	/* ta_profile_load, ta_profile_apply, ta_profile_save, ta_profile_find */
+	/* ta_profile_load, ta_profile_apply, ta_profile_save, ta_profile_find,
+	 * ta_profile_list */
 	config("[profile good]\nissuer = https://idp.example.com\nclient_id = cid\nstore = file\n"
 	       "git_hosts = git.example.com\n"
 	       "[profile bad]\nport = seventy\n");
@@ -99,12 +100,19 @@ int main(void)
 	CLEAN(c, ta_profile_find(c, "git_hosts", "git.example.com", &found));
 	CHECK(found && !strcmp(found, "good"));
 	free(found);
+	FAILS(c, ta_client_set(c, TA_OPT_PORT, "-1"), TA_E_ARG);
+	CLEAN(c, ta_profile_list(c, &names));
+	CHECK(names && names[0] && !strcmp(names[0], "good") && names[1] && !strcmp(names[1], "bad") &&
+	      !names[2]);
+	ta_profiles_free(names);
+	names = NULL;
 	ta_profile_free(p);
 	p = NULL;
 	/* A file others may write is refused; then a load that works. */
 	snprintf(path, sizeof(path), "%s/config/config", fixture_dir);
 	chmod(path, 0622);
 	FAILS(c, ta_profile_load(c, "good", &p), TA_E_CONFIG);
+	FAILS(c, ta_profile_list(c, &names), TA_E_CONFIG);
 	chmod(path, 0600);
 	CLEAN(c, ta_profile_load(c, "good", &p));
 	ta_profile_free(p);

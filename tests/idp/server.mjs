@@ -4,7 +4,8 @@
 // (any login and password sign in), public native clients `termauth-test` and
 // `termauth-ci` (ID tokens signed RS256) and `termauth-ps256`,
 // `termauth-es256`, `termauth-eddsa` (ID tokens signed with that algorithm;
-// the JWKS holds a key for each), a resource server client `termauth-rs`,
+// the JWKS holds a key for each), `termauth-norefresh` (never given a refresh
+// token: no refresh_token grant), a resource server client `termauth-rs`,
 // PKCE S256 required,
 // RFC 9207 `iss` in authorization responses, device flow, revocation,
 // introspection, userinfo, token exchange and dynamic client registration
@@ -220,6 +221,10 @@ async function sessionAlive(token) {
 
 provider = new Provider(issuer, {
   clients: [nativeClient('termauth-test'), nativeClient('termauth-ci'), resourceServerClient,
+    // A client the IdP gives no refresh tokens, as many IdPs do unless the
+    // client is allowed them: its sessions end with their access token.
+    { ...nativeClient('termauth-norefresh'),
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'] },
     // Clients whose ID tokens are signed with another algorithm.
     ...['PS256', 'ES256', 'EdDSA'].map((alg) => ({
       ...nativeClient(`termauth-${alg.toLowerCase()}`), id_token_signed_response_alg: alg,
@@ -254,8 +259,9 @@ provider = new Provider(issuer, {
     // RFC 9207 `iss` is always on in oidc-provider 9 (no feature flag).
   },
   // A refresh token always (oidc-provider drops offline_access unless
-  // prompt=consent), rotated on each use, not tied to the browser session.
-  issueRefreshToken: async () => true,
+  // prompt=consent) to a client allowed the grant, rotated on each use, not
+  // tied to the browser session.
+  issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
   rotateRefreshToken: (ctx) => ctx.oidc.client.clientId !== 'termauth-ci',
   expiresWithSession: async () => false,
   ttl: {

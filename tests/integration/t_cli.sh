@@ -46,8 +46,18 @@ expect "a huge configuration file" 1 "termauth: error: $XDG_CONFIG_HOME/termauth
 assert_one_line "... one error line" "$T/err"
 check "... left as it was" test "$(wc -c <"$XDG_CONFIG_HOME/termauth/config")" = 70000
 rm "$XDG_CONFIG_HOME/termauth/config"
-expect "explicit endpoints: the issuer is still checked" 1 "termauth: error: the issuer http://idp.example.com uses plain http" login --issuer http://idp.example.com --token-endpoint https://idp.example.com/token --client-id x
-expect "explicit endpoints must be https" 1 "termauth: error: the token endpoint http://idp.example.com/token uses plain http" login --token-endpoint http://idp.example.com/token --client-id x
+# A plain http URL off loopback given as an option is a usage error (2),
+# like every other bad option value.
+expect "explicit endpoints: the issuer is still checked" 2 "termauth: error: the issuer http://idp.example.com uses plain http" login --issuer http://idp.example.com --token-endpoint https://idp.example.com/token --client-id x
+expect "explicit endpoints must be https" 2 "termauth: error: the token endpoint http://idp.example.com/token uses plain http" login --token-endpoint http://idp.example.com/token --client-id x
+expect "a plain http device endpoint" 2 "termauth: error: the device endpoint http://idp.example.com/device uses plain http; only https is allowed, except on loopback addresses" login --token-endpoint https://idp.example.com/token --device-endpoint http://idp.example.com/device --client-id x
+expect "... in upper case too" 2 "termauth: error: the issuer HTTP://idp.example.com uses plain http" login --issuer HTTP://idp.example.com --client-id x
+expect "setup-token: a plain http issuer" 2 "the issuer http://idp.example.com uses plain http" setup-token --issuer http://idp.example.com --client-id x
+expect "verify: a plain http --jwks" 2 "termauth: error: the JWKS http://idp.example.com/jwks uses plain http" verify --jwks http://idp.example.com/jwks a.b.c
+check "plain http options wrote no profile" test ! -e "$XDG_CONFIG_HOME/termauth/config"
+# keyring, as Linux people call it, is the keychain.
+expect "--store keyring is the keychain" 1 "the keychain store cannot be used" --store keyring status
+TERMAUTH_STORE=keyring expect "TERMAUTH_STORE=keyring too" 1 "the keychain store cannot be used" status
 expect "--flow device where the IdP has no device endpoint" 1 "termauth: error: the IdP offers no device flow; use --flow browser" login --flow device --token-endpoint https://idp.example.com/token --client-id x
 expect "an unknown provider" 2 "termauth: error: no preset for 'myspace' (the presets: github, google, microsoft, gitlab): any OpenID Connect IdP works with --issuer URL --client-id ID; see docs/providers/README.md" login --provider myspace --client-id x
 expect "a tenant that is no name" 2 "termauth: error: a tenant is a name or an id of letters, digits, '.' and '-'" login --provider microsoft --tenant ../x --client-id x
@@ -59,7 +69,56 @@ expect "status when not signed in" 3 "not signed in (profile 'default')" status
 expect "status --json when not signed in" 3 "" status --json
 assert_eq "status --json says signed_in false" false "$(json "$T/out" j.signed_in)"
 expect "logout when not signed in" 0 "not signed in (profile 'default'): nothing to sign out" logout
+printf '[profile work]\nissuer = https://idp.example\n' >"$XDG_CONFIG_HOME/termauth/config"
 TERMAUTH_PROFILE=work expect "TERMAUTH_PROFILE picks the profile" 3 "not signed in (profile 'work')" token
+# Each hint names the profile unless it is the default.
+assert_contains "... and the hint names it" "$T/err" "termauth: error: not signed in (profile 'work'): run 'termauth -p work login'"
+expect "status: the hint names the profile" 3 "termauth: not signed in (profile 'work'): run 'termauth -p work login'" -p work status
+expect "exchange: the hint names the profile" 3 "not signed in (profile 'work'): run 'termauth -p work login'" -p work exchange --audience api
+expect "the default profile's hint has no -p" 3 "not signed in (profile 'default'): run 'termauth login'" -p default token
+assert_not_contains "... none" "$T/err" "-p default"
+# A profile that is not there - neither in the configuration file nor in
+# the store - is a mistake, not a profile to use: exit 2, and which exist.
+expect "a mistyped profile" 2 "termauth: error: no profile 'wrok': did you mean 'work'? (the profiles are work)" -p wrok token
+assert_one_line "... one error line" "$T/err"
+expect "an unknown profile" 2 "termauth: error: no profile 'nope': the profiles are work (a new one is made by 'termauth -p nope login --issuer URL --client-id ID')" -p nope status
+expect "... for status --json too" 2 "no profile 'nope'" -p nope status --json
+assert_eq "... which prints nothing" "" "$(cat "$T/out")"
+TERMAUTH_PROFILE=nope expect "... named by TERMAUTH_PROFILE" 2 "no profile 'nope'" token
+expect "... for exec" 2 "no profile 'nope'" -p nope exec -- true
+expect "... for logout" 2 "no profile 'nope'" -p nope logout
+expect "... for exchange" 2 "no profile 'nope'" -p nope exchange --audience api
+# login makes a profile: it is not refused for being new, only for lacking
+# what it needs.
+expect "login to a new profile without an issuer" 2 "termauth: error: profile 'nope' has no issuer and no client id yet: give --issuer URL --client-id ID" -p nope login
+assert_not_contains "... not 'no profile'" "$T/err" "no profile 'nope'"
+# A session alone makes a profile, and the library's hints name it too.
+mkdir -p "$STORE_DIR"; chmod 700 "$STORE_DIR"
+printf '{"format":1,"expires_at":1000,"access_token":"old-token","token_type":"Bearer"}' >"$STORE_DIR/br2.json"
+chmod 600 "$STORE_DIR/br2.json"
+expect "a profile with only a session: the library's hint names it" 3 "termauth: error: the access token has expired and there is no refresh token: sign in again with 'termauth -p br2 login'" -p br2 token
+expect "status: an ended session says it cannot be refreshed" 0 "" -p br2 status
+assert_contains "... refresh: no" "$T/out" "refresh:  no refresh token: the session has ended; run 'termauth -p br2 login'"
+expect "status --json: refreshable" 0 "" -p br2 status --json
+assert_eq "... false" false "$(json "$T/out" j.refreshable)"
+expect "the session's profile is listed" 2 "the profiles are work, br2" -p nope token
+rm "$STORE_DIR/br2.json" "$XDG_CONFIG_HOME/termauth/config"
+expect "no profile at all: how to make one" 2 "termauth: error: no profile 'nope', nor any other yet: make it with 'termauth -p nope login --issuer URL --client-id ID'" -p nope token
+# setup-git: an URL of a repository names its server; the host may be the
+# argument; a profile that is not signed in is warned about.
+export GIT_CONFIG_NOSYSTEM=1
+expect "setup-git: a repository's URL" 0 "termauth: git now asks termauth (profile 'gitp') for the credentials of https://git.example.com" -p gitp setup-git --host https://git.example.com/team/repo.git
+assert_contains "... warns that the profile is not signed in" "$T/err" "termauth: warning: profile 'gitp' is not signed in yet: run 'termauth -p gitp login --issuer URL --client-id ID' before git asks"
+assert_eq "... the server's URL in git's config" "|!'$(readlink -f "$(dirname "$TERMAUTH")/termauth")' git-credential" \
+  "$(git config --global --get-all credential.https://git.example.com.helper | tr '\n' '|' | sed 's/|$//')"
+assert_contains "... the host in git_hosts" "$XDG_CONFIG_HOME/termauth/config" "git_hosts = git.example.com"
+printf '[profile gitp]\nissuer = https://idp.example\ngit_hosts = git.example.com\n' >"$XDG_CONFIG_HOME/termauth/config"
+expect "setup-git: the host as the argument, with a port" 0 "for the credentials of https://git.example.com:8443" -p gitp setup-git git.example.com:8443
+assert_contains "... the warning's login needs no more options" "$T/err" "run 'termauth -p gitp login' before git asks"
+expect "setup-git: the default profile's hint" 0 "warning: profile 'default' is not signed in yet: run 'termauth login --issuer URL --client-id ID' before git asks" setup-git https://git.example.com:8443/x.git
+expect "setup-git: two hosts" 2 "termauth: error: one git server at a time: --host HOST, or HOST" setup-git --host a.example b.example
+expect "setup-git: an ssh URL" 2 "'ssh://git.example.com/x' is not a host name or an https URL" setup-git ssh://git.example.com/x
+rm -f "$XDG_CONFIG_HOME/termauth/config" "$HOME/.gitconfig"
 
 # An expired session: exit 3, and the message says so.
 mkdir -p "$STORE_DIR"; chmod 700 "$STORE_DIR"

@@ -113,7 +113,7 @@ chmod 644 "$T/etc/config"
 as_nobody "$T/etc/config"
 # The profile is found, and has no session for that user: exit 3.
 assert_eq "another user, root's file: read (sign-in required, exit 3)" 3 "$rc"
-assert_eq "... naming the profile it found" "termauth: error: not signed in (profile 'work'): run 'termauth login'" \
+assert_eq "... naming the profile it found" "termauth: error: not signed in (profile 'work'): run 'termauth -p work login'" \
   "$(cat "$T/nobody.err")"
 cp "$T/etc/config" "$T/nobody/config"
 chown 65534:65534 "$T/nobody/config"

@@ -22,6 +22,7 @@ rc=0; "$TERMAUTH" setup-git --host "http://$HOST" 2>"$T/setup.err" || rc=$?
 assert_eq "setup-git: exit 0" 0 "$rc"
 assert_contains "setup-git: says so" "$T/setup.err" \
   "termauth: git now asks termauth (profile 'default') for the credentials of http://$HOST"
+assert_not_contains "setup-git: signed in, so no warning" "$T/setup.err" "not signed in yet"
 git config --global --get-all "credential.http://$HOST.helper" >"$T/helpers" || true
 assert_eq "setup-git: an empty helper, then termauth's" \
   "|!'$(readlink -f "$TERMAUTH")' git-credential" "$(tr '\n' '|' <"$T/helpers" | sed 's/|$//')"

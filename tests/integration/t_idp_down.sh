@@ -15,7 +15,7 @@ check "IdP down: no profile written" test ! -e "$XDG_CONFIG_HOME/termauth/config
 
 ISSUER=http://idp.example.com
 run_login
-assert_eq "plain http issuer: exit 1" 1 "$rc"
+assert_eq "plain http issuer: exit 2 (a usage error)" 2 "$rc"
 assert_contains "plain http issuer: the message" "$T/login.err" "termauth: error: the issuer http://idp.example.com uses plain http; only https is allowed, except on loopback addresses"
 assert_one_line "plain http issuer: one error line" "$T/login.err"
 assert_nothing_stored "plain http issuer"

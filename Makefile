@@ -4,19 +4,56 @@
 # `make check` runs every test, then all of them again under ASan + UBSan;
 # `make bench` measures; `make fuzz` runs the fuzzers (FUZZ_SECONDS each,
 # default 60).
+# `make install [PREFIX=/usr/local] [DESTDIR=]` builds and installs the tool,
+# the library, its header and termauth.pc, the man page and the completions;
+# `make uninstall` removes what the last install put there; `make deb`
+# builds the Debian packages into DEB_BUILD (debian/, checked by lintian).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+DEB_BUILD  ?= build-deb
 JOBS       ?= $(shell nproc)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+# More -D settings for `make build` and `make install`, e.g.
+# CMAKE_ARGS=-DBUILD_TESTING=OFF to build only what is installed.
+CMAKE_ARGS ?=
 
-.PHONY: all build bootstrap check check-plain check-asan demo demo-shell demo-build bench fuzz clean
+# No "Entering directory" from the makes that CMake runs beneath this one;
+# their errors still show.
+MAKEFLAGS += --no-print-directory
+
+.PHONY: all build install uninstall deb bootstrap check check-plain check-asan demo demo-shell \
+	demo-build bench fuzz clean
 
 all: build
 
 build:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_ARGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The paths an installation finds itself by (termauth-full's RUNPATH, the
+# prefix in termauth.pc) are relative or come from PREFIX; DESTDIR is only
+# where the files are put, for packagers and tests. CMake's manifest lists
+# the files without DESTDIR: it is kept beside it for `make uninstall`.
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD)
+	@printf '%s\n' "$(DESTDIR)" >$(BUILD)/install_destdir.txt
+
+# What the last `make install` from $(BUILD) installed, by its manifest,
+# under the DESTDIR it had; then termauth's own libexec directory if empty.
+uninstall:
+	@test -f $(BUILD)/install_manifest.txt -a -f $(BUILD)/install_destdir.txt || \
+	  { echo "uninstall: nothing installed from $(BUILD)" >&2; exit 1; }
+	@d=$$(cat $(BUILD)/install_destdir.txt); \
+	while IFS= read -r f || [ -n "$$f" ]; do rm -f "$$d$$f"; done <$(BUILD)/install_manifest.txt; \
+	for f in $$(grep '/termauth-full$$' $(BUILD)/install_manifest.txt); do \
+	  rmdir "$$d$$(dirname "$$f")" 2>/dev/null || :; done
+	@rm -f $(BUILD)/install_manifest.txt $(BUILD)/install_destdir.txt
+
+deb:
+	scripts/deb $(DEB_BUILD)
 
 bootstrap:
 	scripts/bootstrap
@@ -58,4 +95,4 @@ fuzz: bootstrap
 	tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(DEB_BUILD)

@@ -193,7 +193,8 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 		long long left = deadline - ta_monotonic_ms();
 
 		if (left <= 0)
-			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", timeout);
+			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d second%s", timeout,
+			               timeout == 1 ? "" : "s");
 		if ((r = ta_check_cancelled(c)) != TA_OK)
 			return r;
 		if (ta_browser_failed(&l->browser))

@@ -23,14 +23,14 @@ assert_one_line "one error line" "$T/login.err"
 
 attempt CURL_CA_BUNDLE="$T/cert.pem"
 assert_eq "CURL_CA_BUNDLE: discovery passes, the wait times out" 1 "$rc"
-assert_contains "CURL_CA_BUNDLE: the message" "$T/login.err" "no sign-in within 1 seconds"
+assert_contains "CURL_CA_BUNDLE: the message" "$T/login.err" "no sign-in within 1 second"
 attempt SSL_CERT_FILE="$T/cert.pem"
 assert_eq "SSL_CERT_FILE: discovery passes" 1 "$rc"
-assert_contains "SSL_CERT_FILE: the message" "$T/login.err" "no sign-in within 1 seconds"
+assert_contains "SSL_CERT_FILE: the message" "$T/login.err" "no sign-in within 1 second"
 
 DEAD=http://127.0.0.1:9
 attempt CURL_CA_BUNDLE="$T/cert.pem" http_proxy=$DEAD https_proxy=$DEAD HTTPS_PROXY=$DEAD ALL_PROXY=$DEAD all_proxy=$DEAD
 assert_eq "dead proxies: loopback goes direct" 1 "$rc"
-assert_contains "dead proxies: the message" "$T/login.err" "no sign-in within 1 seconds"
+assert_contains "dead proxies: the message" "$T/login.err" "no sign-in within 1 second"
 assert_nothing_stored "no sign-in"
 finish

@@ -8,25 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "base/match.h"
 #include "cli.h"
-#include "qr.h"
+#include "device_screen.h"
 #include "suggest.h"
-
-static int use_colour(void)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(2) && !(nc && *nc);
-}
+#include "term.h"
 
 __attribute__((format(printf, 2, 0))) static void say(const char *tag, const char *fmt,
                                                        va_list ap)
 {
 	fputs("termauth: ", stderr);
-	if (tag && use_colour())
+	if (tag && term_colour())
 		fprintf(stderr, "\033[1;31m%s:\033[0m ", tag);
 	else if (tag)
 		fprintf(stderr, "%s: ", tag);
@@ -107,11 +102,19 @@ const char *cli_for_profile(const char *profile, const char *text, char *buf, si
 	return buf;
 }
 
+static void end_interrupted_line(void);
+
 int cli_fail(struct ta_client *c, enum ta_result r)
 {
 	const char *m = ta_client_message(c);
 	char buf[1024];
 
+	/* The person asked for it: not an error. */
+	if (r == TA_E_CANCELLED) {
+		end_interrupted_line();
+		cli_say("sign-in cancelled");
+		return cli_exit_code(r);
+	}
 	cli_error("%s", m && *m ? cli_for_profile(running ? running->profile : NULL, m, buf,
 	                                          sizeof(buf))
 	                        : ta_result_str(r));
@@ -160,12 +163,24 @@ int cli_append_word(char **list, const char *word)
 
 /* Callbacks: everything for the person goes to stderr. */
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted; /* the signal, SIGINT or SIGTERM */
+static int line_ended; /* a line was ended since the interrupt */
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	interrupted = 1;
+	interrupted = sig;
+}
+
+/* A Ctrl-C typed on the terminal has been echoed ("^C") where the cursor
+ * was: what follows starts on a line of its own. */
+static void end_interrupted_line(void)
+{
+	struct termios t;
+
+	if (interrupted == SIGINT && !line_ended && tcgetattr(2, &t) == 0 && (t.c_lflag & ECHO) &&
+	    (t.c_lflag & ECHOCTL))
+		fputc('\n', stderr);
+	line_ended = 1;
 }
 
 static int cb_cancelled(void *data)
@@ -210,38 +225,20 @@ static void cb_show_url(void *data, const char *url, int launched, int paste_ok)
 static void cb_show_device_code(void *data, const char *user_code, const char *uri,
                                 const char *uri_complete, int expires_in)
 {
-	struct cli *cli = data;
-	int tty = isatty(2), colour = use_colour();
-
-	fprintf(stderr, "To sign in, open this page on any device:\n\n  %s\n\nand enter the code\n\n"
-	                "  %s%s%s\n\n", uri, colour ? "\033[1m" : "", user_code, colour ? "\033[0m" : "");
-	if (uri_complete) {
-		fprintf(stderr, "or open %s%s\n", uri_complete,
-		        tty && !cli->no_qr ? ", or scan this with a phone:" : ".");
-		if (tty && !cli->no_qr && qr_print(stderr, uri_complete, colour) == 0)
-			fputc('\n', stderr);
-	}
-	fprintf(stderr, "The code is valid for %d min.\n", (expires_in + 59) / 60);
+	device_screen_show(data, user_code, uri, uri_complete, expires_in);
 }
 
-/* The countdown: an updating line on a terminal, a line a minute else. */
 static void cb_device_progress(void *data, int left)
 {
-	struct cli *cli = data;
-
-	if (isatty(2)) {
-		fprintf(stderr, "\r\033[KWaiting for approval - %d:%02d left ", left / 60, left % 60);
-		cli->progress_line = 1;
-	} else if ((left + 59) / 60 != cli->progress_said) {
-		cli->progress_said = (left + 59) / 60;
-		fprintf(stderr, "termauth: waiting for approval (%d min left)\n", cli->progress_said);
-	}
+	device_screen_progress(data, left);
 }
 
 void cli_progress_end(struct cli *cli)
 {
-	if (cli->progress_line)
+	if (cli->progress_line) {
 		fputc('\n', stderr);
+		line_ended = interrupted != 0;
+	}
 	cli->progress_line = 0;
 }
 

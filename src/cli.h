@@ -30,6 +30,7 @@ struct cli {
 	                      * terminal inside helpers, or -1 (none) */
 	int progress_line;   /* an updating progress line is on the terminal */
 	int progress_said;   /* the minutes last told, where lines cannot update */
+	char user_code[65];  /* the device flow's code, which the countdown repeats */
 	struct ta_client *c; /* for a command that needs the profile (CMD_PROFILE): */
 	struct ta_profile *prof; /* its client and settings, opened for it */
 };
@@ -73,7 +74,7 @@ int cli_help(const struct command *cmd);
 int cli_dump_options(void);
 
 /* "termauth: message" on stderr; the word "error" in red on a terminal
- * unless NO_COLOR is set. */
+ * unless NO_COLOR is set or TERM is dumb. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: the message, a hint to --help, and EXIT_USAGE. */
@@ -86,7 +87,9 @@ int cli_exit_code(enum ta_result r);
  * library's messages name no profile. */
 const char *cli_for_profile(const char *profile, const char *text, char *buf, size_t size);
 /* Reports a library failure (the handle's message, else the result's name,
- * its 'termauth login' naming the profile) and returns its exit code. */
+ * its 'termauth login' naming the profile) and returns its exit code. A
+ * cancelled sign-in (Ctrl-C, SIGTERM) is no error: "termauth: sign-in
+ * cancelled", on a line of its own. */
 int cli_fail(struct ta_client *c, enum ta_result r);
 /* A client handle with the tool's callbacks (messages on stderr). */
 enum ta_result cli_client_new(struct cli *cli, struct ta_client **out);

@@ -16,16 +16,30 @@ static int dark(const QRcode *q, int x, int y)
 	return q->data[y * q->width + x] & 1;
 }
 
-int qr_print(FILE *to, const char *text, int colour)
+static QRcode *encode(const char *text)
+{
+	return QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
+}
+
+int qr_size(const char *text)
+{
+	QRcode *q = encode(text);
+	int n = q ? q->width + 2 * QUIET : -1;
+
+	QRcode_free(q);
+	return n;
+}
+
+int qr_print(FILE *to, const char *text, int indent, int colour)
 {
 	static const char *const cell[4] = { " ", "\u2584", "\u2580", "\u2588" };
-	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
+	QRcode *q = encode(text);
 	int x, y;
 
 	if (!q)
 		return -1;
 	for (y = -QUIET; y < q->width + QUIET; y += 2) {
-		fputs(colour ? "  \033[30;47m" : "  ", to);
+		fprintf(to, "%*s%s", indent, "", colour ? "\033[30;47m" : "");
 		for (x = -QUIET; x < q->width + QUIET; x++)
 			fputs(cell[dark(q, x, y) << 1 | dark(q, x, y + 1)], to);
 		fputs(colour ? "\033[0m\n" : "\n", to);

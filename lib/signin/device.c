@@ -147,7 +147,8 @@ static enum ta_result wait_until(struct ta_client *c, long long until, long long
 		long long now = ta_monotonic_ms(), step;
 
 		if (now >= deadline && timeout_set)
-			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d seconds", c->timeout);
+			return ta_fail(c, TA_E_TIMEOUT, "no sign-in within %d second%s", c->timeout,
+			               c->timeout == 1 ? "" : "s");
 		if (now >= deadline)
 			return ta_fail(c, TA_E_CODE_EXPIRED,
 			               "the code expired before the sign-in was approved; run the sign-in again");

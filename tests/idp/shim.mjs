@@ -1,11 +1,14 @@
 // shim.mjs — a STUB: a small HTTP proxy in front of the test IdP that fakes
 // what oidc-provider cannot be made to do: for the device authorization
 // grant (RFC 8628) it never answers `slow_down` and its device
-// authorization response carries no `interval`; and it never sends an ID
+// authorization response carries no `interval`; it never sends an ID
 // token whose signature is wrong (a forged or tampered one, as an attacker
-// between termauth and a broken IdP would). No real IdP setup here shows
-// that behaviour, so termauth's tests of "honour interval, back off 5 s on
-// slow_down" and "refuse an ID token that does not verify" need this stub.
+// between termauth and a broken IdP would); and here its device page is
+// on 127.0.0.1, which a phone cannot open, so termauth rightly draws no QR
+// code of it. No real IdP setup here shows that behaviour, so termauth's
+// tests of "honour interval, back off 5 s on slow_down", "refuse an ID
+// token that does not verify" and "draw the QR code of a device page a
+// phone can open" need this stub.
 // Everything else passes through untouched.
 //
 // Usage: node tests/idp/shim.mjs   — listens on 127.0.0.1, a random port, and
@@ -17,7 +20,10 @@
 // Requests are forwarded with their method, path, headers (Host included:
 // oidc-provider builds its endpoint URLs from Host, so discovery, forms and
 // redirects all name S) and body; answers are relayed as they are, except:
-//   POST /device/auth   a JSON 200 answer gains "interval": SHIM_INTERVAL
+//   POST /device/auth   a JSON 200 answer gains "interval": SHIM_INTERVAL;
+//                       with SHIM_DEVICE_ORIGIN its verification_uri and
+//                       verification_uri_complete are moved to that origin
+//                       (path and query kept)
 //   POST /token with grant_type=urn:ietf:params:oauth:grant-type:device_code
 //                       the first SHIM_SLOW_DOWN such polls (counted over the
 //                       shim's life, not per device code) get HTTP 400
@@ -33,6 +39,8 @@
 //   SHIM_UPSTREAM_FILE  a file holding it (first line), read at the first
 //                       request and cached; 502 until it exists
 //   SHIM_INTERVAL       seconds (positive integer) to add as "interval"
+//   SHIM_DEVICE_ORIGIN  an origin (https://idp.example.test) for the device
+//                       page: shown, never opened, by the tests that use it
 //   SHIM_SLOW_DOWN      how many device_code polls to answer slow_down (default 0)
 //   SHIM_TAMPER_ID_TOKEN=1  tamper with every ID token, as above
 //   SHIM_RECORD=FILE    append one JSON line per device_code poll:
@@ -64,6 +72,8 @@ const interval = count('SHIM_INTERVAL', undefined, 1);
 let slowDownLeft = count('SHIM_SLOW_DOWN', 0, 0);
 const recordFile = process.env.SHIM_RECORD;
 const tamperIdToken = process.env.SHIM_TAMPER_ID_TOKEN === '1';
+const deviceOrigin = process.env.SHIM_DEVICE_ORIGIN || undefined;
+if (deviceOrigin && !/^https?:\/\/[^/?#]+$/.test(deviceOrigin)) die('SHIM_DEVICE_ORIGIN must be an origin such as https://idp.example.test');
 if (!process.env.SHIM_UPSTREAM && !process.env.SHIM_UPSTREAM_FILE) die('set SHIM_UPSTREAM or SHIM_UPSTREAM_FILE');
 
 let upstream; // a URL, once known
@@ -160,9 +170,17 @@ const parseJson = (raw) => { try { return JSON.parse(raw.toString('utf8')); } ca
 function deviceAuthorization(req, res, body) {
   forward(req, res, body, (ures, raw) => {
     if (!ures) { res.writeHead(502, { 'content-type': 'text/plain' }).end('shim: upstream unreachable\n'); return; }
-    const j = ures.statusCode === 200 && interval !== undefined ? parseJson(raw) : undefined;
-    if (j && typeof j === 'object' && j.device_code) relay(res, ures, raw, { ...j, interval });
-    else relay(res, ures, raw);
+    const change = interval !== undefined || deviceOrigin !== undefined;
+    const j = ures.statusCode === 200 && change ? parseJson(raw) : undefined;
+    if (!j || typeof j !== 'object' || !j.device_code) { relay(res, ures, raw); return; }
+    const out = { ...j };
+    if (interval !== undefined) out.interval = interval;
+    for (const k of deviceOrigin ? ['verification_uri', 'verification_uri_complete'] : []) {
+      if (typeof out[k] !== 'string') continue;
+      const u = new URL(out[k]);
+      out[k] = deviceOrigin + u.pathname + u.search;
+    }
+    relay(res, ures, raw, out);
   });
 }
 

@@ -12,7 +12,7 @@ start_shim_idp SHIM_INTERVAL=1 SHIM_SLOW_DOWN=2
 device_login -v
 check "the verification URL was shown" test -n "$VERIFY_URL"
 assert_contains "the code is shown" "$T/login.err" "and enter the code"
-assert_contains "the code's life is shown" "$T/login.err" "The code is valid for 10 min."
+assert_contains "the code's life is shown" "$T/login.err" "The code is valid for 10 minutes."
 tests_browser_rc=0
 TA_BROWSER_MODE=device-approve "$IDP_DIR/browser" "$VERIFY_URL" || tests_browser_rc=$?
 assert_eq "Chromium approved on the device page" 0 "$tests_browser_rc"
@@ -20,7 +20,7 @@ rc=0; wait "$LOGIN_PID" || rc=$?
 assert_eq "the device sign-in exits 0" 0 "$rc"
 assert_contains "it says who signed in" "$T/login.err" "signed in to $ISSUER as alice"
 assert_contains "slow_down was heard" "$T/login.err" "the IdP asked to slow down: polling every 11 s"
-assert_contains "a countdown was shown" "$T/login.err" "waiting for approval (10 min left)"
+assert_contains "a countdown was shown, with the code" "$T/login.err" "waiting for approval of code $USER_CODE (10 minutes left)"
 TOKEN=$("$TERMAUTH" token)
 assert_eq "the token works at the IdP" alice \
   "$(userinfo_sub "$TOKEN")"

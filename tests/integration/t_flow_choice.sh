@@ -35,5 +35,5 @@ mkdir -p "$XDG_CONFIG_HOME/termauth"
 printf '[profile default]\nflow = browser\n' >"$XDG_CONFIG_HOME/termauth/config"
 choose "the profile's flow wins over auto" "flow: browser, as asked" "$SSH" BROWSER=true --
 choose "TERMAUTH_FLOW wins over the profile" "flow: device, as asked" "$SSH" TERMAUTH_FLOW=device --
-choose "a timed-out device sign-in says so" "termauth: error: no sign-in within 1 seconds" "$SSH" --
+choose "a timed-out device sign-in says so" "termauth: error: no sign-in within 1 second" "$SSH" --
 finish

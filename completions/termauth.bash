@@ -74,6 +74,9 @@ _termauth()
 	--keep-env)
 		COMPREPLY=($(compgen -W "TERMAUTH_CREDENTIAL TERMAUTH_TOKEN" -- "$cur"))
 		return ;;
+	--token)
+		COMPREPLY=($(compgen -W "access id" -- "$cur"))
+		return ;;
 	--host)
 		COMPREPLY=($(compgen -A hostname -- "$cur"))
 		return ;;
@@ -99,7 +102,7 @@ _termauth()
 	exec) COMPREPLY=($(compgen -W "--env --keep-env --min-ttl -- $common" -- "$cur")) ;;
 	exchange) COMPREPLY=($(compgen -W "$exchange $common" -- "$cur")) ;;
 	verify) COMPREPLY=($(compgen -W "--token-file --jwks --issuer --audience --leeway $common" -- "$cur")) ;;
-	kube-credential) COMPREPLY=($(compgen -W "--min-ttl $common" -- "$cur")) ;;
+	kube-credential) COMPREPLY=($(compgen -W "--min-ttl --token $common" -- "$cur")) ;;
 	git-credential)
 		# One operation; after it, nothing.
 		for ((j = at + 1; j < COMP_CWORD; j++)); do

@@ -306,6 +306,11 @@ TA_API const char *ta_session_client_id(const struct ta_session *s);
 TA_API const char *ta_session_subject(const struct ta_session *s);
 /* Expiry of the access token, seconds since the epoch; 0 when unknown. */
 TA_API long long ta_session_expires_at(const struct ta_session *s);
+/* Expiry of the ID token: its exp claim, seconds since the epoch, read
+ * from its payload (the token was checked when it was received: at
+ * sign-in, its signature and claims; from a refresh, its claims); 0 when
+ * there is no ID token or it says no exp. */
+TA_API long long ta_session_id_token_expires_at(const struct ta_session *s);
 
 /* The profile's session with an access token valid for min_ttl more
  * seconds: the stored one, or else refreshed with its refresh token and
@@ -322,6 +327,22 @@ TA_API long long ta_session_expires_at(const struct ta_session *s);
  * client id is set to the session's. */
 TA_API enum ta_result ta_session_fresh(struct ta_client *c, const char *profile,
                                        long long min_ttl, struct ta_session **out);
+/* ta_session_fresh for the ID token, for servers that take it as the
+ * bearer token (Kubernetes' --oidc-* flags): the profile's session with an
+ * ID token valid for min_ttl more seconds by its exp claim
+ * (ta_session_id_token_expires_at), else refreshed - under the lock, once
+ * for concurrent callers, as ta_session_fresh - for a new one. The ID token
+ * a refresh brings must be the sign-in's (iss, aud, sub; OpenID Connect
+ * Core 12.2), else it is dropped with a notice; a refresh may bring none
+ * (12.2), and then the one from before is returned, with a notice, while it
+ * is valid. IdPs whose ID tokens live no longer than min_ttl: as
+ * ta_session_fresh. The access token of the result may be older than
+ * min_ttl asks: use ta_session_fresh for that. TA_E_ID_TOKEN when the
+ * session has no ID token (no openid sign-in); TA_E_EXPIRED when it has
+ * expired and a refresh brings no new one, or cannot be made (sign in
+ * again); the rest as ta_session_fresh. */
+TA_API enum ta_result ta_session_fresh_id(struct ta_client *c, const char *profile,
+                                          long long min_ttl, struct ta_session **out);
 
 /* A CI credential: one line ("ta1." and base64url) holding what refreshing
  * s needs, its refresh token and c's client secret (if any) included - a

@@ -1,6 +1,7 @@
 /*
  * cmd_kube_credential.c - `termauth kube-credential`: kubectl's exec
- * credential plugin. Prints an ExecCredential with a fresh access token and
+ * credential plugin. Prints an ExecCredential with a fresh access token -
+ * or, with --token id, ID token (for kube-apiserver's --oidc-* flags) - and
  * its expiry, so that kubectl keeps it until then; messages go to stderr
  * (kubectl shows them), and a sign-in, when needed, reads a pasted URL from
  * the terminal, since stdin is kubectl's.
@@ -20,7 +21,10 @@ static const char about[] =
 	"status.token and its expiry in status.expirationTimestamp. For kubectl's\n"
 	"exec credential plugins: kubectl runs it and keeps the token until it\n"
 	"expires. Signs in first when the profile has no usable session and\n"
-	"someone is at a terminal (kubectl's interactiveMode), else exits 3.\n";
+	"someone is at a terminal (kubectl's interactiveMode), else exits 3.\n"
+	"Clusters that check ID tokens (kube-apiserver's --oidc-issuer-url and\n"
+	"--oidc-client-id) want --token id: the ID token, with its exp as the\n"
+	"expiry, refreshed for a new one when needed.\n";
 
 static const char more[] =
 	"Example, the user of a kubeconfig:\n"
@@ -31,7 +35,9 @@ static const char more[] =
 	"        apiVersion: client.authentication.k8s.io/v1\n"
 	"        command: termauth\n"
 	"        args: [\"-p\", \"work\", \"kube-credential\"]\n"
-	"        interactiveMode: IfAvailable\n";
+	"        interactiveMode: IfAvailable\n"
+	"For a cluster with --oidc-* flags:\n"
+	"        args: [\"-p\", \"work\", \"kube-credential\", \"--token\", \"id\"]\n";
 
 #define API_V1 "client.authentication.k8s.io/v1"
 #define API_V1BETA1 "client.authentication.k8s.io/v1beta1"
@@ -78,14 +84,32 @@ static int print_credential(const struct fresh_token *t, const char *version)
 
 struct kube_options {
 	long long min_ttl;
+	int id_token; /* --token id */
 };
 
 static const struct kube_options defaults = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
+
+static int set_token(const struct command *cmd, void *target, const char *value)
+{
+	int *id_token = &((struct kube_options *)target)->id_token;
+
+	if (!strcmp(value, "access"))
+		*id_token = 0;
+	else if (!strcmp(value, "id"))
+		*id_token = 1;
+	else
+		return cli_usage_error(cmd, "--token takes 'access' or 'id', not '%s'", value);
+	return EXIT_OK;
+}
 
 static const struct opt options[] = {
 	{ .name = "min-ttl", .kind = OPT_SECONDS, .offset = offsetof(struct kube_options, min_ttl),
 	  .arg = "SECS", .hint = "a number of seconds",
 	  .help = "the token must stay valid this long (default: 60)" },
+	{ .name = "token", .kind = OPT_CALL, .call = set_token, .arg = "access|id",
+	  .hint = "access or id",
+	  .help = "hand out the access token (default) or the ID token, for clusters "
+	          "that check ID tokens (kube-apiserver's --oidc-* flags)" },
 	{ 0 },
 };
 
@@ -102,7 +126,11 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	cli_paste_from_tty(cli);
 	interactive = cli->paste_fd >= 0;
 	version = exec_info(&interactive);
-	if ((rc = fresh_token_get(cli, o->min_ttl, interactive, &t)) == EXIT_OK)
+	if (o->id_token)
+		rc = fresh_id_token_get(cli, o->min_ttl, interactive, &t);
+	else
+		rc = fresh_token_get(cli, o->min_ttl, interactive, &t);
+	if (rc == EXIT_OK)
 		rc = print_credential(&t, version);
 	fresh_token_clear(&t);
 	return rc;

@@ -23,8 +23,14 @@ static int from_credential(struct cli *cli, const char *credential, long long mi
 	return rc;
 }
 
+/* How the profile's session is made fresh: for its access token
+ * (ta_session_fresh) or for its ID token (ta_session_fresh_id). */
+typedef enum ta_result (*fresh_fn)(struct ta_client *c, const char *profile, long long min_ttl,
+                                   struct ta_session **out);
+
 /* The profile's session; with login, signing in when it has none. */
-static int from_profile(struct cli *cli, long long min_ttl, int login, struct ta_session **s)
+static int from_profile(struct cli *cli, long long min_ttl, int login, fresh_fn fresh,
+                        struct ta_session **s)
 {
 	static const struct login_options none; /* the profile's settings only */
 	struct ta_session *signed_in = NULL;
@@ -37,7 +43,7 @@ static int from_profile(struct cli *cli, long long min_ttl, int login, struct ta
 	 * says where its session is kept. */
 	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
 		goto out;
-	r = ta_session_fresh(c, cli->profile, min_ttl, s);
+	r = fresh(c, cli->profile, min_ttl, s);
 	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
 		/* Sign in as `termauth login` would (its messages on stderr),
 		 * then serve the new session. */
@@ -45,7 +51,7 @@ static int from_profile(struct cli *cli, long long min_ttl, int login, struct ta
 		ta_session_free(signed_in);
 		if (rc != EXIT_OK)
 			goto out;
-		r = ta_session_fresh(c, cli->profile, min_ttl, s);
+		r = fresh(c, cli->profile, min_ttl, s);
 	}
 	if (r == TA_E_NO_SESSION) {
 		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 1);
@@ -77,12 +83,35 @@ int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_
 	if (credential && *credential)
 		rc = from_credential(cli, credential, min_ttl, &t->s);
 	else
-		rc = from_profile(cli, min_ttl, login, &t->s);
+		rc = from_profile(cli, min_ttl, login, ta_session_fresh, &t->s);
 	if (rc != EXIT_OK)
 		return rc;
 	t->token = ta_session_access_token(t->s);
 	t->type = ta_session_token_type(t->s);
 	t->expires_at = ta_session_expires_at(t->s);
+	return EXIT_OK;
+}
+
+int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t)
+{
+	const char *credential = getenv("TERMAUTH_CREDENTIAL");
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	if (token_from_env())
+		return fresh_token_get(cli, min_ttl, login, t);
+	/* A credential's sessions are refreshed for their access tokens;
+	 * clusters that take ID tokens want a person's sign-in anyway. */
+	if (credential && *credential) {
+		cli_error("TERMAUTH_CREDENTIAL gives access tokens only, not an ID token: unset it to use profile '%s', or use '--token access'",
+		          cli->profile);
+		return EXIT_USAGE;
+	}
+	if ((rc = from_profile(cli, min_ttl, login, ta_session_fresh_id, &t->s)) != EXIT_OK)
+		return rc;
+	t->token = ta_session_id_token(t->s);
+	t->type = "Bearer";
+	t->expires_at = ta_session_id_token_expires_at(t->s);
 	return EXIT_OK;
 }
 

@@ -10,7 +10,7 @@
 #include "cli.h"
 
 struct fresh_token {
-	const char *token;     /* the access token */
+	const char *token;     /* the access token (or the ID token) */
 	const char *type;      /* its type ("Bearer"), or NULL */
 	long long expires_at;  /* seconds since the epoch; 0 when unknown */
 	struct ta_session *s;  /* the session it comes from (NULL for TERMAUTH_TOKEN) */
@@ -21,7 +21,11 @@ struct fresh_token {
  * login` would (the paste fallback reading cli->paste_fd). Returns an exit
  * code, having said on stderr what failed. */
 int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t);
-/* Releases (and wipes) what fresh_token_get filled. */
+/* The same for the ID token (ta_session_fresh_id), with its exp as
+ * expires_at: TERMAUTH_TOKEN as is (the person's override), then the
+ * profile's session; TERMAUTH_CREDENTIAL holds none (EXIT_USAGE, said). */
+int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t);
+/* Releases (and wipes) what fresh_token_get or fresh_id_token_get filled. */
 void fresh_token_clear(struct fresh_token *t);
 
 #endif

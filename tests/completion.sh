@@ -38,6 +38,8 @@ offers "profile names after the command" home.lab -- termauth token -p h
 offers "token's options" --min-ttl --json --login -- termauth -p work token --
 offers "logout's options" --all -- termauth logout --a
 offers "help's topics" status -- termauth help st
+offers "kube-credential's options" --min-ttl --token -- termauth kube-credential --
+offers "the tokens kube-credential hands out" access id -- termauth kube-credential --token ''
 if zsh -n "$src/completions/_termauth"; then echo "ok: zsh's completion parses"
 else echo "FAIL: zsh's completion does not parse"; failures=$((failures + 1)); fi
 [ $failures -eq 0 ] && echo "all checks passed" || { echo "$failures check(s) failed"; exit 1; }

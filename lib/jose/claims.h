@@ -1,7 +1,7 @@
 /*
  * claims.h - the claims of a JWT whose signature verified, as claims.c
  * checks them for jws.c's ta_jwt_verify (public in termauth.h). The OpenID
- * Connect rules of an ID token are signin/idtoken.h's.
+ * Connect rules of an ID token are oauth/idtoken.h's.
  */
 #ifndef TA_JOSE_CLAIMS_H
 #define TA_JOSE_CLAIMS_H

@@ -13,6 +13,13 @@
  * asked: the token is served with a warning while at least half its life
  * is left, so that such calls refresh once per token, not at every call
  * (ta_session_short_lived).
+ *
+ * The same, for the ID token (ta_session_fresh_id, for servers that take
+ * it as the bearer's proof, as Kubernetes' OIDC authenticator does): fresh
+ * by its exp claim, refreshed under the same lock. An ID token a refresh
+ * brings is checked as at sign-in but for its signature (check_new_id);
+ * one the refresh does not bring (OpenID Connect Core 12.2 makes it
+ * optional) leaves the one from before, served while it lasts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +30,16 @@
 #include "base/secret.h"
 #include "base/url.h"
 #include "oauth/discovery.h"
+#include "oauth/idtoken.h"
 #include "oauth/token.h"
 #include "profile/record.h"
 #include "session/session.h"
 #include "store/store.h"
 
 #define SAVE_RETRY_MS 200 /* a keychain busy for a moment, a disk freed */
+
+/* What a caller wants fresh. */
+enum want { WANT_ACCESS, WANT_ID };
 
 /* Keeps what the refresh answer did not renew. */
 static enum ta_result merge(struct ta_session *fresh, const struct ta_session *old)
@@ -107,9 +118,40 @@ static enum ta_result save_refreshed(struct ta_client *c, const struct ta_store_
 	return TA_OK;
 }
 
-/* The refresh grant itself. */
-static enum ta_result refresh(struct ta_client *c, const struct ta_session *old,
-                              struct ta_session **out)
+/* An ID token from a refresh must be the sign-in's (OpenID Connect Core
+ * 12.2): its iss, aud, and sub the same, exp and iat sound - checked as at
+ * sign-in, but for the signature and the nonce: it came straight from the
+ * token endpoint over TLS, which vouches for its issuer (3.1.3.7, item 6),
+ * and a refresh sends no nonce. One that fails is dropped with a warning,
+ * so the one from before stays (merge): the access token is still good. */
+static void check_new_id(struct ta_client *c, const char *profile, const struct ta_session *old,
+                         struct ta_session *fresh)
+{
+	struct ta_id_expect e = { old->issuer, old->client_id, NULL, (long long)time(NULL) };
+	char *sub = NULL;
+	enum ta_result r;
+
+	if (!fresh->id_token)
+		return;
+	if (!old->issuer || !old->client_id)
+		r = ta_fail(c, TA_E_ID_TOKEN, "the session does not say its issuer and client id");
+	else if ((r = ta_id_token_check(c, fresh->id_token, &e, &sub)) == TA_OK && old->subject &&
+	         strcmp(sub, old->subject))
+		r = ta_fail(c, TA_E_ID_TOKEN, "the ID token names another subject than the sign-in's");
+	free(sub);
+	if (r == TA_OK)
+		return;
+	ta_notice(c, "warning: profile '%s': the ID token of the refresh is refused (%s): kept the one from before",
+	          profile, ta_client_message(c));
+	ta_fail_undo(c); /* said in the notice; the refresh itself worked */
+	ta_free_secret(fresh->id_token);
+	fresh->id_token = NULL;
+}
+
+/* The refresh grant itself; what is the token that needs it ("the access
+ * token", "the ID token"). */
+static enum ta_result refresh(struct ta_client *c, const char *profile, const char *what,
+                              const struct ta_session *old, struct ta_session **out)
 {
 	struct ta_buf form = { 0 };
 	struct ta_session *fresh = NULL;
@@ -117,7 +159,7 @@ static enum ta_result refresh(struct ta_client *c, const struct ta_session *old,
 	enum ta_result r;
 
 	if (!old->refresh_token)
-		return ta_fail(c, TA_E_EXPIRED, "the access token has expired and there is no refresh token: sign in again with 'termauth login'");
+		return ta_fail(c, TA_E_EXPIRED, "%s has expired and there is no refresh token: sign in again with 'termauth login'", what);
 	if (!old->token_endpoint || !old->client_id)
 		return ta_fail(c, TA_E_EXPIRED, "the session does not say where to refresh it: sign in again with 'termauth login'");
 	if ((r = ta_set_string(&c->client_id, old->client_id)) != TA_OK)
@@ -129,6 +171,8 @@ static enum ta_result refresh(struct ta_client *c, const struct ta_session *old,
 	ta_buf_clear(&form);
 	if (r == TA_E_IDP && !strcmp(error, "invalid_grant"))
 		r = ta_fail(c, TA_E_EXPIRED, "the IdP no longer accepts this session (invalid_grant): sign in again with 'termauth login'");
+	if (r == TA_OK)
+		check_new_id(c, profile, old, fresh);
 	if (r == TA_OK && (r = merge(fresh, old)) == TA_OK) {
 		*out = fresh;
 		fresh = NULL;
@@ -137,9 +181,81 @@ static enum ta_result refresh(struct ta_client *c, const struct ta_session *old,
 	return r;
 }
 
-enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_backend *only,
-                                     const char *profile, long long min_ttl,
-                                     struct ta_session **out)
+/* The session has no ID token, and a refresh would not bring one: it was
+ * not an OpenID Connect sign-in (no openid scope). */
+static enum ta_result no_id_token(struct ta_client *c, const char *profile)
+{
+	return ta_fail(c, TA_E_ID_TOKEN, "profile '%s' has no ID token (the IdP gives one only to a sign-in with the 'openid' scope): sign in again with 'termauth -p %s login'",
+	               profile, profile);
+}
+
+/* As ta_session_usable, for the ID token: valid for min_ttl more seconds
+ * by its exp, or short lived as ta_session_short_lived says of access
+ * tokens (its lifetime exp - iat no longer than min_ttl, at least half of
+ * it ahead), then with a warning. */
+static int id_usable(struct ta_client *c, const char *profile, const struct ta_session *s,
+                     long long now, long long min_ttl)
+{
+	long long iat, exp, life;
+
+	if (!s->id_token || ta_id_token_times(s->id_token, &iat, &exp) || exp <= now)
+		return 0;
+	if (exp - now >= min_ttl)
+		return 1;
+	life = iat > 0 && exp > iat ? exp - iat : 0;
+	if (life <= 0 || life > min_ttl || exp - now < life - life / 2)
+		return 0;
+	ta_notice(c, "warning: profile '%s': the IdP's ID tokens live %lld s, no longer than the %lld s asked (--min-ttl): this one is valid for %lld s more",
+	          profile, life, min_ttl, exp - now);
+	return 1;
+}
+
+static int usable(struct ta_client *c, const char *profile, const struct ta_session *s,
+                  long long min_ttl, enum want want)
+{
+	long long now = (long long)time(NULL);
+
+	if (want == WANT_ID)
+		return id_usable(c, profile, s, now, min_ttl);
+	return ta_session_usable(c, profile, s, now, min_ttl);
+}
+
+/* As ta_session_received, for the ID token of a refreshed session: a new
+ * one that is usable, or else valid for a second more; or, when the
+ * refresh brought none (or one that was refused), the one from before
+ * while it is still valid, with a warning. TA_E_EXPIRED, said with what to
+ * do next, when that one has expired too. */
+static enum ta_result id_received(struct ta_client *c, const char *profile,
+                                  const struct ta_session *old, const struct ta_session *fresh,
+                                  long long min_ttl)
+{
+	long long now = (long long)time(NULL), iat, exp;
+	int renewed;
+
+	if (!fresh->id_token)
+		return no_id_token(c, profile);
+	renewed = !old->id_token || !ta_secret_equal(fresh->id_token, old->id_token);
+	ta_id_token_times(fresh->id_token, &iat, &exp);
+	if (renewed) {
+		if (id_usable(c, profile, fresh, now, min_ttl) || exp - now >= 1)
+			return TA_OK;
+		return ta_fail(c, TA_E_PROTOCOL, "the IdP gave profile '%s' an ID token that expires within a second (exp %lld)",
+		               profile, exp);
+	}
+	if (exp > now) {
+		ta_notice(c, "warning: profile '%s': the IdP's refresh brought no new ID token: the one from the sign-in is valid for %lld s more",
+		          profile, exp - now);
+		return TA_OK;
+	}
+	return ta_fail(c, TA_E_EXPIRED, "profile '%s': the ID token has expired and the IdP's refresh brought no new one: sign in again with 'termauth -p %s login'",
+	               profile, profile);
+}
+
+/* ta_session_fresh_from for what is wanted: served from the store, or
+ * refreshed once for all the processes that ask at the same time. */
+static enum ta_result fresh_session(struct ta_client *c, const struct ta_store_backend *only,
+                                    const char *profile, long long min_ttl, enum want want,
+                                    struct ta_session **out)
 {
 	struct ta_session *s = NULL, *fresh = NULL;
 	enum ta_result r;
@@ -149,7 +265,11 @@ enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_
 	if (!ta_pending_exists(profile)) {
 		if ((r = ta_store_load_from(c, only, profile, &s)) != TA_OK)
 			return r;
-		if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl))
+		if (want == WANT_ID && !s->id_token) {
+			r = no_id_token(c, profile);
+			goto out;
+		}
+		if (usable(c, profile, s, min_ttl, want))
 			goto done;
 		ta_session_free(s);
 		s = NULL;
@@ -161,15 +281,24 @@ enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_
 	/* Again, under the lock: another process may have refreshed. */
 	if ((r = ta_store_load_from(c, only, profile, &s)) != TA_OK)
 		goto out;
-	if (ta_session_usable(c, profile, s, (long long)time(NULL), min_ttl)) {
+	if (want == WANT_ID && !s->id_token) {
+		r = no_id_token(c, profile);
+		goto out;
+	}
+	if (usable(c, profile, s, min_ttl, want)) {
 		ta_debug(c, 1, "another process refreshed the session meanwhile");
 		goto done;
 	}
-	if ((r = refresh(c, s, &fresh)) != TA_OK)
+	if ((r = refresh(c, profile, want == WANT_ID ? "the ID token" : "the access token", s,
+	                 &fresh)) != TA_OK)
 		goto out;
 	if ((r = save_refreshed(c, only, profile, fresh)) != TA_OK)
 		goto out;
-	if ((r = ta_session_received(c, profile, fresh, min_ttl, "an access token")) != TA_OK)
+	if (want == WANT_ID)
+		r = id_received(c, profile, s, fresh, min_ttl);
+	else
+		r = ta_session_received(c, profile, fresh, min_ttl, "an access token");
+	if (r != TA_OK)
 		goto out;
 	ta_session_free(s);
 	s = fresh;
@@ -185,11 +314,34 @@ out:
 	return r;
 }
 
+enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_backend *only,
+                                     const char *profile, long long min_ttl,
+                                     struct ta_session **out)
+{
+	return fresh_session(c, only, profile, min_ttl, WANT_ACCESS, out);
+}
+
 enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long long min_ttl,
                                 struct ta_session **out)
 {
 	ta_call_begin(c);
 	return ta_session_fresh_from(c, NULL, profile, min_ttl, out);
+}
+
+enum ta_result ta_session_fresh_id(struct ta_client *c, const char *profile, long long min_ttl,
+                                   struct ta_session **out)
+{
+	ta_call_begin(c);
+	return fresh_session(c, NULL, profile, min_ttl, WANT_ID, out);
+}
+
+long long ta_session_id_token_expires_at(const struct ta_session *s)
+{
+	long long iat, exp;
+
+	if (!s || !s->id_token || ta_id_token_times(s->id_token, &iat, &exp))
+		return 0;
+	return exp;
 }
 
 enum ta_result ta_session_reject(struct ta_client *c, const char *profile, const char *access_token)

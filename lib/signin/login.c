@@ -18,7 +18,7 @@
 #include "signin/authcode.h"
 #include "signin/browser.h"
 #include "signin/device.h"
-#include "signin/idtoken.h"
+#include "oauth/idtoken.h"
 #include "signin/pkce.h"
 
 /* Copies an explicit endpoint over md's, after checking it. */

@@ -140,6 +140,28 @@ int main(void)
 	ta_session_free(s);
 	s = NULL;
 	CLEAN(c, ta_session_fresh(c, "stored", 60, &s));
+	/* ta_session_fresh_id: "stored" has no ID token (said); one that has
+	 * a fresh one is served, with its exp (no network). */
+	FAILS(c, ta_session_fresh_id(c, "stored", 60, &none), TA_E_ID_TOKEN);
+	{
+		struct ta_session *with_id = NULL;
+		char claims[128], id_token[2048], id_path[512], text[3072];
+		long long exp = (long long)time(NULL) + 3600;
+
+		snprintf(claims, sizeof(claims), "{\"iss\":\"https://idp.example.com\",\"iat\":%lld,\"exp\":%lld}",
+		         exp - 3600, exp);
+		fixture_sign(&key, claims, id_token, sizeof(id_token));
+		snprintf(id_path, sizeof(id_path), "%s/state/termauth/with-id.json", fixture_dir);
+		snprintf(text, sizeof(text),
+		         "{\"format\":1,\"expires_at\":%lld,\"access_token\":\"at-id\",\"id_token\":\"%s\","
+		         "\"issuer\":\"https://idp.example.com\",\"client_id\":\"cid\"}\n",
+		         exp, id_token);
+		put_file(id_path, text, 0600);
+		CLEAN(c, ta_session_fresh_id(c, "with-id", 60, &with_id));
+		CHECK(ta_session_id_token_expires_at(with_id) == exp);
+		CHECK(!strcmp(ta_session_id_token(with_id), id_token));
+		ta_session_free(with_id);
+	}
 	FAILS(c, ta_session_reject(c, "nobody", "at-x"), TA_E_NO_SESSION);
 	CLEAN(c, ta_session_reject(c, "stored", "not the stored token"));
 	FAILS(c, ta_logout(c, "nobody"), TA_E_NO_SESSION);

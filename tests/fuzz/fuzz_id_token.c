@@ -7,7 +7,7 @@
  */
 #include "fuzz.h"
 #include "base/base64url.h"
-#include "signin/idtoken.h"
+#include "oauth/idtoken.h"
 
 #define NOW 1700000000LL
 #define GOOD_HEADER "{\"alg\":\"RS256\",\"kid\":\"k\"}"

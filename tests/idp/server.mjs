@@ -43,6 +43,9 @@
 //                         issuer line; stdout stays that one line
 //   IDP_EXCHANGE_TTL      lifetime of a token issued by token exchange,
 //                         seconds (default 300)
+//   IDP_REFRESH_ID_TOKEN=omit  answer refresh grants without an id_token
+//                         (OpenID Connect Core 12.2 makes it optional; some
+//                         IdPs never send one there)
 //
 // Always on, besides the above:
 //
@@ -389,6 +392,16 @@ provider.use(async (ctx, next) => {
     body.aud = body.client_id;
   }
 });
+
+// IDP_REFRESH_ID_TOKEN=omit: a refresh answered without its ID token.
+if (process.env.IDP_REFRESH_ID_TOKEN === 'omit') {
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body;
+    if (ctx.path === '/token' && ctx.oidc?.params?.grant_type === 'refresh_token' && body &&
+        typeof body === 'object' && !Buffer.isBuffer(body)) delete body.id_token;
+  });
+}
 
 provider.on('server_error', (ctx, err) => process.stderr.write(`idp server_error: ${err.stack}\n`));
 if (debug) {

@@ -1,12 +1,13 @@
 /*
  * test_idtoken.c - unit tests of the ID token's claims as
- * lib/signin/idtoken.c checks them (OpenID Connect Core 3.1.3.7: iss, aud,
- * azp, exp, iat, nonce, sub), on tokens made here.
+ * lib/oauth/idtoken.c checks them (OpenID Connect Core 3.1.3.7: iss, aud,
+ * azp, exp, iat, nonce, sub), and its times as read from a stored one,
+ * on tokens made here.
  */
 #include "unit.h"
 #include "base/base64url.h"
 #include "base/result.h"
-#include "signin/idtoken.h"
+#include "oauth/idtoken.h"
 
 #define NOW 1700000000LL
 
@@ -287,11 +288,46 @@ static void id_token_subject_length(void **state)
 	}
 }
 
+/* ta_id_token_times: the payload's iat and exp, whole seconds; 0 for one
+ * missing or not a number; -1 for what does not decode. */
+static void id_token_times(void **state)
+{
+	static const struct {
+		const char *payload;
+		int ret;
+		long long iat, exp;
+	} rows[] = {
+		{ "{\"iat\":1700000000,\"exp\":1700003600}", 0, NOW, NOW + 3600 },
+		{ "{\"iat\":1700000000.9,\"exp\":1700003600.5}", 0, NOW, NOW + 3600 },
+		{ "{\"exp\":1700003600}", 0, 0, NOW + 3600 },
+		{ "{\"iat\":\"1700000000\",\"exp\":null}", 0, 0, 0 },
+		{ "{\"exp\":-5}", 0, 0, 0 },
+		{ "{\"exp\":1e300}", 0, 0, 0 },
+		{ "[1700003600]", -1, 0, 0 },
+		{ "not json", -1, 0, 0 },
+	};
+	long long iat, exp;
+	size_t i;
+	char *jwt;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		jwt = make_jwt("{\"alg\":\"RS256\"}", rows[i].payload, "c2ln");
+		ROW_CHECK(ta_id_token_times(jwt, &iat, &exp) == rows[i].ret, i, "result");
+		ROW_CHECK(iat == rows[i].iat && exp == rows[i].exp, i, "iat %lld, exp %lld", iat, exp);
+		free(jwt);
+	}
+	assert_int_equal(ta_id_token_times("no-dots", &iat, &exp), -1);
+	assert_int_equal(ta_id_token_times("a.b", &iat, &exp), -1);
+	assert_int_equal(iat + exp, 0);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(id_token_good),
 	cmocka_unit_test(id_token_table),
 	cmocka_unit_test(id_token_shapes),
 	cmocka_unit_test(id_token_subject_length),
+	cmocka_unit_test(id_token_times),
 };
 
 UNIT_MAIN("idtoken", tests)

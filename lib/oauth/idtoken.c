@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "signin/idtoken.h"
+#include "oauth/idtoken.h"
 #include "base/base64url.h"
 #include "base/result.h"
 #include "base/secret.h"
@@ -133,4 +133,33 @@ out:
 	json_decref(header);
 	json_decref(claims);
 	return r;
+}
+
+/* A claim in whole seconds, or 0. The bounds keep the conversion defined. */
+static long long seconds_of(json_t *v)
+{
+	double d = json_number_value(v);
+
+	if (!json_is_integer(v) && !json_is_real(v))
+		return 0;
+	return d > 0 && d < 1e15 ? (long long)d : 0;
+}
+
+int ta_id_token_times(const char *jwt, long long *iat, long long *exp)
+{
+	const char *dot1, *dot2;
+	size_t len = strlen(jwt);
+	json_t *claims;
+
+	*iat = *exp = 0;
+	dot1 = memchr(jwt, '.', len);
+	dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - jwt)) : NULL;
+	if (len > MAX_JWT || !dot2)
+		return -1;
+	if (!(claims = jwt_part(dot1 + 1, (size_t)(dot2 - dot1 - 1))))
+		return -1;
+	*iat = seconds_of(json_object_get(claims, "iat"));
+	*exp = seconds_of(json_object_get(claims, "exp"));
+	json_decref(claims);
+	return 0;
 }

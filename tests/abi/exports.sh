@@ -36,6 +36,13 @@ nm -D --defined-only "$lib" | awk 'NF >= 3 { print $3 }' | sed 's/@.*//' |
 grep 'TA_API' "$header" | grep -v '^#' | sed -n 's/.*[ *]\([a-z_0-9]*\)(.*/\1/p' |
   LC_ALL=C sort -u > "$tmp/declared"
 
+# What the Debian package's symbols file lists (checked by its build too,
+# which takes minutes): the same names.
+sed -n 's/^ \(ta_[a-z0-9_]*\)@.*/\1/p' "$(dirname "$list")/../debian/libtermauth0.symbols" |
+  LC_ALL=C sort -u > "$tmp/debian"
+
+each_missing "$tmp/list" "$tmp/debian" "is listed in lib/termauth.sym but not in debian/libtermauth0.symbols"
+each_missing "$tmp/debian" "$tmp/list" "is in debian/libtermauth0.symbols but not listed in lib/termauth.sym"
 each_missing "$tmp/built" "$tmp/list" "is exported by $(basename "$lib") but not listed in lib/termauth.sym"
 each_missing "$tmp/list" "$tmp/built" "is listed in lib/termauth.sym but not exported by $(basename "$lib")"
 each_missing "$tmp/declared" "$tmp/list" "is declared TA_API in termauth.h but not listed in lib/termauth.sym"

@@ -262,3 +262,16 @@ introspect() {
 refreshes() {
   grep -c '"grant_type":"refresh_token"' "$T/idp-record.jsonl" || true
 }
+
+# assert_tool_runs BIN LABEL: an installed or unpacked termauth (BIN) prints
+# its version and help, and hands `token` over to its own termauth-full,
+# found relative to it (no LD_LIBRARY_PATH), which answers "not signed in".
+assert_tool_runs() {
+  assert_eq "the $2 termauth --version" "termauth 0.1.0" "$("$1" --version)"
+  rc=0; "$1" --help >"$T/help" 2>&1 || rc=$?
+  assert_eq "the $2 termauth --help exits 0" 0 "$rc"
+  assert_contains "... and shows the usage" "$T/help" "Usage: termauth"
+  rc=0; "$1" token 2>"$T/err" || rc=$?
+  assert_eq "the $2 termauth hands over to its termauth-full" 3 "$rc"
+  assert_contains "... which answers" "$T/err" "not signed in (profile 'default')"
+}

@@ -40,13 +40,7 @@ for d in "$O"/termauth_0*.deb "$O"/libtermauth0_*.deb "$O"/libtermauth-dev_*.deb
 done
 assert_eq "termauth-full's RUNPATH is relative" "\$ORIGIN/../../lib/$MA" \
   "$(readelf -d "$R/usr/libexec/termauth/termauth-full" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')"
-assert_eq "the packaged termauth --version" "termauth 0.1.0" "$("$R/usr/bin/termauth" --version)"
-rc=0; "$R/usr/bin/termauth" --help >"$T/help" 2>&1 || rc=$?
-assert_eq "the packaged termauth --help exits 0" 0 "$rc"
-assert_contains "... and shows the usage" "$T/help" "Usage: termauth"
-rc=0; "$R/usr/bin/termauth" token 2>"$T/err" || rc=$?
-assert_eq "the packaged termauth hands over to the extracted termauth-full" 3 "$rc"
-assert_contains "... which answers" "$T/err" "not signed in (profile 'default')"
+assert_tool_runs "$R/usr/bin/termauth" packaged
 
 flags=$(PKG_CONFIG_PATH="$R/usr/lib/$MA/pkgconfig" pkg-config --define-variable=prefix="$R/usr" \
   --cflags --libs termauth)

@@ -17,9 +17,6 @@
 #define ANSWER_MAX 1024
 #define TRIES 3
 
-static const char *const presets[] = { "github", "google", "microsoft", "gitlab" };
-#define NPRESETS (sizeof(presets) / sizeof(presets[0]))
-
 /* A line from the terminal, without its newline and surrounding blanks:
  * read a byte at a time, so that nothing after it is taken from what the
  * sign-in reads next (a pasted URL). NULL at the end of input. */
@@ -48,16 +45,6 @@ static char *ask(const char *question, char *buf, size_t cap)
 	return buf + start;
 }
 
-static int is_preset(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < NPRESETS; i++)
-		if (!strcmp(presets[i], name))
-			return 1;
-	return 0;
-}
-
 /* Sets key to value in the handle and the profile. */
 static enum ta_result keep(struct ta_client *c, struct ta_profile *p, enum ta_option opt,
                            const char *key, const char *value)
@@ -83,9 +70,10 @@ static int ask_idp(struct cli *cli, struct ta_client *c, struct ta_profile *p, u
 			return EXIT_USAGE;
 		if (!*a)
 			continue;
-		if (is_preset(a))
-			return keep(c, p, TA_OPT_PROVIDER, "provider", a) == TA_OK ? EXIT_OK
-			                                                            : cli_fail(c, TA_E_ARG);
+		/* A preset's name, as the library knows them; anything else is
+		 * taken for an issuer. */
+		if (!strchr(a, '/') && keep(c, p, TA_OPT_PROVIDER, "provider", a) == TA_OK)
+			return EXIT_OK;
 		if ((r = ta_idp_probe(c, a, offers)) == TA_OK) {
 			cli_say("found the IdP at %s%s%s", a,
 			        *offers & TA_IDP_REGISTRATION ? "; it registers clients itself" : "",

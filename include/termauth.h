@@ -206,7 +206,11 @@ enum ta_option {
 	 * client id, or an expired one, ta_login registers a public native
 	 * client at the IdP's registration endpoint and sets TA_OPT_CLIENT_ID
 	 * and this option: keep both for the next sign-in. */
-	TA_OPT_CLIENT_EXPIRES_AT = 16
+	TA_OPT_CLIENT_EXPIRES_AT = 16,
+	/* The name the program knows this sign-in by (termauth: the profile's;
+	 * ta_profile_apply sets it). The browser's page at the end of a
+	 * sign-in names it, with the account signed in. */
+	TA_OPT_PROFILE_NAME = 17
 };
 
 /* Person-facing events. All members but size may be NULL. */

@@ -145,21 +145,58 @@ static long long seconds_of(json_t *v)
 	return d > 0 && d < 1e15 ? (long long)d : 0;
 }
 
-int ta_id_token_times(const char *jwt, long long *iat, long long *exp)
+/* The payload of a JWT as JSON, unchecked; NULL when it does not decode. */
+static json_t *payload_of(const char *jwt)
 {
 	const char *dot1, *dot2;
 	size_t len = strlen(jwt);
-	json_t *claims;
 
-	*iat = *exp = 0;
 	dot1 = memchr(jwt, '.', len);
 	dot2 = dot1 ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - jwt)) : NULL;
 	if (len > MAX_JWT || !dot2)
-		return -1;
-	if (!(claims = jwt_part(dot1 + 1, (size_t)(dot2 - dot1 - 1))))
+		return NULL;
+	return jwt_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+}
+
+int ta_id_token_times(const char *jwt, long long *iat, long long *exp)
+{
+	json_t *claims = payload_of(jwt);
+
+	*iat = *exp = 0;
+	if (!claims)
 		return -1;
 	*iat = seconds_of(json_object_get(claims, "iat"));
 	*exp = seconds_of(json_object_get(claims, "exp"));
 	json_decref(claims);
 	return 0;
+}
+
+/* Shown to the person: no control characters (jansson's strings are
+ * valid UTF-8 already), and short. */
+static int showable(const char *s)
+{
+	size_t n = 0;
+
+	if (!s)
+		return 0;
+	for (; s[n]; n++)
+		if ((unsigned char)s[n] < 0x20 || s[n] == 0x7f)
+			return 0;
+	return n > 0 && n <= 200;
+}
+
+char *ta_id_token_account(const char *jwt)
+{
+	static const char *const claim[] = { "email", "preferred_username", "name", "sub" };
+	json_t *claims = payload_of(jwt);
+	char *account = NULL;
+	size_t i;
+
+	for (i = 0; claims && !account && i < sizeof(claim) / sizeof(claim[0]); i++) {
+		const char *v = json_string_value(json_object_get(claims, claim[i]));
+		if (showable(v))
+			account = strdup(v);
+	}
+	json_decref(claims);
+	return account;
 }

@@ -30,4 +30,9 @@ TA_HIDDEN enum ta_result ta_id_token_check(struct ta_client *c, const char *jwt,
  * is missing or not a number; -1 (both 0) when jwt does not decode. */
 TA_HIDDEN int ta_id_token_times(const char *jwt, long long *iat, long long *exp);
 
+/* Who signed in, as a person would call the account: the first usable of
+ * email, preferred_username, name and sub, read like the times (from a
+ * token already checked). A new string (free() it), or NULL. */
+TA_HIDDEN char *ta_id_token_account(const char *jwt);
+
 #endif

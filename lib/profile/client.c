@@ -42,6 +42,7 @@ void ta_client_free(struct ta_client *c)
 	free(c->tenant);
 	free(c->store);
 	free(c->client_expires_at);
+	free(c->profile_name);
 	ta_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -80,6 +81,7 @@ static ptrdiff_t string_option_at(enum ta_option opt)
 	case TA_OPT_TENANT: return offsetof(struct ta_client, tenant);
 	case TA_OPT_STORE: return offsetof(struct ta_client, store);
 	case TA_OPT_CLIENT_EXPIRES_AT: return offsetof(struct ta_client, client_expires_at);
+	case TA_OPT_PROFILE_NAME: return offsetof(struct ta_client, profile_name);
 	default: return -1;
 	}
 }

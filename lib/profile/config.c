@@ -740,5 +740,5 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		if (v && ta_client_set(c, map[i].opt, v) != TA_OK)
 			return ta_fail_wrap(c, TA_E_CONFIG, "profile '%s'", p->name);
 	}
-	return TA_OK;
+	return ta_client_set(c, TA_OPT_PROFILE_NAME, p->name);
 }

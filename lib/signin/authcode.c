@@ -2,8 +2,9 @@
  * authcode.c - the browser sign-in (authorization code with PKCE, RFC 8252
  * and RFC 9700): listen on loopback, open the browser, wait for the
  * redirect on the listener or a pasted URL on the paste descriptor
- * (whichever comes first), exchange the code. login.c does what comes
- * before (discovery) and after (the ID token's checks).
+ * (whichever comes first), exchange the code and check what comes back
+ * (complete.c), then tell the browser how it ended. login.c does what
+ * comes before (discovery).
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,10 +21,12 @@
 #include "base/url.h"
 #include "oauth/discovery.h"
 #include "oauth/http.h"
+#include "oauth/idtoken.h"
 #include "oauth/token.h"
 #include "profile/record.h"
 #include "signin/browser.h"
 #include "signin/callback.h"
+#include "signin/complete.h"
 #include "signin/loopback.h"
 #include "signin/pkce.h"
 
@@ -297,6 +300,18 @@ out:
 	return r;
 }
 
+/* The browser's last page says how the sign-in ended: who signed in for
+ * which profile, or the reason it failed (a message holds no secret). */
+static void tell_browser(struct ta_client *c, struct login *l, enum ta_result r,
+                         const struct ta_session *s)
+{
+	char *account = s && s->id_token ? ta_id_token_account(s->id_token) : NULL;
+
+	ta_loopback_finish(l->listener, r == TA_OK, account, c->profile_name,
+	                   r == TA_OK ? NULL : ta_client_message(c));
+	free(account);
+}
+
 enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata *md,
                                    const char *nonce, struct ta_session **out)
 {
@@ -320,15 +335,18 @@ enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata
 	l->expect.iss_required = md->iss_parameter_supported;
 	if ((r = start_sign_in(c, l)) != TA_OK || (r = wait_redirect(c, l)) != TA_OK)
 		goto out;
-	ta_loopback_stop(l->listener);
-	l->listener = NULL;
 	if (l->outcome.verdict == TA_CALLBACK_FAILED) {
 		r = ta_fail(c, l->outcome.result, "%s", l->outcome.why);
 		goto out;
 	}
-	if ((r = ta_check_cancelled(c)) == TA_OK)
-		r = ta_token_exchange_code(c, md->token_endpoint, l->outcome.code, l->redirect_uri,
-		                           l->verifier, out);
+	if ((r = ta_check_cancelled(c)) == TA_OK &&
+	    (r = ta_token_exchange_code(c, md->token_endpoint, l->outcome.code, l->redirect_uri,
+	                                l->verifier, out)) == TA_OK &&
+	    (r = ta_sign_in_complete(c, md, l->nonce, *out)) != TA_OK) {
+		ta_session_free(*out);
+		*out = NULL;
+	}
+	tell_browser(c, l, r, r == TA_OK ? *out : NULL);
 out:
 	login_clear(l);
 	free(l);

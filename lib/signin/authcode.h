@@ -9,8 +9,7 @@
 #include "profile/record.h"
 
 /* Runs the browser (or paste) flow against md; nonce goes on the request
- * (the caller checks it in the ID token). The session is the token
- * endpoint's answer, unchecked. */
+ * and is checked in the ID token. The session is checked (complete.h). */
 TA_HIDDEN enum ta_result ta_authcode_sign_in(struct ta_client *c,
                                              const struct ta_metadata *md,
                                              const char *nonce,

@@ -118,35 +118,69 @@ int ta_callback_paste_query(const char *line, const char *redirect_uri,
 	return 0;
 }
 
-char *ta_callback_page(int ok, const char *reason)
+static void add_escaped(struct ta_buf *b, const char *s)
 {
-	struct ta_buf b = { 0 };
-	const char *p;
-
-	ta_buf_adds(&b, "<!doctype html><html><head><meta charset=\"utf-8\">"
-	                "<title>termauth</title><style>body{font:16px system-ui,sans-serif;"
-	                "max-width:36em;margin:4em auto;padding:0 1em;color:#222}"
-	                "h1{font-size:1.4em}</style></head><body>");
-	if (ok) {
-		ta_buf_adds(&b, "<h1>Signed in</h1><p>You can close this tab and go back to the terminal.</p>");
-	} else {
-		ta_buf_adds(&b, "<h1>Sign-in failed</h1><p>");
-		for (p = reason ? reason : ""; *p; p++) {
-			switch (*p) {
-			case '<': ta_buf_adds(&b, "&lt;"); break;
-			case '>': ta_buf_adds(&b, "&gt;"); break;
-			case '&': ta_buf_adds(&b, "&amp;"); break;
-			case '"': ta_buf_adds(&b, "&quot;"); break;
-			case '\'': ta_buf_adds(&b, "&#39;"); break;
-			default: ta_buf_add(&b, p, 1);
-			}
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': ta_buf_adds(b, "&lt;"); break;
+		case '>': ta_buf_adds(b, "&gt;"); break;
+		case '&': ta_buf_adds(b, "&amp;"); break;
+		case '"': ta_buf_adds(b, "&quot;"); break;
+		case '\'': ta_buf_adds(b, "&#39;"); break;
+		default: ta_buf_add(b, s, 1);
 		}
-		ta_buf_adds(&b, "</p><p>The terminal tells you what to do next.</p>");
 	}
-	ta_buf_adds(&b, "</body></html>\n");
-	if (b.failed) {
-		ta_buf_clear(&b);
+}
+
+/* A page is its head, a heading, a paragraph told by the caller, then a
+ * last paragraph; page_end returns it, or NULL when memory ran out. */
+static void page_begin(struct ta_buf *b, const char *heading)
+{
+	ta_buf_adds(b, "<!doctype html><html><head><meta charset=\"utf-8\">"
+	               "<title>termauth</title><style>body{font:16px system-ui,sans-serif;"
+	               "max-width:36em;margin:4em auto;padding:0 1em;color:#222}"
+	               "h1{font-size:1.4em}</style></head><body><h1>");
+	ta_buf_adds(b, heading);
+	ta_buf_adds(b, "</h1><p>");
+}
+
+static char *page_end(struct ta_buf *b, const char *last)
+{
+	ta_buf_adds(b, "</p><p>");
+	ta_buf_adds(b, last);
+	ta_buf_adds(b, "</p></body></html>\n");
+	if (b->failed) {
+		ta_buf_clear(b);
 		return NULL;
 	}
-	return b.data;
+	return b->data;
+}
+
+char *ta_callback_page_signed_in(const char *account, const char *profile)
+{
+	struct ta_buf b = { 0 };
+
+	page_begin(&b, "Signed in");
+	ta_buf_adds(&b, "Signed in");
+	if (account) {
+		ta_buf_adds(&b, " as <b>");
+		add_escaped(&b, account);
+		ta_buf_adds(&b, "</b>");
+	}
+	if (profile) {
+		ta_buf_adds(&b, " for termauth&#39;s profile <b>");
+		add_escaped(&b, profile);
+		ta_buf_adds(&b, "</b>");
+	}
+	ta_buf_adds(&b, ".");
+	return page_end(&b, "You can close this tab and go back to the terminal.");
+}
+
+char *ta_callback_page_failed(const char *reason)
+{
+	struct ta_buf b = { 0 };
+
+	page_begin(&b, "Sign-in failed");
+	add_escaped(&b, reason ? reason : "The sign-in did not finish.");
+	return page_end(&b, "The terminal tells you what to do next.");
 }

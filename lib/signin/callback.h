@@ -40,8 +40,11 @@ TA_HIDDEN void ta_callback_judge(const char *query, size_t len,
 TA_HIDDEN int ta_callback_paste_query(const char *line, const char *redirect_uri,
                                       const char **query, size_t *len);
 
-/* A small self-contained HTML page for the browser: success when ok, else
- * the reason (HTML-escaped). free() it. */
-TA_HIDDEN char *ta_callback_page(int ok, const char *reason);
+/* Small self-contained HTML pages for the browser, free() them: a
+ * finished sign-in, naming the account and the profile when known (NULL:
+ * not named), or a failed one with its reason. What they name is
+ * HTML-escaped. */
+TA_HIDDEN char *ta_callback_page_signed_in(const char *account, const char *profile);
+TA_HIDDEN char *ta_callback_page_failed(const char *reason);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "signin/device.h"
+#include "signin/complete.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/result.h"
@@ -243,5 +244,9 @@ enum ta_result ta_device_sign_in(struct ta_client *c, const struct ta_metadata *
 	ta_debug(c, 1, "the code lives %lld s; polling every %d s", g.expires_in, g.interval);
 	r = poll_until_done(c, md, &g, out);
 	ta_device_grant_clear(&g);
+	if (r == TA_OK && (r = ta_sign_in_complete(c, md, NULL, *out)) != TA_OK) {
+		ta_session_free(*out);
+		*out = NULL;
+	}
 	return r;
 }

@@ -26,7 +26,8 @@ TA_HIDDEN enum ta_result ta_device_response_parse(struct ta_client *c, long stat
                                                   struct ta_device_grant *g);
 TA_HIDDEN void ta_device_grant_clear(struct ta_device_grant *g);
 
-/* The whole device flow against md's endpoints. */
+/* The whole device flow against md's endpoints; the session is checked
+ * (complete.h). */
 TA_HIDDEN enum ta_result ta_device_sign_in(struct ta_client *c,
                                            const struct ta_metadata *md,
                                            struct ta_session **out);

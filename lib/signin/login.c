@@ -1,8 +1,8 @@
 /*
  * login.c - a sign-in from start to end: the provider's preset, the IdP's
  * metadata (discovery, or explicit endpoints for IdPs without it), the
- * choice of flow, the flow itself (authcode.c or device.c), and the checks
- * of what comes back (the ID token's claims) before it becomes a session.
+ * choice of flow, and the flow itself (authcode.c or device.c), which
+ * checks what comes back (complete.c) before it becomes a session.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,6 @@
 #include "signin/authcode.h"
 #include "signin/browser.h"
 #include "signin/device.h"
-#include "oauth/idtoken.h"
 #include "signin/pkce.h"
 
 /* Copies an explicit endpoint over md's, after checking it. */
@@ -83,71 +82,6 @@ static const char *choose_flow(struct ta_client *c, const struct ta_metadata *md
 	return flow;
 }
 
-/* 1 when the scope list holds the word openid (the default list does). */
-static int asks_openid(const char *scopes)
-{
-	size_t n;
-
-	if (!scopes)
-		return 1;
-	for (; *scopes; scopes += n) {
-		scopes += strspn(scopes, " ");
-		n = strcspn(scopes, " ");
-		if (n == 6 && !strncmp(scopes, "openid", 6))
-			return 1;
-	}
-	return 0;
-}
-
-/* The ID token's signature, against the keys the IdP publishes (its
- * claims are checked by ta_id_token_check). */
-static enum ta_result id_token_signature(struct ta_client *c, const struct ta_metadata *md,
-                                         const char *id_token)
-{
-	/* iss is not compared here: ta_id_token_check does, knowing issuer
-	 * templates (Microsoft's {tenantid}) and the trailing slash. */
-	struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.audience = c->client_id,
-	                                                    .leeway = TA_ID_TOKEN_LEEWAY,
-	                                                    .require_exp = 1);
-	struct ta_jwks_source *src = NULL;
-	enum ta_result r;
-
-	if (!md->jwks_uri)
-		return ta_fail(c, TA_E_ID_TOKEN, "the IdP publishes no keys (jwks_uri) to check the ID token's signature");
-	if ((r = ta_jwks_source_new(c, md->jwks_uri, &src)) == TA_OK)
-		r = ta_jwt_verify_from(c, src, id_token, strlen(id_token), &o, NULL);
-	ta_jwks_source_free(src);
-	if (r == TA_E_VERIFY)
-		return ta_fail_wrap(c, TA_E_ID_TOKEN, "the ID token is refused");
-	return r;
-}
-
-/* Checks the ID token and fills in what the session is about. */
-static enum ta_result complete(struct ta_client *c, const struct ta_metadata *md,
-                               const char *nonce, struct ta_session *s)
-{
-	enum ta_result r;
-
-	if (s->id_token) {
-		struct ta_id_expect e = { md->issuer, c->client_id, nonce, (long long)time(NULL) };
-		if (!md->issuer)
-			return ta_fail(c, TA_E_ID_TOKEN, "an ID token came, but no issuer is known to check it");
-		if ((r = id_token_signature(c, md, s->id_token)) != TA_OK ||
-		    (r = ta_id_token_check(c, s->id_token, &e, &s->subject)) != TA_OK)
-			return r;
-	} else if (md->issuer && asks_openid(c->scopes)) {
-		return ta_fail(c, TA_E_ID_TOKEN, "the IdP sent no ID token for an openid sign-in");
-	}
-	if ((r = ta_set_string(&s->issuer, md->issuer ? md->issuer : md->token_endpoint)) != TA_OK ||
-	    (r = ta_set_string(&s->client_id, c->client_id)) != TA_OK ||
-	    (r = ta_set_string(&s->token_endpoint, md->token_endpoint)) != TA_OK ||
-	    (r = ta_set_string(&s->revocation_endpoint, md->revocation_endpoint)) != TA_OK)
-		return r;
-	if (!s->scope && (r = ta_set_string(&s->scope, c->scopes ? c->scopes : "openid")) != TA_OK)
-		return r;
-	return TA_OK;
-}
-
 enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 {
 	struct ta_metadata md = { 0 };
@@ -177,7 +111,7 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 			goto out;
 		r = ta_authcode_sign_in(c, &md, nonce, &s);
 	}
-	if (r != TA_OK || (r = complete(c, &md, nonce, s)) != TA_OK)
+	if (r != TA_OK)
 		goto out;
 	*out = s;
 	s = NULL;

@@ -5,6 +5,10 @@
  * that the query goes through our own strict parser: MHD keeps only the
  * first of duplicated parameters and truncates values at %00.
  *
+ * The browser's redirect with a code is held (MHD suspends it) until the
+ * sign-in has finished, so that its page says how it ended: the code
+ * exchanged and the ID token checked, naming the account, or why not.
+ *
  * Every local user can connect to 127.0.0.1, and all of them come from
  * 127.0.0.1: each connection is let in only when its socket belongs to
  * this process's user (or root, who can read this process's memory
@@ -16,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +29,13 @@
 #include <unistd.h>
 #include <microhttpd.h>
 #include "signin/loopback.h"
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/secret.h"
 #include "signin/peer.h"
+
+/* How long the end of a sign-in waits for its page to go out. */
+#define FINISH_WAIT_MS 3000
 
 struct ta_loopback {
 	struct MHD_Daemon *daemon;
@@ -36,8 +45,12 @@ struct ta_loopback {
 	pthread_mutex_t lock;
 	/* Guarded by lock: */
 	int decided;     /* a decisive outcome arrived (later ones are refused) */
-	int ready;       /* ... and its page has been sent */
+	int ready;       /* ... and its page has been sent, or it is held */
 	int delivered;   /* ... and it was taken */
+	struct MHD_Connection *held; /* the redirect with the code, suspended */
+	char *held_page;             /* its page, once the sign-in has ended */
+	unsigned held_status;
+	int held_sent;               /* ... and it has gone out */
 	struct ta_outcome outcome;
 	int ignored;
 	char ignored_why[256];
@@ -55,10 +68,12 @@ static void mhd_quiet(void *cls, const char *fmt, va_list ap)
 	(void)ap; /* MHD's own messages could quote a request: never shown */
 }
 
-/* A request's context: its raw URI, and whether it ended the sign-in. */
+/* A request's context: its raw URI, whether it ended the sign-in, and
+ * whether it is the held redirect. */
 struct request {
 	char *uri;
 	int decisive;
+	int held;
 };
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -97,7 +112,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 		return;
 	if (req->decisive) {
 		pthread_mutex_lock(&l->lock);
-		l->ready = 1;
+		if (req->held)
+			l->held_sent = 1;
+		else
+			l->ready = 1;
 		pthread_mutex_unlock(&l->lock);
 		notify(l);
 	}
@@ -106,10 +124,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 	*ctx = NULL;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
-                               int ok, const char *reason)
+/* Sends page (taking it) with the headers every page gets. */
+static enum MHD_Result send_page(struct MHD_Connection *conn, unsigned status, char *page)
 {
-	char *page = ta_callback_page(ok, reason);
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
@@ -128,6 +145,11 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
 	ret = MHD_queue_response(conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status, const char *why)
+{
+	return send_page(conn, status, ta_callback_page_failed(why));
 }
 
 /* Judges a redirect and records it; returns the page to show. */
@@ -152,13 +174,23 @@ static enum MHD_Result handle_callback(struct ta_loopback *l, struct request *re
 		notify(l);
 	ta_free_secret(o.code);
 	if (o.verdict == TA_CALLBACK_IGNORED)
-		return respond(conn, MHD_HTTP_BAD_REQUEST, 0,
+		return respond(conn, MHD_HTTP_BAD_REQUEST,
 		               "This page does not belong to the sign-in in progress, so it was ignored.");
 	if (!first)
-		return respond(conn, MHD_HTTP_BAD_REQUEST, 0, "This sign-in has already finished.");
-	if (o.verdict == TA_CALLBACK_CODE)
-		return respond(conn, MHD_HTTP_OK, 1, NULL);
-	return respond(conn, MHD_HTTP_BAD_REQUEST, 0, o.why);
+		return respond(conn, MHD_HTTP_BAD_REQUEST, "This sign-in has already finished.");
+	if (o.verdict == TA_CALLBACK_CODE) {
+		/* Suspended before the waiting thread hears of it, so that its
+		 * resume (ta_loopback_finish) always follows the suspension. */
+		req->held = 1;
+		MHD_suspend_connection(conn);
+		pthread_mutex_lock(&l->lock);
+		l->held = conn;
+		l->ready = 1;
+		pthread_mutex_unlock(&l->lock);
+		notify(l);
+		return MHD_YES;
+	}
+	return respond(conn, MHD_HTTP_BAD_REQUEST, o.why);
 }
 
 /* Ends the sign-in from the listener's thread with a failure. */
@@ -195,13 +227,13 @@ static enum MHD_Result handle_start(struct ta_loopback *l, struct request *req,
 		location = first ? strdup(l->start_location) : NULL;
 	} else {
 		pthread_mutex_unlock(&l->lock);
-		return respond(conn, MHD_HTTP_NOT_FOUND, 0, "Nothing is served here.");
+		return respond(conn, MHD_HTTP_NOT_FOUND, "Nothing is served here.");
 	}
 	pthread_mutex_unlock(&l->lock);
 	if (!first) {
 		decide_failure(l, req, TA_E_CALLBACK,
 		               "the sign-in page was opened twice: another program may have read its address; sign in again");
-		return respond(conn, MHD_HTTP_BAD_REQUEST, 0, "This sign-in was already started once.");
+		return respond(conn, MHD_HTTP_BAD_REQUEST, "This sign-in was already started once.");
 	}
 	if (!location || !(resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT))) {
 		ta_free_secret(location);
@@ -216,6 +248,19 @@ static enum MHD_Result handle_start(struct ta_loopback *l, struct request *req,
 	return ret;
 }
 
+static enum MHD_Result send_held(struct ta_loopback *l, struct MHD_Connection *conn)
+{
+	char *page;
+	unsigned status;
+
+	pthread_mutex_lock(&l->lock);
+	page = l->held_page;
+	status = l->held_status;
+	l->held_page = NULL;
+	pthread_mutex_unlock(&l->lock);
+	return page ? send_page(conn, status, page) : MHD_NO;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -228,13 +273,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	(void)upload_size;
 
 	if (strcmp(method, "GET"))
-		return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED, 0, "Only GET is served here.");
+		return respond(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "Only GET is served here.");
 	if (!req)
 		return MHD_NO;
+	if (req->held) /* resumed: the sign-in has ended, its page is ready */
+		return send_held(cls, conn);
 	if (!strncmp(url, "/start/", 7))
 		return handle_start(cls, req, conn, url);
 	if (strcmp(url, "/callback"))
-		return respond(conn, MHD_HTTP_NOT_FOUND, 0, "Nothing is served here.");
+		return respond(conn, MHD_HTTP_NOT_FOUND, "Nothing is served here.");
 	query = strchr(req->uri, '?');
 	return handle_callback(cls, req, conn, query ? query + 1 : "");
 }
@@ -316,7 +363,8 @@ enum ta_result ta_loopback_start(struct ta_client *c, int port,
 	 * each one's idle time; the sign-in's own deadline bounds the rest. */
 	/* AUTO: poll or epoll rather than select, which fails for descriptors
 	 * past 1023 in a large embedding program. */
-	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
+	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	                             MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 	                             0, on_accept, l, on_request, l,
 	                             MHD_OPTION_EXTERNAL_LOGGER, mhd_quiet, NULL,
 	                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
@@ -398,10 +446,55 @@ int ta_loopback_take(struct ta_loopback *l, struct ta_outcome *out, char *why,
 	return got;
 }
 
+void ta_loopback_finish(struct ta_loopback *l, int signed_in, const char *account,
+                        const char *profile, const char *why)
+{
+	char *page = signed_in ? ta_callback_page_signed_in(account, profile)
+	                       : ta_callback_page_failed(why);
+	long long deadline = ta_monotonic_ms() + FINISH_WAIT_MS;
+	struct MHD_Connection *conn;
+	int sent = 0;
+
+	pthread_mutex_lock(&l->lock);
+	conn = l->held;
+	l->held = NULL;
+	if (conn) {
+		free(l->held_page);
+		l->held_page = page;
+		l->held_status = page && signed_in ? MHD_HTTP_OK : MHD_HTTP_BAD_REQUEST;
+		page = NULL;
+	}
+	pthread_mutex_unlock(&l->lock);
+	free(page);
+	if (!conn)
+		return; /* the code was pasted, or its page is out already */
+	MHD_resume_connection(conn);
+	/* The page goes out at once (a local socket takes it whole); the
+	 * bound only keeps a browser that vanished from holding the terminal.
+	 * With no page (no memory), MHD closes the connection. */
+	while (!sent) {
+		struct pollfd p = { .fd = l->pipe[0], .events = POLLIN };
+		long long left = deadline - ta_monotonic_ms();
+		char drain[64];
+
+		if (left <= 0 || (poll(&p, 1, (int)left) < 0 && errno != EINTR))
+			break;
+		while (read(l->pipe[0], drain, sizeof(drain)) > 0)
+			;
+		pthread_mutex_lock(&l->lock);
+		sent = l->held_sent;
+		pthread_mutex_unlock(&l->lock);
+	}
+}
+
 void ta_loopback_stop(struct ta_loopback *l)
 {
 	if (!l)
 		return;
+	/* A held redirect is answered first: MHD must not stop with a
+	 * suspended connection, and the browser should not hang. */
+	if (l->daemon)
+		ta_loopback_finish(l, 0, NULL, NULL, NULL);
 	if (l->daemon)
 		MHD_stop_daemon(l->daemon); /* closes the listening socket */
 	if (l->pipe[0] >= 0)
@@ -411,6 +504,7 @@ void ta_loopback_stop(struct ta_loopback *l)
 	ta_free_secret(l->outcome.code);
 	ta_free_secret(l->start_path);
 	ta_free_secret(l->start_location);
+	free(l->held_page);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }

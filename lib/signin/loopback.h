@@ -2,7 +2,8 @@
  * loopback.h - the redirect listener (RFC 8252 section 7.3): an HTTP server
  * on 127.0.0.1 that answers /callback, judges each redirect against the
  * sign-in in progress, and hands the first decisive one to the waiting
- * thread through a pipe. It serves only connections of this process's
+ * thread through a pipe, holding a redirect with a code until the sign-in
+ * has ended, so that its page can say how. It serves only connections of this process's
  * user (and root's): see loopback.c.
  */
 #ifndef TA_LOOPBACK_H
@@ -41,7 +42,14 @@ TA_HIDDEN int ta_loopback_fd(const struct ta_loopback *l);
 TA_HIDDEN int ta_loopback_take(struct ta_loopback *l, struct ta_outcome *out,
                                char *why, size_t whylen, int *ignored,
                                struct ta_loopback_refusals *refusals);
-/* Stops serving, closes the socket, wipes what it holds. NULL is fine. */
+/* Ends the held redirect (the one with the code): its page says the
+ * sign-in finished, naming account and profile when not NULL, or failed
+ * for why (NULL: it did not finish). Waits, briefly, until the page is
+ * out. Nothing to do when no redirect is held (a pasted code). */
+TA_HIDDEN void ta_loopback_finish(struct ta_loopback *l, int signed_in, const char *account,
+                                  const char *profile, const char *why);
+/* Stops serving (answering a held redirect as failed), closes the socket,
+ * wipes what it holds. NULL is fine. */
 TA_HIDDEN void ta_loopback_stop(struct ta_loopback *l);
 
 #endif

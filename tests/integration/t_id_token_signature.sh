@@ -11,4 +11,9 @@ assert_contains "the reason" "$T/login.err" \
   "termauth: error: the ID token is refused: the signature does not verify"
 assert_one_line "one line" "$T/login.err"
 assert_nothing_stored "a tampered ID token"
+# The browser is told the same, not "Signed in": its page waits for the check.
+wait_browser
+assert_eq "the browser's page is not a success" 400 "$(json "$TA_BROWSER_LOG" j.callbackStatus)"
+assert_contains "the browser's page gives the reason" "$TA_BROWSER_LOG" \
+  "Sign-in failed the ID token is refused: the signature does not verify"
 finish

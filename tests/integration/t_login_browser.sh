@@ -20,7 +20,12 @@ wait_browser
 assert_eq "login exits 0" 0 "$rc"
 assert_contains "login says who signed in" "$T/login.err" "signed in to $ISSUER as alice"
 assert_eq "login prints nothing on stdout" "" "$(cat "$T/login.out")"
-assert_contains "the browser saw the success page" "$TA_BROWSER_LOG" "Signed in"
+# The page comes once the code is exchanged and the ID token checked, and
+# names who signed in (the ID token's sub: it has no email or name here).
+assert_eq "the browser's page names the account and the profile" \
+  "termauth Signed in Signed in as alice for termauth&#39;s profile default . You can close this tab and go back to the terminal." \
+  "$(json "$TA_BROWSER_LOG" j.callbackText)"
+assert_eq "the success page is a 200" 200 "$(json "$TA_BROWSER_LOG" j.callbackStatus)"
 
 TOKEN=$("$TERMAUTH" token)
 assert_eq "the token is accepted by the IdP's userinfo" alice \

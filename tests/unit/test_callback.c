@@ -190,7 +190,7 @@ static void callback_page_escapes(void **state)
 	char *page;
 
 	(void)state;
-	page = ta_callback_page(0, "<script>alert('x')</script> & \"q\"");
+	page = ta_callback_page_failed("<script>alert('x')</script> & \"q\"");
 	assert_non_null(page);
 	assert_null(strstr(page, "<script>"));
 	assert_null(strstr(page, "alert('x')"));
@@ -198,16 +198,37 @@ static void callback_page_escapes(void **state)
 	assert_non_null(strstr(page, "Sign-in failed"));
 	free(page);
 
-	page = ta_callback_page(1, "<script>");
+	page = ta_callback_page_failed(NULL);
 	assert_non_null(page);
-	assert_non_null(strstr(page, "Signed in"));
-	assert_null(strstr(page, "<script>"));
+	assert_non_null(strstr(page, "Sign-in failed"));
+	assert_non_null(strstr(page, "did not finish"));
+	free(page);
+}
+
+/* The account and the profile are named, escaped; either may be unknown. */
+static void callback_page_names_account_and_profile(void **state)
+{
+	char *page;
+
+	(void)state;
+	page = ta_callback_page_signed_in("<b>alice</b>@example.com", "work");
+	assert_non_null(page);
+	assert_non_null(strstr(page, "<h1>Signed in</h1>"));
+	assert_non_null(strstr(page, "Signed in as <b>&lt;b&gt;alice&lt;/b&gt;@example.com</b> "
+	                             "for termauth&#39;s profile <b>work</b>."));
 	assert_null(strstr(page, "failed"));
 	free(page);
 
-	page = ta_callback_page(0, NULL);
+	page = ta_callback_page_signed_in(NULL, "a\"'<>&");
 	assert_non_null(page);
-	assert_non_null(strstr(page, "Sign-in failed"));
+	assert_non_null(strstr(page, "<p>Signed in for termauth&#39;s profile "
+	                             "<b>a&quot;&#39;&lt;&gt;&amp;</b>.</p>"));
+	free(page);
+
+	page = ta_callback_page_signed_in("bob", NULL);
+	assert_non_null(page);
+	assert_non_null(strstr(page, "<p>Signed in as <b>bob</b>.</p>"));
+	assert_null(strstr(page, "profile"));
 	free(page);
 }
 
@@ -216,6 +237,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(callback_judge_long_description),
 	cmocka_unit_test(callback_paste_query_table),
 	cmocka_unit_test(callback_page_escapes),
+	cmocka_unit_test(callback_page_names_account_and_profile),
 };
 
 UNIT_MAIN("callback", tests)

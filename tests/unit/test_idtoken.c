@@ -322,12 +322,61 @@ static void id_token_times(void **state)
 	assert_int_equal(iat + exp, 0);
 }
 
+/* ta_id_token_account: the first usable of email, preferred_username,
+ * name and sub; control characters or more than 200 bytes pass on to the
+ * next claim. */
+static void id_token_account(void **state)
+{
+	static const struct {
+		const char *payload, *want;
+	} rows[] = {
+		{ "{\"sub\":\"s1\",\"name\":\"Ann\",\"preferred_username\":\"ann\",\"email\":\"a@x.org\"}", "a@x.org" },
+		{ "{\"sub\":\"s1\",\"name\":\"Ann\",\"preferred_username\":\"ann\"}", "ann" },
+		{ "{\"sub\":\"s1\",\"name\":\"Ann B\\u00e9\"}", "Ann B\xc3\xa9" },
+		{ "{\"sub\":\"s1\"}", "s1" },
+		{ "{\"sub\":\"s1\",\"email\":\"a@x\\u001b[31m\"}", "s1" },
+		{ "{\"sub\":\"s1\",\"email\":\"\",\"name\":7}", "s1" },
+		{ "{\"sub\":\"s1\",\"email\":\"a\\u007f\"}", "s1" },
+		{ "{\"name\":42}", NULL },
+		{ "not json", NULL },
+	};
+	char long_name[300], payload[400], *jwt, *got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		jwt = make_jwt("{\"alg\":\"RS256\"}", rows[i].payload, "c2ln");
+		got = ta_id_token_account(jwt);
+		ROW_CHECK(rows[i].want ? got && !strcmp(got, rows[i].want) : !got, i, "got %s",
+		          got ? got : "(none)");
+		free(got);
+		free(jwt);
+	}
+	memset(long_name, 'n', 201);
+	long_name[201] = '\0';
+	snprintf(payload, sizeof(payload), "{\"sub\":\"s1\",\"email\":\"%s\"}", long_name);
+	jwt = make_jwt("{\"alg\":\"RS256\"}", payload, "c2ln");
+	got = ta_id_token_account(jwt);
+	assert_string_equal(got, "s1");
+	free(got);
+	free(jwt);
+	long_name[200] = '\0';
+	snprintf(payload, sizeof(payload), "{\"sub\":\"s1\",\"email\":\"%s\"}", long_name);
+	jwt = make_jwt("{\"alg\":\"RS256\"}", payload, "c2ln");
+	got = ta_id_token_account(jwt);
+	assert_string_equal(got, long_name);
+	free(got);
+	free(jwt);
+	assert_null(ta_id_token_account("no-dots"));
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(id_token_good),
 	cmocka_unit_test(id_token_table),
 	cmocka_unit_test(id_token_shapes),
 	cmocka_unit_test(id_token_subject_length),
 	cmocka_unit_test(id_token_times),
+	cmocka_unit_test(id_token_account),
 };
 
 UNIT_MAIN("idtoken", tests)

@@ -1,6 +1,8 @@
 /*
  * fuzz_id_token.c - libFuzzer target for the ID token's claims check
- * (ta_id_token_check). The first byte picks what the input is: 'P' the
+ * (ta_id_token_check), and the account it names (ta_id_token_account,
+ * which must give a short line without control characters or nothing).
+ * The first byte picks what the input is: 'P' the
  * claims JSON (put in a JWT with a fixed header), 'H' the header JSON (with
  * good claims), anything else the whole compact JWT. The two JSON modes let
  * the fuzzer reach the claim checks without having to find base64url.
@@ -33,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct ta_id_expect e = { "https://idp.example.com", "termauth", "n0nce", NOW };
 	struct ta_client *c = NULL;
-	char *jwt, *subject = NULL;
+	char *jwt, *subject = NULL, *account;
 	enum ta_result r;
 
 	if (size > 20000)
@@ -55,6 +57,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ta_client_message(c)[0], "a failure without a message");
 	}
 	FUZZ_CHECK(fuzz_printable(ta_client_message(c)), "the message is not printable");
+	account = ta_id_token_account(jwt);
+	if (account) {
+		FUZZ_CHECK(account[0] && strlen(account) <= 200, "an empty or long account");
+		for (const char *p = account; *p; p++)
+			FUZZ_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f, "a control character in the account");
+	}
+	free(account);
 	free(subject);
 	free(jwt);
 	ta_client_free(c);

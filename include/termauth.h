@@ -296,6 +296,13 @@ TA_API enum ta_result ta_login(struct ta_client *c, struct ta_session **out);
  * TA_E_HTTP, TA_E_PROTOCOL). For a first run that asks for the issuer. */
 TA_API enum ta_result ta_idp_probe(struct ta_client *c, const char *issuer, unsigned *offers);
 
+/* The rule every URL termauth uses obeys, for a program to check its own
+ * settings early: TA_OK for https, or http on a loopback host (127.0.0.0/8,
+ * ::1, localhost); TA_E_INSECURE for http elsewhere, TA_E_ARG for what is
+ * not an http(s) URL, each with a message that calls the URL by what (a
+ * word: "issuer", "JWKS"). */
+TA_API enum ta_result ta_url_check(struct ta_client *c, const char *what, const char *url);
+
 /* Wipes and frees a session. NULL is allowed. */
 TA_API void ta_session_free(struct ta_session *s);
 

@@ -11,7 +11,6 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-#include "base/match.h"
 #include "cli.h"
 #include "device_screen.h"
 #include "suggest.h"
@@ -119,23 +118,6 @@ int cli_fail(struct ta_client *c, enum ta_result r)
 	                                          sizeof(buf))
 	                        : ta_result_str(r));
 	return cli_exit_code(r);
-}
-
-int cli_plain_http(const char *url)
-{
-	const char *host = url + 7, *close;
-	size_t n;
-
-	if (strncasecmp(url, "http://", 7))
-		return 0;
-	n = strcspn(host, "/?#");
-	if (memchr(host, '@', n))
-		return 0; /* no endpoint at all: the library says so */
-	if (*host == '[' && (close = memchr(host, ']', n)))
-		n = (size_t)(close - host) + 1;
-	else if (*host != '[')
-		n = strcspn(host, ":/?#");
-	return !ta_host_is_loopback(host, n);
 }
 
 void cli_clock(long long t, char *buf, size_t size)

@@ -113,11 +113,6 @@ void cli_not_signed_in(struct ta_client *c, const char *profile, const char *nex
 void cli_paste_from_tty(struct cli *cli);
 /* Ends an updating progress line (the device flow's countdown), if any. */
 void cli_progress_end(struct cli *cli);
-/* 1 when url is plain http to a host that is not loopback, which the
- * library refuses (TA_E_INSECURE) wherever the URL comes from: from an
- * option, that is a usage error, from the IdP's metadata not. The URL's
- * other checks are the library's. */
-int cli_plain_http(const char *url);
 /* The local time of day t (seconds since the epoch) is at, "HH:MM". */
 void cli_clock(long long t, char *buf, size_t size);
 /* Appends word to a space-separated list (a repeated --scope); *list may

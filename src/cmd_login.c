@@ -129,17 +129,17 @@ static const struct { const char *what; size_t offset; } urls[] = {
 };
 
 /* A usage error (EXIT_USAGE, said) for an URL option that is plain http
- * off loopback, else EXIT_OK. */
-static int check_urls(const struct command *cmd, const struct login_options *o)
+ * off loopback, else EXIT_OK: the library's rule and words. */
+static int check_urls(const struct command *cmd, struct ta_client *c,
+                      const struct login_options *o)
 {
 	const char *v;
 	size_t i;
 
 	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
 		v = *(const char *const *)((const char *)o + urls[i].offset);
-		if (v && cli_plain_http(v))
-			return cli_usage_error(cmd, "the %s %s uses plain http; only https is allowed, except on loopback addresses",
-			                       urls[i].what, v);
+		if (v && ta_url_check(c, urls[i].what, v) == TA_E_INSECURE)
+			return cli_usage_error(cmd, "%s", ta_client_message(c));
 	}
 	return EXIT_OK;
 }
@@ -285,10 +285,10 @@ static int prepare(struct cli *cli, const struct command *cmd, const struct logi
 	int no_issuer, no_client, said = 0, rc;
 	enum ta_result r;
 
-	if (check_urls(cmd, o) != EXIT_OK)
-		return EXIT_USAGE;
 	if (cli_client_new(cli, c) != TA_OK)
 		return EXIT_FAIL;
+	if (check_urls(cmd, *c, o) != EXIT_OK)
+		return EXIT_USAGE;
 	ta_client_set_paste_fd(*c, cli->paste_fd);
 	if ((r = ta_profile_load(*c, cli->profile, p)) != TA_OK ||
 	    (r = configure(cli, *c, *p, o, &said)) != TA_OK || (for_ci && (r = ask_offline(*c)) != TA_OK))

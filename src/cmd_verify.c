@@ -146,8 +146,8 @@ static int check(struct ta_client *c, const struct verify_options *o, const char
 	if (r == TA_OK)
 		r = ta_jwt_verify_from(c, src, token, strlen(token), &o->v, &claims);
 	rc = r == TA_OK ? print_claims(claims) : cli_fail(c, r);
-	if (r == TA_E_INSECURE && o->jwks && cli_plain_http(o->jwks))
-		rc = EXIT_USAGE; /* --jwks itself, not what an IdP named */
+	if (r == TA_E_INSECURE && o->jwks)
+		rc = EXIT_USAGE; /* --jwks is the one URL there is: the person's */
 	free(claims);
 	ta_jwks_source_free(src);
 	return rc;

@@ -78,6 +78,7 @@ enum ta_result ta_url_check(struct ta_client *c, const char *what, const char *u
 	size_t hlen;
 	int https;
 
+	ta_call_begin(c);
 	if (!url)
 		return ta_fail(c, TA_E_ARG, "there is no %s URL", what);
 	/* First, so that the URL may be quoted below: it can come from the

@@ -8,10 +8,7 @@
 #include <stddef.h>
 #include "base/handle.h"
 
-/* TA_OK for an https URL, or an http URL on a loopback host; TA_E_INSECURE
- * (message set, naming what) or TA_E_ARG for anything else. */
-TA_HIDDEN enum ta_result ta_url_check(struct ta_client *c, const char *what,
-                                      const char *url);
+/* ta_url_check is API (termauth.h). */
 /* 1 when url is http(s) on a loopback host. */
 TA_HIDDEN int ta_url_is_loopback(const char *url);
 

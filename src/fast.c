@@ -2,8 +2,8 @@
  * fast.c - the `termauth` executable people and programs run. It serves the
  * hot cases itself - `termauth token`, and git's `termauth git-credential
  * get`, when the stored access token is still fresh - using only libc and
- * static jansson and inih, so that git, kubectl and scripts pay no more
- * than a minimal C program. Everything else - other commands, options it
+ * jansson and inih (static where they are installed), so that git,
+ * kubectl and scripts pay no more than a minimal C program. Everything else - other commands, options it
  * does not know, a token to refresh, a missing session, any error - goes
  * unchanged to `termauth-full`, the whole tool, which then says what is
  * wrong (git's request, once read, is put back on its standard input).

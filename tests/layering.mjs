@@ -39,7 +39,7 @@ function readLayers() {
 
 // The tool sees the library through termauth.h, except base/match.h (which
 // it compiles in) and the fast path, which links the small core.
-const CORE = new Set(['base', 'profile', 'store']);
+const CORE = new Set(['base', 'agent', 'profile', 'store']);
 const FAST = new Set(['src/fast.c', 'src/token_common.c', 'src/gitcred.c']);
 
 // The module of a lib file: its path without the extension, so that a

@@ -17,7 +17,7 @@ _termauth()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	local commands="login token status logout setup-token exec exchange verify
-		kube-credential git-credential setup-git help"
+		kube-credential git-credential setup-git agent help"
 	local common="-p --profile --store -v --verbose -h --help"
 
 	# The command, and where it is: the first word that is neither an
@@ -80,8 +80,9 @@ _termauth()
 	--host)
 		COMPREPLY=($(compgen -A hostname -- "$cur"))
 		return ;;
-	--jwks | --token-file)
-		# A JWKS file (an URL is typed), or the file that holds a token.
+	--jwks | --token-file | --socket)
+		# A JWKS file (an URL is typed), the file that holds a token, or
+		# the broker's socket.
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
@@ -114,6 +115,7 @@ _termauth()
 		done
 		COMPREPLY=($(compgen -W "get store erase $common" -- "$cur")) ;;
 	setup-git) COMPREPLY=($(compgen -W "--host $common" -- "$cur")) ;;
+	agent) COMPREPLY=($(compgen -W "--socket --confirm $common" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	esac
 }

@@ -153,7 +153,9 @@ enum ta_result {
 	TA_E_INTERNAL = 21,    /* a library call failed unexpectedly */
 	TA_E_CODE_EXPIRED = 22, /* the device code expired before approval */
 	TA_E_NO_DEVICE_FLOW = 23, /* the IdP offers no device flow */
-	TA_E_VERIFY = 24       /* a token failed verification */
+	TA_E_VERIFY = 24,      /* a token failed verification */
+	TA_E_AGENT_GONE = 25,  /* the forwarded sign-in's broker cannot be reached */
+	TA_E_NOT_FORWARDED = 26 /* the broker does not forward this profile */
 };
 
 /* The name of a result, e.g. "TA_E_TIMEOUT: the sign-in deadline passed".
@@ -401,6 +403,67 @@ TA_API enum ta_result ta_credential_fresh(struct ta_client *c, const char *crede
  * received; one of unknown age, as expired. */
 TA_API enum ta_result ta_session_check_fresh(const struct ta_session *s,
                                              long long now, long long min_ttl);
+
+/* ---------------------------------------------------------------------- */
+/* Forwarding: a broker on the machine where the person signed in (termauth
+ * ssh, termauth agent) answers other machines' questions over a unix
+ * socket, so that they get fresh access tokens and never the session: a
+ * refresh token, ID token or client secret never crosses. These functions
+ * ask the broker at socket (a program reads TERMAUTH_AGENT_SOCK to find
+ * it). The session returned holds the access token, its type, scope and
+ * expiry, and nothing else; free it with ta_session_free().
+ * TA_E_AGENT_GONE when nothing answers at socket (the ssh session ended);
+ * TA_E_NOT_FORWARDED when the broker does not forward the profile; the
+ * broker's own failure otherwise (TA_E_EXPIRED: sign in again over there),
+ * with its message. */
+TA_API enum ta_result ta_agent_fresh(struct ta_client *c, const char *socket,
+                                     const char *profile, long long min_ttl,
+                                     struct ta_session **out);
+TA_API enum ta_result ta_agent_exchange(struct ta_client *c, const char *socket,
+                                        const char *profile,
+                                        const struct ta_exchange_request *req,
+                                        long long min_ttl, struct ta_session **out);
+/* Who the broker is: the name of its machine and the profiles it forwards
+ * (space separated); free() both. */
+TA_API enum ta_result ta_agent_info(struct ta_client *c, const char *socket, char **from,
+                                    char **profiles);
+
+/* The broker itself. It answers a profile named in options->profiles, or
+ * one whose profile says forward = yes (or confirm); any other is refused
+ * with TA_E_NOT_FORWARDED and a message naming the setting. Only this
+ * user's processes (and root's) are answered, by the socket's peer
+ * credentials; requests are bounded in size and time and to 32 a second
+ * (64 at once). Each answer is told at -v (the debug callback): which
+ * profile, for whom (options->session), never the token. A session that
+ * needs a new sign-in is not signed in by the broker: the far side is told
+ * to sign in here. */
+struct ta_broker_options {
+	size_t size; /* sizeof(struct ta_broker_options): TA_BROKER_OPTIONS_INIT sets it */
+	const char *const *profiles; /* NULL-terminated; NULL: only forward = yes ones */
+	const char *from;    /* this machine's name in the far side's messages */
+	const char *session; /* what the broker serves ("ssh host"), in the log */
+	/* Asked before a profile's first use (each profile once per broker)
+	 * when confirm is set, or its profile says forward = confirm: non-zero
+	 * allows. NULL with confirm set: every such use is refused. */
+	int confirm;
+	int (*confirm_use)(void *data, const char *profile);
+	void *data;
+};
+/* struct ta_broker_options o = TA_BROKER_OPTIONS_INIT(.from = "laptop"); */
+#define TA_BROKER_OPTIONS_INIT(...) { .size = sizeof(struct ta_broker_options), __VA_ARGS__ }
+struct ta_broker;
+/* Makes the socket at path (0600; it must not exist yet; its directory
+ * should be private) and starts listening. The client supplies the
+ * callbacks and the store option; it must outlive the broker. */
+TA_API enum ta_result ta_broker_start(struct ta_client *c, const char *path,
+                                      const struct ta_broker_options *options,
+                                      struct ta_broker **out);
+/* A descriptor that is readable when a far side asks: then call
+ * ta_broker_serve, which answers what has come and returns. */
+TA_API int ta_broker_fd(const struct ta_broker *b);
+TA_API enum ta_result ta_broker_serve(struct ta_broker *b);
+/* Stops listening and removes the socket. NULL is fine. */
+TA_API void ta_broker_stop(struct ta_broker *b);
 
 /* ---------------------------------------------------------------------- */
 /* The session store: one session per profile, in one of two backends.

@@ -64,7 +64,9 @@ int cli_exit_code(enum ta_result r)
 	case TA_OK: return EXIT_OK;
 	case TA_E_ARG: return EXIT_USAGE;
 	case TA_E_NO_SESSION:
-	case TA_E_EXPIRED: return EXIT_SIGNIN;
+	case TA_E_EXPIRED:
+	case TA_E_AGENT_GONE:
+	case TA_E_NOT_FORWARDED: return EXIT_SIGNIN;
 	case TA_E_ID_TOKEN:
 	case TA_E_VERIFY: return EXIT_VERIFY;
 	case TA_E_UNREACHABLE: return EXIT_UNREACHABLE;
@@ -326,7 +328,8 @@ static int known_profile(struct ta_client *c, const char *profile)
 	struct suggest s;
 	int rc = EXIT_OK;
 
-	if (!strcmp(profile, "default"))
+	/* On a far side, the broker knows profiles this machine does not. */
+	if (!strcmp(profile, "default") || cli_agent_socket())
 		return EXIT_OK;
 	if (ta_profile_list(c, &in_config) == TA_OK && !holds(in_config, profile) &&
 	    ta_store_list(c, &in_store) == TA_OK && !holds(in_store, profile) &&
@@ -340,6 +343,13 @@ static int known_profile(struct ta_client *c, const char *profile)
 	ta_profiles_free(in_config);
 	ta_profiles_free(in_store);
 	return rc;
+}
+
+const char *cli_agent_socket(void)
+{
+	const char *sock = getenv("TERMAUTH_AGENT_SOCK");
+
+	return sock && *sock ? sock : NULL;
 }
 
 int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,

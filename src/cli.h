@@ -20,10 +20,14 @@ enum {
 	EXIT_CANCELLED = 130
 };
 
+#define CLI_NAMED_MAX 16
+
 struct cli {
 	const char *profile; /* -p, TERMAUTH_PROFILE, or "default" */
 	const char *store;   /* --store, or NULL */
 	int profile_given;   /* -p was given (not only TERMAUTH_PROFILE) */
+	const char *named[CLI_NAMED_MAX]; /* every -p given, in order (the */
+	int nnamed;          /* profiles agent and ssh forward) */
 	int verbose;         /* -v count */
 	int no_qr;           /* login --no-qr */
 	int paste_fd;        /* where a sign-in reads a pasted URL: stdin, the
@@ -47,7 +51,7 @@ extern const struct opt cli_login_options[];
 
 extern const struct command cli_termauth, cmd_login, cmd_token, cmd_status, cmd_logout,
 	cmd_setup_token, cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git,
-	cmd_exchange, cmd_verify;
+	cmd_exchange, cmd_verify, cmd_agent;
 
 struct ta_session;
 /* login and setup-token: configures a client from the profile and the
@@ -102,6 +106,9 @@ enum ta_result cli_apply_store(struct cli *cli, struct ta_client *c);
  * failed); the caller frees *c and *p whatever it returns. */
 int cli_open_profile(struct cli *cli, const char *profile, struct ta_client **c,
                      struct ta_profile **p);
+/* TERMAUTH_AGENT_SOCK, when set and not empty: this is a far side of
+ * forwarding (termauth ssh, termauth agent), else NULL. */
+const char *cli_agent_socket(void);
 /* Says on stderr (as an error, or plainly) that the profile has no
  * session, and next what to do ("run 'termauth login'", which names the
  * profile as cli_for_profile does) - unless the keychain is locked, when

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <jansson.h>
 #include "cli.h"
+#include "fresh_token.h"
 #include "token_common.h"
 
 static const char about[] =
@@ -74,27 +75,36 @@ static int print_json(const struct ta_session *d, const char *audience, long lon
 	return json_print_secret(o) ? EXIT_FAIL : EXIT_OK;
 }
 
+/* The exchanged token: on a far side the broker's, else from this
+ * machine's session. Returns an exit code, having said what failed. */
+static int exchanged(struct cli *cli, struct exchange_options *o, struct ta_session **d)
+{
+	enum ta_result r;
+	int own = 1, rc;
+
+	if (cli_agent_socket() &&
+	    ((rc = fresh_token_forwarded(cli, &o->req, o->min_ttl, d, &own)) != EXIT_OK || !own))
+		return rc;
+	r = ta_exchange(cli->c, cli->profile, &o->req, o->min_ttl, d);
+	if (r == TA_E_NO_SESSION) {
+		cli_not_signed_in(cli->c, cli->profile, "run 'termauth login'", 1);
+		return EXIT_SIGNIN;
+	}
+	return r == TA_OK ? EXIT_OK : cli_fail(cli->c, r);
+}
+
 static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	struct exchange_options *o = opts;
 	struct ta_session *d = NULL;
-	enum ta_result r;
 	int rc;
 
 	(void)argc;
 	(void)argv;
 	o->req.scope = o->scopes;
-	r = ta_exchange(cli->c, cli->profile, &o->req, o->min_ttl, &d);
-	if (r == TA_E_NO_SESSION) {
-		cli_not_signed_in(cli->c, cli->profile, "run 'termauth login'", 1);
-		rc = EXIT_SIGNIN;
-	} else if (r != TA_OK) {
-		rc = cli_fail(cli->c, r);
-	} else if (o->json) {
-		rc = print_json(d, o->req.audience, (long long)time(NULL));
-	} else {
-		rc = token_print(d, 0, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
-	}
+	if ((rc = exchanged(cli, o, &d)) == EXIT_OK)
+		rc = o->json ? print_json(d, o->req.audience, (long long)time(NULL))
+		             : token_print(d, 0, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
 	ta_session_free(d);
 	return rc;
 }

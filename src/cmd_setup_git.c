@@ -206,7 +206,8 @@ out:
 
 /* git asks only once the profile has a session to answer with: says so
  * when it has none yet (or it cannot be told: a locked keychain, an
- * unreadable store - then nothing), and how to sign in. */
+ * unreadable store - then nothing), and how to sign in. On a far side the
+ * broker answers: nothing to say. */
 static void warn_signed_out(struct cli *cli)
 {
 	struct ta_client *c = NULL;
@@ -214,6 +215,8 @@ static void warn_signed_out(struct cli *cli)
 	struct ta_session *s = NULL;
 	char hint[160], buf[256];
 
+	if (cli_agent_socket())
+		return;
 	if (cli_open_profile(cli, cli->profile, &c, &p) == EXIT_OK &&
 	    ta_store_load(c, cli->profile, &s) == TA_E_NO_SESSION && !ta_keychain_locked(c)) {
 		/* A profile made here has no IdP yet: login needs to be told it. */

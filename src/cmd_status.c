@@ -13,7 +13,7 @@
 static const char about[] =
 	"Show the profile's session: issuer, subject, expiry, whether it can be\n"
 	"refreshed, scopes, and where it is kept: the keychain, or the file (with its\n"
-	"path).\n"
+	"path). On a far side (TERMAUTH_AGENT_SOCK), which machine forwards it.\n"
 	"Exit status 3 when not signed in.\n";
 
 struct status_options {
@@ -112,6 +112,49 @@ static void print_text(const char *profile, const struct ta_session *s, const ch
 	       store, path ? " " : " (Secret Service)", path ? path : "");
 }
 
+/* 1 when the space-separated list holds word. */
+static int lists(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* On a far side: the broker, and whether it forwards the profile (then
+ * that is the session, and 1 is returned). */
+static int print_forwarded(struct cli *cli, const struct status_options *o, const char *sock)
+{
+	char *from = NULL, *profiles = NULL;
+	enum ta_result r = ta_agent_info(cli->c, sock, &from, &profiles);
+	int forwarded = r == TA_OK && lists(profiles, cli->profile);
+	json_t *j;
+
+	if (o->json && forwarded) {
+		j = json_pack("{s:s, s:b, s:{s:s, s:s, s:s}}", "profile", cli->profile, "signed_in", 1,
+		              "forwarded", "from", from, "socket", sock, "profiles",
+		              profiles ? profiles : "");
+		if (j)
+			json_dumpf(j, stdout, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+		puts("");
+		json_decref(j);
+	} else if (forwarded) {
+		printf("profile:  %s\nsession:  forwarded from %s, through %s (forwarded profiles: %s)\n",
+		       cli->profile, from, sock, profiles);
+	} else if (!o->json) {
+		if (r == TA_OK)
+			printf("forwarded: from %s, through %s, for %s: not for profile '%s'\n", from,
+			       sock, profiles && *profiles ? profiles : "no profile named", cli->profile);
+		else
+			printf("forwarded: %s\n", ta_client_message(cli->c));
+	}
+	free(from);
+	free(profiles);
+	return forwarded;
+}
+
 /* The profile (opened for the command) says where its session is kept. */
 static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
@@ -124,6 +167,8 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	if (cli_agent_socket() && print_forwarded(cli, o, cli_agent_socket()))
+		return EXIT_OK;
 	r = ta_store_load(cli->c, cli->profile, &s);
 	if (r != TA_OK && r != TA_E_NO_SESSION)
 		return cli_fail(cli->c, r);

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include "agent/client.h"
+#include "base/fileio.h"
 #include "gitcred.h"
 #include "harden.h"
 #include "store/store.h"
@@ -102,6 +104,25 @@ static struct ta_session *fresh_session(const char *profile, long long min_ttl, 
 	return NULL;
 }
 
+/* On a far side: the broker's token. Anything but a token - a broker
+ * gone, a profile not forwarded - goes to the full tool, which falls back
+ * to this machine's session or says what is wrong. */
+static int serve_forwarded(const struct token_args *a, long long now)
+{
+	struct ta_wire_request rq = { .op = TA_WIRE_TOKEN, .min_ttl = a->min_ttl };
+	struct ta_wire_answer ans;
+	int rc = -1;
+
+	if (!ta_profile_name_ok(a->profile))
+		return -1;
+	memcpy(rq.profile, a->profile, strlen(a->profile) + 1);
+	if (ta_agent_ask(NULL, getenv("TERMAUTH_AGENT_SOCK"), &rq, &ans) == TA_OK &&
+	    ans.result == TA_OK && ans.access_token)
+		rc = token_print_raw(ans.access_token, ans.token_type, ans.expires_at, a->json, now) ? 1 : 0;
+	ta_wire_answer_clear(&ans);
+	return rc;
+}
+
 static int serve_cached(int argc, char **argv)
 {
 	struct token_args a;
@@ -118,6 +139,8 @@ static int serve_cached(int argc, char **argv)
 	/* A CI credential is refreshed by the full tool. */
 	if (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL"))
 		return -1;
+	if (getenv("TERMAUTH_AGENT_SOCK") && *getenv("TERMAUTH_AGENT_SOCK"))
+		return serve_forwarded(&a, now);
 	if (!(s = fresh_session(a.profile, a.min_ttl, now)))
 		return -1;
 	rc = token_print(s, a.json, now) ? 1 : 0;
@@ -146,8 +169,9 @@ static int answer_git(const struct gitcred *g, const char *given, long long now)
 
 	if (!gitcred_secure(g))
 		return 0; /* no token over plain http to another machine */
-	if (token_from_env() || (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL")))
-		return -1;
+	if (token_from_env() || (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL")) ||
+	    (getenv("TERMAUTH_AGENT_SOCK") && *getenv("TERMAUTH_AGENT_SOCK")))
+		return -1; /* the full tool's: a credential, a forwarded sign-in */
 	if ((found = gitcred_profile(NULL, g, given, &profile, &username)) <= 0) {
 		rc = found; /* 0: no profile answers for this host */
 		goto out;

@@ -65,6 +65,67 @@ out:
 	return rc;
 }
 
+/* 1 when this machine keeps a session of its own for the profile. */
+static int has_own_session(struct cli *cli)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	struct ta_session *s = NULL;
+	int yes;
+
+	yes = cli_open_profile(cli, cli->profile, &c, &p) == EXIT_OK &&
+	      ta_store_load(c, cli->profile, &s) == TA_OK;
+	ta_session_free(s);
+	ta_profile_free(p);
+	ta_client_free(c);
+	return yes;
+}
+
+int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req,
+                          long long min_ttl, struct ta_session **s, int *own)
+{
+	const char *sock = cli_agent_socket();
+	const char *from = getenv("TERMAUTH_AGENT_FROM");
+	struct ta_client *c = NULL;
+	enum ta_result r;
+	int rc;
+
+	*own = 0;
+	if (cli_client_new(cli, &c) != TA_OK)
+		return EXIT_FAIL;
+	r = req ? ta_agent_exchange(c, sock, cli->profile, req, min_ttl, s)
+	        : ta_agent_fresh(c, sock, cli->profile, min_ttl, s);
+	if ((r == TA_E_AGENT_GONE || r == TA_E_NOT_FORWARDED) && has_own_session(cli)) {
+		if (cli->verbose)
+			cli_say("%s; using this machine's own session of profile '%s'",
+			        ta_client_message(c), cli->profile);
+		*own = 1;
+		rc = EXIT_OK;
+	} else if (r == TA_E_AGENT_GONE) {
+		cli_error("the forwarded sign-in from %s is no longer reachable (%s): reconnect with 'termauth ssh', or sign in here with 'termauth -p %s login'",
+		          from && *from ? from : "the signed-in machine", ta_client_message(c),
+		          cli->profile);
+		rc = EXIT_SIGNIN;
+	} else {
+		rc = r == TA_OK ? EXIT_OK : cli_fail(c, r);
+	}
+	ta_client_free(c);
+	return rc;
+}
+
+/* A far side's token comes from the broker, else from this machine's
+ * own session, as on any machine. */
+static int from_agent_or_profile(struct cli *cli, long long min_ttl, int login,
+                                 struct ta_session **s)
+{
+	int own = 0, rc;
+
+	if (cli_agent_socket() && ((rc = fresh_token_forwarded(cli, NULL, min_ttl, s, &own)) != EXIT_OK ||
+	                           !own))
+		return rc;
+	return from_profile(cli, min_ttl, login, ta_session_fresh, s);
+}
+
 int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t)
 {
 	const char *credential = getenv("TERMAUTH_CREDENTIAL");
@@ -80,10 +141,8 @@ int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_
 		t->type = "Bearer";
 		return EXIT_OK;
 	}
-	if (credential && *credential)
-		rc = from_credential(cli, credential, min_ttl, &t->s);
-	else
-		rc = from_profile(cli, min_ttl, login, ta_session_fresh, &t->s);
+	rc = credential && *credential ? from_credential(cli, credential, min_ttl, &t->s)
+	                               : from_agent_or_profile(cli, min_ttl, login, &t->s);
 	if (rc != EXIT_OK)
 		return rc;
 	t->token = ta_session_access_token(t->s);
@@ -106,6 +165,13 @@ int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fre
 		cli_error("TERMAUTH_CREDENTIAL gives access tokens only, not an ID token: unset it to use profile '%s', or use '--token access'",
 		          cli->profile);
 		return EXIT_USAGE;
+	}
+	/* An ID token is never forwarded: only this machine's own session
+	 * can give one. */
+	if (cli_agent_socket() && !has_own_session(cli)) {
+		cli_error("an ID token is never forwarded, and profile '%s' has no session on this machine: use '--token access', or sign in here with 'termauth -p %s login'",
+		          cli->profile, cli->profile);
+		return EXIT_SIGNIN;
 	}
 	if ((rc = from_profile(cli, min_ttl, login, ta_session_fresh_id, &t->s)) != EXIT_OK)
 		return rc;

@@ -1,8 +1,9 @@
 /*
  * fresh_token.h - a fresh access token for the commands that hand one out
  * (token, exec, kube-credential, git-credential), in the documented order:
- * TERMAUTH_TOKEN as is, then TERMAUTH_CREDENTIAL, then the profile's
- * session - refreshed when needed, or signed in again when asked to.
+ * TERMAUTH_TOKEN as is, then TERMAUTH_CREDENTIAL, then the broker that
+ * TERMAUTH_AGENT_SOCK names (forwarding), then the profile's session -
+ * refreshed when needed, or signed in again when asked to.
  */
 #ifndef TA_FRESH_TOKEN_H
 #define TA_FRESH_TOKEN_H
@@ -25,6 +26,14 @@ int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_
  * expires_at: TERMAUTH_TOKEN as is (the person's override), then the
  * profile's session; TERMAUTH_CREDENTIAL holds none (EXIT_USAGE, said). */
 int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t);
+/* The broker's token, on a far side (cli_agent_socket): the access token,
+ * or with req an exchanged one. When the broker is gone, or does not
+ * forward the profile, and this machine has a session of its own for it,
+ * *own is set (said at -v) and nothing else done: the caller uses that
+ * session. Returns an exit code, having said what failed (3 for a broker
+ * gone or a profile not forwarded). */
+int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req,
+                          long long min_ttl, struct ta_session **s, int *own);
 /* Releases (and wipes) what fresh_token_get or fresh_id_token_get filled. */
 void fresh_token_clear(struct fresh_token *t);
 

@@ -13,14 +13,17 @@
 #include "suggest.h"
 
 /* -p also says that a profile was named, not taken from the environment
- * (git-credential answers for any profile unless one was named). */
+ * (git-credential answers for any profile unless one was named), and
+ * keeps each one named (agent and ssh forward them all). */
 static int set_profile(const struct command *cmd, void *target, const char *value)
 {
 	struct cli *cli = target;
 
-	(void)cmd;
+	if (cli->nnamed == CLI_NAMED_MAX)
+		return cli_usage_error(cmd, "at most %d profiles can be named", CLI_NAMED_MAX);
 	cli->profile = value;
 	cli->profile_given = 1;
+	cli->named[cli->nnamed++] = value;
 	return EXIT_OK;
 }
 

@@ -33,6 +33,8 @@ static const char *const result_names[] = {
 	[TA_E_CODE_EXPIRED] = "TA_E_CODE_EXPIRED: the device code expired",
 	[TA_E_NO_DEVICE_FLOW] = "TA_E_NO_DEVICE_FLOW: the IdP offers no device flow",
 	[TA_E_VERIFY] = "TA_E_VERIFY: a token failed verification",
+	[TA_E_AGENT_GONE] = "TA_E_AGENT_GONE: the forwarded sign-in's broker cannot be reached",
+	[TA_E_NOT_FORWARDED] = "TA_E_NOT_FORWARDED: the broker does not forward this profile",
 };
 
 const char *ta_result_str(enum ta_result r)

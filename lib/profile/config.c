@@ -30,7 +30,7 @@
 static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
-	"git_hosts", "git_username", "client_expires_at",
+	"git_hosts", "git_username", "client_expires_at", "forward",
 };
 
 static int key_known(const char *key)

@@ -7,7 +7,7 @@
 #include "unit.h"
 #include "base/result.h"
 
-#define TA_RESULT_LAST 24
+#define TA_RESULT_LAST 26
 
 /* The numbers are written out, not derived: enum ta_result is stable. */
 static void result_numbers_are_pinned(void **state)
@@ -42,6 +42,8 @@ static void result_numbers_are_pinned(void **state)
 		{ TA_E_CODE_EXPIRED, 22, "TA_E_CODE_EXPIRED" },
 		{ TA_E_NO_DEVICE_FLOW, 23, "TA_E_NO_DEVICE_FLOW" },
 		{ TA_E_VERIFY, 24, "TA_E_VERIFY" },
+		{ TA_E_AGENT_GONE, 25, "TA_E_AGENT_GONE" },
+		{ TA_E_NOT_FORWARDED, 26, "TA_E_NOT_FORWARDED" },
 	};
 	size_t i;
 
@@ -78,7 +80,7 @@ static void result_str_every_code(void **state)
 
 static void result_str_unknown_numbers(void **state)
 {
-	static const int unknown[] = { TA_RESULT_LAST + 1, 25, 99, 999, -1, -21, 1 << 30,
+	static const int unknown[] = { TA_RESULT_LAST + 1, 27, 99, 999, -1, -21, 1 << 30,
 		                       -(1 << 30) };
 	const char *u = ta_result_str((enum ta_result)999);
 	size_t i;

@@ -60,8 +60,9 @@ sshd_made_user=
 TA_SSH_CONFIG=$SSHD_DIR/ssh_config
 export TA_SSH_CONFIG
 # The far user's account says which test made it ($T, and the test's shell
-# by PID and start time), so that one left behind by a test that was killed
-# (no EXIT trap) is recognised and removed later.
+# by PID and start time) and what else it left (FAR_BIN), so that the ones
+# left behind by a test that was killed (no EXIT trap) are recognised and
+# removed later.
 SSHD_GECOS_PREFIX="termauth test far side for "
 # What the far user runs: Debian's python3, whatever the local PATH says
 # (a python3 under root's home, pyenv's say, is out of the far user's reach).
@@ -96,7 +97,7 @@ sshd_children() { if [ -n "$SSHD_PID" ]; then ps -o pid= --ppid "$SSHD_PID" || :
 # boot; with the PID, it names one process), or nothing.
 sshd_started() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20; }
 # sshd_owner: what a far user's account records of its test.
-sshd_owner() { echo "$SSHD_GECOS_PREFIX$T $$ $(sshd_started $$)"; }
+sshd_owner() { echo "$SSHD_GECOS_PREFIX$T $$ $(sshd_started $$) $FAR_BIN"; }
 
 # sshd_sweep: removes the far users of tests that are gone: a test killed
 # before its trap ran leaves its user (and its $T). A running test's shell
@@ -109,9 +110,10 @@ sshd_sweep() {
     # (word splitting: $T has no space, as useradd -c got it)
     # shellcheck disable=SC2086
     set -- ${sw_gecos#"$SSHD_GECOS_PREFIX"}
-    [ $# = 3 ] && [ -e "$1" ] && [ "$(sshd_started "$2")" = "$3" ] && continue
+    [ $# = 4 ] && [ -e "$1" ] && [ "$(sshd_started "$2")" = "$3" ] && continue
     [ -z "$(live_procs "$sw_uid")" ] || continue
     userdel -r -f "$sw_name" >/dev/null 2>&1 && echo "note: removed $sw_name, left behind by a test that is gone"
+    case ${4:-} in /tmp/termauth-far.*/*) ;; /tmp/termauth-far.*) rm -rf "$4" ;; esac
   done || :
 }
 
@@ -241,9 +243,9 @@ start_sshd() {
   mkdir -p "$SSHD_DIR"
   ssh-keygen -q -t ed25519 -N '' -C "termauth test host" -f "$SSHD_DIR/host_key" </dev/null
   ssh-keygen -q -t ed25519 -N '' -C "termauth test client" -f "$SSHD_DIR/client_key" </dev/null
-  sshd_make_user
   FAR_BIN=$(mktemp -d /tmp/termauth-far.XXXXXX)
   chmod 755 "$FAR_BIN"
+  sshd_make_user
   # sshd's privilege separation directory (Debian's service makes it at
   # boot): shared by every sshd, so it is made if missing and left.
   mkdir -p /run/sshd

@@ -17,7 +17,7 @@ _termauth()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	local commands="login token status logout setup-token exec exchange verify
-		kube-credential git-credential setup-git agent help"
+		kube-credential git-credential setup-git ssh agent help"
 	local common="-p --profile --store -v --verbose -h --help"
 
 	# The command, and where it is: the first word that is neither an
@@ -115,6 +115,13 @@ _termauth()
 		done
 		COMPREPLY=($(compgen -W "get store erase $common" -- "$cur")) ;;
 	setup-git) COMPREPLY=($(compgen -W "--host $common" -- "$cur")) ;;
+	ssh)
+		# termauth's options are long ones; the rest is ssh's, from a host on.
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--confirm --profile --store --verbose --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -A hostname -- "$cur"))
+		fi ;;
 	agent) COMPREPLY=($(compgen -W "--socket --confirm $common" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	esac

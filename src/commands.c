@@ -13,7 +13,7 @@
 static const struct command *const commands[] = {
 	&cmd_login, &cmd_token, &cmd_status, &cmd_logout, &cmd_setup_token, &cmd_exec,
 	&cmd_exchange, &cmd_verify, &cmd_kube_credential, &cmd_git_credential, &cmd_setup_git,
-	&cmd_agent,
+	&cmd_ssh, &cmd_agent,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -93,8 +93,9 @@ int cli_dump_options(void)
 	dump("*", cli_common_options);
 	dump("termauth", top_options);
 	for (i = 0; i < NCOMMANDS; i++) {
-		printf("command %s %s\n", commands[i]->name,
-		       commands[i]->opts_of ? commands[i]->opts_of : commands[i]->name);
+		printf("command %s %s%s\n", commands[i]->name,
+		       commands[i]->opts_of ? commands[i]->opts_of : commands[i]->name,
+		       commands[i]->flags & CMD_FOREIGN_ARGS ? " long-only" : "");
 		dump(commands[i]->name, commands[i]->opts);
 	}
 	return fflush(stdout) ? EXIT_FAIL : EXIT_OK;

@@ -57,15 +57,16 @@ void cli_print_wrapped(FILE *to, const char *text)
 	}
 }
 
-/* "  -p, --profile NAME    the profile ...", the help wrapped at its column. */
-static void print_option(FILE *to, const struct opt *o, const char *help)
+/* "  -p, --profile NAME    the profile ...", the help wrapped at its column
+ * (without the letter for a command whose short options are another
+ * program's: long_only). */
+static void print_option(FILE *to, const struct opt *o, const char *help, int long_only)
 {
-	char left[80];
+	char left[80], letter = long_only ? '\0' : o->letter;
 	int n;
 
-	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s", o->letter ? '-' : ' ',
-	             o->letter ? o->letter : ' ', o->letter ? ", " : "  ", o->name, o->arg ? " " : "",
-	             o->arg ? o->arg : "");
+	n = snprintf(left, sizeof(left), "  %c%c%s--%s%s%s", letter ? '-' : ' ', letter ? letter : ' ',
+	             letter ? ", " : "  ", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 	if (n > HELP_COLUMN - 2)
 		fprintf(to, "%s\n%*s", left, HELP_COLUMN, "");
 	else
@@ -79,7 +80,8 @@ static void print_common(FILE *to, const struct command *cmd)
 	const struct opt *o;
 
 	for (o = cli_common_options; o->name; o++)
-		print_option(to, o, o->letter == 'p' && cmd->profile_help ? cmd->profile_help : o->help);
+		print_option(to, o, o->letter == 'p' && cmd->profile_help ? cmd->profile_help : o->help,
+		             !!(cmd->flags & CMD_FOREIGN_ARGS));
 }
 
 void cli_print_options(FILE *to, const struct command *cmd)
@@ -99,7 +101,7 @@ void cli_print_options(FILE *to, const struct command *cmd)
 	for (; o && o->name; o++) {
 		if (o->heading)
 			fprintf(to, "%s\n", o->heading);
-		print_option(to, o, o->help);
+		print_option(to, o, o->help, !!(cmd->flags & CMD_FOREIGN_ARGS));
 	}
 	if (!cmd->name)
 		return;

@@ -237,9 +237,10 @@ int cli_parse(struct cli *cli, const struct command *cmd, void *opts, int argc, 
 
 	for (i = 1; i < argc && rc == CLI_GO_ON; i++) {
 		a = argv[i];
-		if (ended || a[0] != '-' || !a[1]) {
+		if (ended || a[0] != '-' || !a[1] ||
+		    ((cmd->flags & CMD_FOREIGN_ARGS) && a[1] != '-')) {
 			argv[1 + n++] = a; /* never ahead of i: safe in place */
-			ended = ended || (cmd->flags & CMD_ARGS_END);
+			ended = ended || (cmd->flags & (CMD_ARGS_END | CMD_FOREIGN_ARGS));
 		} else if (!strcmp(a, "--")) {
 			ended = 1;
 		} else {

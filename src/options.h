@@ -46,6 +46,10 @@ struct opt {
 #define CMD_PROFILE 1u /* run gets the profile opened: cli->c and cli->prof */
 #define CMD_ARGS 2u    /* takes arguments besides its options */
 #define CMD_ARGS_END 4u /* the first argument ends the options (exec's CMD) */
+/* The arguments are another program's, options included (ssh's): only
+ * long options are the command's and the common ones; the first other
+ * word ends them. */
+#define CMD_FOREIGN_ARGS 8u
 
 struct command {
 	const char *name;     /* NULL for termauth itself, before a command */

@@ -22,11 +22,15 @@ commands=$(awk '$1 == "command" { print $2 }' "$T/table")
 
 # The options of a scope ("*" the common ones, "termauth" termauth's
 # own, else a command's), long and short, one a line, sorted.
+# With LONG set, the short forms are left out: a command whose short
+# options are another program's (ssh) takes only long ones.
 table() { # SCOPE... [-- FIELD=VALUE]: only the options whose field 5 (value) or 6 (repeat) is it
-	awk -v scopes=" $* " -v f="${FIELD:-0}" -v want="${WANT:-}" \
+	awk -v scopes=" $* " -v f="${FIELD:-0}" -v want="${WANT:-}" -v long="${LONG:-}" \
 		'$1 == "option" && index(scopes, " " $2 " ") && (!f || $f == want) {
-			print $3; if ($4 != "-") print $4 }' "$T/table" | sort -u
+			print $3; if ($4 != "-" && !long) print $4 }' "$T/table" | sort -u
 }
+# "1" for a command that takes long options only ("long-only" in the table).
+long_only() { awk -v c="$1" '$1 == "command" && $2 == c && $4 == "long-only" { print 1 }' "$T/table"; }
 # The command whose options a command shares (setup-token: login's).
 source_of() { awk -v c="$1" '$1 == "command" && $2 == c { print $3 }' "$T/table"; }
 
@@ -91,6 +95,7 @@ table '*' termauth >"$T/want"
 offered termauth - >"$T/got"
 same "bash: termauth's own options" "$T/want" "$T/got"
 for c in $commands; do
+	LONG=$(long_only "$c")
 	table '*' "$c" >"$T/want"
 	offered termauth "$c" - >"$T/got"
 	same "bash: $c's options" "$T/want" "$T/got"
@@ -101,6 +106,7 @@ for c in $commands; do
 		[ -n "$(offered termauth "$c" "$o" -)" ] || fail "bash: $c $o is completed as if it took a value"
 	done
 done
+LONG=""
 
 # --- zsh's completion, run with _arguments replaced by a stand-in that
 # prints its specs: each call's options, as "NAME TAKES-VALUE REPEATABLE".
@@ -124,20 +130,22 @@ zsh_options() { # CALL SPECS_FILE: "NAME VALUE REPEAT" from that call's specs
 		rest = substr(s, RLENGTH + 1); sub(/^\[[^]]*\]/, "", rest)
 		print name, (rest ~ /^:/ ? 1 : 0), rep }' "$2" | sort -u
 }
-dump_triples() { # SCOPE...: "NAME VALUE REPEAT" from the table
-	awk -v scopes=" $* " '$1 == "option" && index(scopes, " " $2 " ") {
-		print $3, $5, $6; if ($4 != "-") print $4, $5, $6 }' "$T/table" | sort -u
+dump_triples() { # SCOPE...: "NAME VALUE REPEAT" from the table (LONG as for table)
+	awk -v scopes=" $* " -v long="${LONG:-}" '$1 == "option" && index(scopes, " " $2 " ") {
+		print $3, $5, $6; if ($4 != "-" && !long) print $4, $5, $6 }' "$T/table" | sort -u
 }
 zsh_specs login >"$T/zsh"
 zsh_options 1 "$T/zsh" >"$T/got"
 dump_triples '*' termauth >"$T/want"
 same "zsh: termauth's own options (name, value, repeatable)" "$T/want" "$T/got"
 for c in $commands; do
+	LONG=$(long_only "$c")
 	zsh_specs "$c" >"$T/zsh"
 	zsh_options 2 "$T/zsh" >"$T/got"
 	dump_triples '*' "$c" >"$T/want"
 	same "zsh: $c's options (name, value, repeatable)" "$T/want" "$T/got"
 done
+LONG=""
 
 # --- The man page: each command's section tags exactly its own options
 # (setup-token's are login's, said in login's), and GLOBAL OPTIONS the

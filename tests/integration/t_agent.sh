@@ -68,6 +68,12 @@ assert_eq "forward = yes: answered" 0 "$rc"
 PROFILE=other
 assert_eq "... with that profile's token" "$(store_field access_token)" "$(cat "$T/far-other2.out")"
 PROFILE=work
+# Signed out here: the far side is told to sign in here; no browser opens.
+"$TERMAUTH" -p other logout >/dev/null 2>&1
+rc=0; far "$TERMAUTH" -p other token >/dev/null 2>"$T/far-other3.err" || rc=$?
+assert_eq "a forwarded profile signed out here: exit 3" 3 "$rc"
+assert_contains "... the far side is told to sign in on this machine" "$T/far-other3.err" \
+  "profile 'other' needs a new sign-in on $(hostname): run 'termauth -p other login' there"
 sed -i '/^forward = yes$/d' "$XDG_CONFIG_HOME/termauth/config"
 
 # A container: the socket bind-mounted into a mount namespace of its own,

@@ -30,6 +30,9 @@ int broker_serve(struct cli *cli, struct broker_run *r);
 /* Blocks SIGINT, SIGTERM, SIGHUP and SIGCHLD, to be read by
  * broker_serve; the previous mask in *old, for a child to restore. */
 void broker_block_signals(sigset_t *old);
+/* -p's help in the commands that run a broker. */
+#define BROKER_PROFILE_HELP \
+	"a profile to forward; repeatable (profiles that say forward = yes are forwarded too)"
 /* This machine's name, for the far side's messages. */
 void broker_host_name(char *buf, size_t size);
 

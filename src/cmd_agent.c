@@ -67,8 +67,7 @@ const struct command cmd_agent = {
 	.about = about,
 	.more = more,
 	.opts = options,
-	.profile_help = "a profile to forward; repeatable (profiles that say forward = yes "
-	                "are forwarded too)",
+	.profile_help = BROKER_PROFILE_HELP,
 	.defaults = &defaults,
 	.size = sizeof(defaults),
 	.run = run,

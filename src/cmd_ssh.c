@@ -241,8 +241,7 @@ const struct command cmd_ssh = {
 	.about = about,
 	.more = more,
 	.opts = options,
-	.profile_help = "a profile to forward; repeatable (profiles that say forward = yes "
-	                "are forwarded too)",
+	.profile_help = BROKER_PROFILE_HELP,
 	.defaults = &defaults,
 	.size = sizeof(defaults),
 	.flags = CMD_ARGS | CMD_FOREIGN_ARGS,

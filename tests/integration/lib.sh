@@ -258,6 +258,29 @@ introspect() {
   rm -f "$T/introspect.token"
 }
 
+# stampede N NAME CMD...: runs CMD N times at once, each one's output in
+# $T/NAME.I.out and .err, and waits for them all.
+stampede() {
+  sp_n=$1 sp_name=$2 sp_i=0 sp_pids=
+  shift 2
+  while [ $sp_i -lt "$sp_n" ]; do
+    "$@" >"$T/$sp_name.$sp_i.out" 2>"$T/$sp_name.$sp_i.err" &
+    sp_pids="$sp_pids $!"
+    sp_i=$((sp_i + 1))
+  done
+  # shellcheck disable=SC2086
+  wait $sp_pids
+}
+# printed_by N NAME TEXT: how many of a stampede's N printed exactly TEXT.
+printed_by() {
+  pb_same=0 pb_i=0
+  while [ $pb_i -lt "$1" ]; do
+    [ "$(cat "$T/$2.$pb_i.out")" = "$3" ] && pb_same=$((pb_same + 1))
+    pb_i=$((pb_i + 1))
+  done
+  echo $pb_same
+}
+
 # refreshes: how many refresh grants the IdP has answered.
 refreshes() {
   grep -c '"grant_type":"refresh_token"' "$T/idp-record.jsonl" || true

@@ -130,22 +130,10 @@ assert_contains "... and how to forward it" "$T/far-other.err" "forward = yes"
 # window cost one refresh, here, and all get the new token.
 age_session 10
 BEFORE=$(refreshes)
-i=0 pids=
-while [ $i -lt 32 ]; do
-  far "$TERMAUTH" -p work token >"$T/st.$i.out" 2>"$T/st.$i.err" &
-  pids="$pids $!"
-  i=$((i + 1))
-done
-# shellcheck disable=SC2086
-wait $pids
+stampede 32 st far "$TERMAUTH" -p work token
 assert_eq "32 far-side callers: one refresh at the IdP" $((BEFORE + 1)) "$(refreshes)"
 NEW=$(store_field access_token)
-same=0 i=0
-while [ $i -lt 32 ]; do
-  [ "$(cat "$T/st.$i.out")" = "$NEW" ] && same=$((same + 1))
-  i=$((i + 1))
-done
-assert_eq "... and all 32 got the new token" 32 "$same"
+assert_eq "... and all 32 got the new token" 32 "$(printed_by 32 st "$NEW")"
 check "the new refresh token stayed here too" sh -c "! grep -rqF -- '$(store_field refresh_token)' '$T/far'"
 
 # Another local user cannot use the socket.

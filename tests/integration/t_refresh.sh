@@ -11,22 +11,10 @@ FIRST_REFRESH=$(store_field refresh_token)
 
 # The stampede: 32 at once, with the access token inside the refresh window.
 age_session 10
-i=0 pids=
-while [ $i -lt 32 ]; do
-  "$TERMAUTH" token >"$T/stampede.$i.out" 2>"$T/stampede.$i.err" &
-  pids="$pids $!"
-  i=$((i + 1))
-done
-# shellcheck disable=SC2086
-wait $pids
+stampede 32 stampede "$TERMAUTH" token
 assert_eq "the IdP saw exactly one refresh for 32 processes" 1 "$(refreshes)"
 NEW=$(store_field access_token)
-same=0 i=0
-while [ $i -lt 32 ]; do
-  [ "$(cat "$T/stampede.$i.out")" = "$NEW" ] && same=$((same + 1))
-  i=$((i + 1))
-done
-assert_eq "all 32 printed the same new token" 32 "$same"
+assert_eq "all 32 printed the same new token" 32 "$(printed_by 32 stampede "$NEW")"
 assert_eq "the new token works at the IdP" alice \
   "$(userinfo_sub "$NEW")"
 

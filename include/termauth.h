@@ -442,9 +442,10 @@ struct ta_broker_options {
 	const char *const *profiles; /* NULL-terminated; NULL: only forward = yes ones */
 	const char *from;    /* this machine's name in the far side's messages */
 	const char *session; /* what the broker serves ("ssh host"), in the log */
-	/* Asked before a profile's first use (each profile once per broker)
-	 * when confirm is set, or its profile says forward = confirm: non-zero
-	 * allows. NULL with confirm set: every such use is refused. */
+	/* Asked before a profile's use when confirm is set, or its profile
+	 * says forward = confirm, until the answer allows it (then not again
+	 * for the broker's life): non-zero allows. NULL with confirm set: every
+	 * such use is refused. */
 	int confirm;
 	int (*confirm_use)(void *data, const char *profile);
 	void *data;

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "broker_loop.h"
 
@@ -37,15 +38,56 @@ struct asking {
 	struct broker_run *run;
 };
 
+#define CONFIRM_WAIT_MS 120000 /* an unanswered question is a no */
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* 1 when SIGINT, SIGTERM or SIGHUP waits (they are blocked: signalfd). */
+static int stop_pending(void)
+{
+	sigset_t p;
+
+	return !sigpending(&p) &&
+	       (sigismember(&p, SIGINT) || sigismember(&p, SIGTERM) || sigismember(&p, SIGHUP));
+}
+
+/* The person's line on fd: up to CR or LF (the terminal may be raw:
+ * ssh's), Ctrl-C's byte, a stop signal, or two minutes, which say no. */
+static int read_answer(int fd, char *answer, size_t size)
+{
+	long long deadline = now_ms() + CONFIRM_WAIT_MS;
+	size_t n = 0;
+	char ch;
+
+	while (now_ms() < deadline && !stop_pending()) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 250) <= 0)
+			continue;
+		if (read(fd, &ch, 1) != 1 || ch == 3)
+			return -1;
+		if (ch == '\n' || ch == '\r') {
+			answer[n] = '\0';
+			return 0;
+		}
+		if (n + 1 < size)
+			answer[n++] = ch;
+	}
+	return -1;
+}
+
 /* Asks on this machine's terminal. An ssh child reads the same terminal:
- * it is stopped while the person answers, so that the key reaches us.
- * The terminal may be raw (ssh's): a line ends at CR or LF. */
+ * it is stopped while the person answers, so that the key reaches us. */
 static int confirm_on_tty(void *data, const char *profile)
 {
 	struct asking *a = data;
-	char answer[8] = "";
-	size_t n = 0;
-	char ch;
+	char answer[8];
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY), ok;
 
 	if (fd < 0) {
@@ -56,11 +98,7 @@ static int confirm_on_tty(void *data, const char *profile)
 	if (a->run->child)
 		kill(a->run->child, SIGSTOP);
 	dprintf(fd, "\r\ntermauth: allow %s to use profile '%s'? [y/N] ", a->run->session, profile);
-	while (read(fd, &ch, 1) == 1 && ch != '\n' && ch != '\r')
-		if (n + 1 < sizeof(answer))
-			answer[n++] = ch;
-	answer[n] = '\0';
-	ok = answer[0] == 'y' || answer[0] == 'Y';
+	ok = read_answer(fd, answer, sizeof(answer)) == 0 && (answer[0] == 'y' || answer[0] == 'Y');
 	dprintf(fd, "\r\ntermauth: %s\r\n", ok ? "allowed" : "refused");
 	if (a->run->child)
 		kill(a->run->child, SIGCONT);

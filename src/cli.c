@@ -58,23 +58,6 @@ int cli_usage_error(const struct command *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int cli_exit_code(enum ta_result r)
-{
-	switch (r) {
-	case TA_OK: return EXIT_OK;
-	case TA_E_ARG: return EXIT_USAGE;
-	case TA_E_NO_SESSION:
-	case TA_E_EXPIRED:
-	case TA_E_AGENT_GONE:
-	case TA_E_NOT_FORWARDED: return EXIT_SIGNIN;
-	case TA_E_ID_TOKEN:
-	case TA_E_VERIFY: return EXIT_VERIFY;
-	case TA_E_UNREACHABLE: return EXIT_UNREACHABLE;
-	case TA_E_CANCELLED: return EXIT_CANCELLED;
-	default: return EXIT_FAIL;
-	}
-}
-
 /* The tool's run, for the library's messages: they say 'termauth login'
  * without the profile, which the tool knows (git-credential changes it
  * when it has found the profile that lists the host). */

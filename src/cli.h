@@ -7,18 +7,8 @@
 
 #include <stdio.h>
 #include <termauth.h>
+#include "exit_codes.h"
 #include "options.h"
-
-/* Exit codes, as documented in termauth(1). */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,
-	EXIT_USAGE = 2,
-	EXIT_SIGNIN = 3,
-	EXIT_VERIFY = 4,
-	EXIT_UNREACHABLE = 5,
-	EXIT_CANCELLED = 130
-};
 
 #define CLI_NAMED_MAX 16
 
@@ -84,8 +74,6 @@ void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: the message, a hint to --help, and EXIT_USAGE. */
 int cli_usage_error(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The exit code for a library result. */
-int cli_exit_code(enum ta_result r);
 /* text, or in buf (size bytes) text with each 'termauth login' naming the
  * profile when it is not "default" ('termauth -p work login'): the
  * library's messages name no profile. */

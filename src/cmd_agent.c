@@ -35,7 +35,7 @@ static const struct opt options[] = {
 	  .arg = "PATH", .hint = "the socket's path", .missing = "--socket PATH is required",
 	  .help = "the socket to listen on (made 0600; must not exist)" },
 	{ .name = "confirm", .kind = OPT_FLAG, .offset = offsetof(struct agent_options, confirm),
-	  .help = "ask on this terminal before each profile's first use" },
+	  .help = "ask on this terminal before a profile is used, until allowed" },
 	{ 0 },
 };
 

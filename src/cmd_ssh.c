@@ -49,7 +49,7 @@ static const struct ssh_options defaults;
 
 static const struct opt options[] = {
 	{ .name = "confirm", .kind = OPT_FLAG, .offset = offsetof(struct ssh_options, confirm),
-	  .help = "ask on this terminal before each profile's first use" },
+	  .help = "ask on this terminal before a profile is used, until allowed" },
 	{ 0 },
 };
 

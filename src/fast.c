@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include "agent/client.h"
 #include "base/fileio.h"
+#include "exit_codes.h"
 #include "gitcred.h"
 #include "harden.h"
 #include "store/store.h"
@@ -104,9 +105,10 @@ static struct ta_session *fresh_session(const char *profile, long long min_ttl, 
 	return NULL;
 }
 
-/* On a far side: the broker's token. Anything but a token - a broker
- * gone, a profile not forwarded - goes to the full tool, which falls back
- * to this machine's session or says what is wrong. */
+/* On a far side: the broker's token, or its refusal, said here: asking
+ * again would ask the person again. A broker gone or a profile not
+ * forwarded goes to the full tool, which falls back to this machine's
+ * session or says what is wrong. */
 static int serve_forwarded(const struct token_args *a, long long now)
 {
 	struct ta_wire_request rq = { .op = TA_WIRE_TOKEN, .min_ttl = a->min_ttl };
@@ -116,9 +118,15 @@ static int serve_forwarded(const struct token_args *a, long long now)
 	if (!ta_profile_name_ok(a->profile))
 		return -1;
 	memcpy(rq.profile, a->profile, strlen(a->profile) + 1);
-	if (ta_agent_ask(NULL, getenv("TERMAUTH_AGENT_SOCK"), &rq, &ans) == TA_OK &&
-	    ans.result == TA_OK && ans.access_token)
+	if (ta_agent_ask(NULL, getenv("TERMAUTH_AGENT_SOCK"), &rq, &ans) != TA_OK ||
+	    ans.result == TA_E_NOT_FORWARDED) {
+		rc = -1;
+	} else if (ans.result == TA_OK) {
 		rc = token_print_raw(ans.access_token, ans.token_type, ans.expires_at, a->json, now) ? 1 : 0;
+	} else {
+		fprintf(stderr, "termauth: error: %s\n", ans.message);
+		rc = forwarded_exit_code(ans.result);
+	}
 	ta_wire_answer_clear(&ans);
 	return rc;
 }

@@ -107,7 +107,9 @@ int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req
 		          cli->profile);
 		rc = EXIT_SIGNIN;
 	} else {
-		rc = r == TA_OK ? EXIT_OK : cli_fail(c, r);
+		if (r != TA_OK)
+			cli_fail(c, r);
+		rc = forwarded_exit_code(r);
 	}
 	ta_client_free(c);
 	return rc;

@@ -47,9 +47,8 @@ struct ta_broker {
 	int confirm;
 	int (*confirm_use)(void *data, const char *profile);
 	void *data;
-	char *asked[MAX_CONFIRMED]; /* profiles the person was asked about */
-	int allowed[MAX_CONFIRMED];
-	size_t nasked;
+	char *allowed[MAX_CONFIRMED]; /* profiles the person allowed */
+	size_t nallowed;
 	double budget; /* requests that may come now (a token bucket) */
 	long long budget_at;
 };
@@ -180,22 +179,23 @@ static const char *profile_says(const struct ta_profile *p)
 	return v && (!strcmp(v, "yes") || !strcmp(v, "confirm")) ? v : NULL;
 }
 
-/* Whether the person allows this use: asked once per profile. */
+/* Whether the person allows this use: asked until a profile is allowed,
+ * then not again for the broker's life (a refusal, maybe a slip of the
+ * key, is asked again next time). */
 static int confirmed(struct ta_broker *b, const char *profile)
 {
 	size_t i;
+	int yes;
 
-	for (i = 0; i < b->nasked; i++)
-		if (!strcmp(b->asked[i], profile))
-			return b->allowed[i];
-	if (b->nasked == MAX_CONFIRMED)
-		return 0;
-	b->allowed[b->nasked] = b->confirm_use && b->confirm_use(b->data, profile);
-	if (!(b->asked[b->nasked] = strdup(profile)))
-		return 0;
-	ta_debug(b->c, 1, "forwarding: the person %s profile '%s' for %s",
-	         b->allowed[b->nasked] ? "allowed" : "refused", profile, b->session);
-	return b->allowed[b->nasked++];
+	for (i = 0; i < b->nallowed; i++)
+		if (!strcmp(b->allowed[i], profile))
+			return 1;
+	yes = b->confirm_use && b->confirm_use(b->data, profile);
+	ta_debug(b->c, 1, "forwarding: the use of profile '%s' by %s was %s", profile, b->session,
+	         yes ? "confirmed" : "not confirmed");
+	if (yes && b->nallowed < MAX_CONFIRMED && (b->allowed[b->nallowed] = strdup(profile)))
+		b->nallowed++;
+	return yes;
 }
 
 /* A refusal for the far side: one printable line, saying where. */
@@ -385,8 +385,10 @@ static void serve_one(struct ta_broker *b, int fd)
 		log_answer(b, &rq, &a);
 	ta_wipe(text, len);
 	free(text);
+	/* The answer's own deadline: the person may have taken a while to
+	 * confirm, or the IdP to refresh. */
 	if ((text = ta_wire_answer_encode(&a)))
-		ta_wire_send(fd, text, deadline + REQUEST_WAIT_MS);
+		ta_wire_send(fd, text, ta_monotonic_ms() + REQUEST_WAIT_MS);
 	ta_free_secret(text);
 	ta_session_free(s);
 	free(list);
@@ -424,8 +426,8 @@ void ta_broker_stop(struct ta_broker *b)
 		unlink(b->path);
 	for (i = 0; b->profiles && b->profiles[i]; i++)
 		free(b->profiles[i]);
-	for (i = 0; i < b->nasked; i++)
-		free(b->asked[i]);
+	for (i = 0; i < b->nallowed; i++)
+		free(b->allowed[i]);
 	free(b->profiles);
 	free(b->path);
 	free(b->from);

@@ -133,12 +133,20 @@ wait_log "$T/a1.err" "of profile 'other' for the agent's clients: TA_E_DENIED"
 screen a1
 assert_contains "the terminal says it was refused" "$T/a1.lines" "termauth: refused"
 
+# A refusal is not remembered (it may have been a slip of the key): the
+# next use asks again.
+far_bg o2 "$S1" other
+wait_prompts a1 other 2 || exit 1
+tm send-keys -t a1 y Enter
+assert_eq "after a refusal, the next use is asked again: 'y', exit 0" 0 "$(far_rc o2)"
+assert_eq "... the profile's token" "$OTHER_TOKEN" "$(cat "$T/o2.out")"
+
 assert_contains "the -v log: the person allowed work" "$T/a1.err" \
-  "forwarding: the person allowed profile 'work' for the agent's clients"
+  "forwarding: the use of profile 'work' by the agent's clients was confirmed"
 assert_contains "the -v log: the person refused other" "$T/a1.err" \
-  "forwarding: the person refused profile 'other' for the agent's clients"
+  "forwarding: the use of profile 'other' by the agent's clients was not confirmed"
 assert_not_contains "... never the token" "$T/a1.err" "$WORK_TOKEN"
-assert_not_contains "... nor the refused profile's" "$T/a1.err" "$OTHER_TOKEN"
+assert_not_contains "... nor the other profile's" "$T/a1.err" "$OTHER_TOKEN"
 assert_not_contains "... nor a refresh token" "$T/a1.err" "$WORK_RT"
 tm kill-session -t a1
 
@@ -191,7 +199,7 @@ assert_eq "'y': the far side's token of other, exit 0" 0 "$(far_rc o4)"
 assert_eq "... that profile's access token" "$OTHER_TOKEN" "$(cat "$T/o4.out")"
 wait_log "$T/a4.err" "of profile 'other' for the agent's clients: given"
 assert_contains "the -v log: the person allowed other" "$T/a4.err" \
-  "forwarding: the person allowed profile 'other' for the agent's clients"
+  "forwarding: the use of profile 'other' by the agent's clients was confirmed"
 assert_not_contains "... never the token" "$T/a4.err" "$OTHER_TOKEN"
 tm kill-session -t a4
 finish

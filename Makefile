@@ -88,6 +88,7 @@ bench: bootstrap build
 	bench/keychain $(BUILD)
 	bench/git $(BUILD)
 	bench/verify $(BUILD)
+	bench/forward $(BUILD)
 
 fuzz: bootstrap
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DTA_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

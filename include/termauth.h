@@ -432,8 +432,8 @@ TA_API enum ta_result ta_agent_info(struct ta_client *c, const char *socket, cha
  * one whose profile says forward = yes (or confirm); any other is refused
  * with TA_E_NOT_FORWARDED and a message naming the setting. Only this
  * user's processes (and root's) are answered, by the socket's peer
- * credentials; requests are bounded in size and time and to 32 a second
- * (64 at once). Each answer is told at -v (the debug callback): which
+ * credentials; requests are bounded in size and time and to 1000 a
+ * second. Each answer is told at -v (the debug callback): which
  * profile, for whom (options->session), never the token. A session that
  * needs a new sign-in is not signed in by the broker: the far side is told
  * to sign in here. */

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "broker_loop.h"
@@ -83,23 +85,43 @@ static int read_answer(int fd, char *answer, size_t size)
 }
 
 /* Asks on this machine's terminal. An ssh child reads the same terminal:
- * it is stopped while the person answers, so that the key reaches us. */
+ * it is stopped while the person answers, so that the key reaches us.
+ * What the far side may have left on the terminal is undone first: its
+ * colours or hidden text are reset, keys typed before the question are
+ * dropped, and the answer is echoed in a line of its own; only "y" or
+ * "yes" allows. */
 static int confirm_on_tty(void *data, const char *profile)
 {
 	struct asking *a = data;
+	struct termios saved, asking;
 	char answer[8];
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY), ok;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY), ok, have_termios;
 
-	if (fd < 0) {
-		cli_say("refused to forward profile '%s' to %s: no terminal here to confirm it on",
-		        profile, a->run->session);
+	if (fd < 0 || tcgetpgrp(fd) != getpgrp()) {
+		cli_say("refused to forward profile '%s' to %s: %s", profile, a->run->session,
+		        fd < 0 ? "no terminal here to confirm it on"
+		               : "termauth is not in the foreground of its terminal to ask");
+		if (fd >= 0)
+			close(fd);
 		return 0;
 	}
 	if (a->run->child)
 		kill(a->run->child, SIGSTOP);
-	dprintf(fd, "\r\ntermauth: allow %s to use profile '%s'? [y/N] ", a->run->session, profile);
-	ok = read_answer(fd, answer, sizeof(answer)) == 0 && (answer[0] == 'y' || answer[0] == 'Y');
+	have_termios = !tcgetattr(fd, &saved);
+	if (have_termios) {
+		asking = saved;
+		asking.c_lflag |= ICANON | ECHO;
+		asking.c_iflag |= ICRNL;
+		tcsetattr(fd, TCSANOW, &asking);
+	}
+	tcflush(fd, TCIFLUSH);
+	dprintf(fd, "\033[0m\r\n\033[Ktermauth: allow %s to use profile '%s'? [y/N] ", a->run->session,
+	        profile);
+	ok = read_answer(fd, answer, sizeof(answer)) == 0 &&
+	     (!strcasecmp(answer, "y") || !strcasecmp(answer, "yes"));
 	dprintf(fd, "\r\ntermauth: %s\r\n", ok ? "allowed" : "refused");
+	if (have_termios)
+		tcsetattr(fd, TCSANOW, &saved);
 	if (a->run->child)
 		kill(a->run->child, SIGCONT);
 	close(fd);

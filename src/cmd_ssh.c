@@ -54,35 +54,59 @@ static const struct opt options[] = {
 };
 
 /* ssh's options that take a value (OpenSSH's getopt string). */
-static const char ssh_valued[] = "BDEFIJLOPQRSWbcegilmopw";
+static const char ssh_valued[] = "BDEFIJLOPQRSWbceilmopw";
 
-/* Where DESTINATION is among ssh's arguments (-1: none), and whether
- * they ask for no remote command (-N, -W) or say -t/-T themselves. */
-static int find_destination(int argc, char **argv, int *no_command, int *tty_said)
+/* What ssh's arguments say, read as ssh reads them: options, the
+ * destination, options again, then the remote command. */
+struct ssh_words {
+	int dest;       /* DESTINATION's index, -1 when there is none */
+	int command;    /* the remote command's first word (argc: none) */
+	int no_command; /* -N or -W: no remote command at all */
+	int tty_said;   /* -t or -T was given */
+	char refused;   /* an option termauth ssh cannot work with, or 0 */
+};
+
+static void read_ssh_words(int argc, char **argv, struct ssh_words *w)
 {
-	int i;
+	int i = 0;
 
-	*no_command = *tty_said = 0;
-	for (i = 0; i < argc; i++) {
+	memset(w, 0, sizeof(*w));
+	w->dest = -1;
+	w->command = argc;
+	while (i < argc) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--"))
-			return i + 1 < argc ? i + 1 : -1;
-		if (a[0] != '-' || !a[1])
-			return i;
+		if (!strcmp(a, "--")) {
+			if (w->dest < 0 && i + 1 < argc)
+				w->dest = ++i;
+			w->command = i + 1;
+			return;
+		}
+		if (a[0] != '-' || !a[1]) {
+			if (w->dest >= 0) {
+				w->command = i;
+				return;
+			}
+			w->dest = i++;
+			continue;
+		}
 		for (size_t j = 1; a[j]; j++) {
 			if (a[j] == 'N' || a[j] == 'W')
-				*no_command = 1;
+				w->no_command = 1;
 			if (a[j] == 't' || a[j] == 'T')
-				*tty_said = 1;
+				w->tty_said = 1;
+			/* -f: ssh leaves for the background and the broker would
+			 * end with it; -s: a subsystem, not a shell; -O: no session. */
+			if (a[j] == 'f' || a[j] == 's' || a[j] == 'O')
+				w->refused = a[j];
 			if (strchr(ssh_valued, a[j])) {
 				if (!a[j + 1])
 					i++; /* the value is the next word */
 				break;
 			}
 		}
+		i++;
 	}
-	return -1;
 }
 
 struct ssh_run {
@@ -113,11 +137,12 @@ static int remote_path(char *buf, size_t size)
  * runs the person's command, or a login shell. */
 static char **ssh_argv(struct ssh_run *s, char *forward, char *setup)
 {
-	int no_command, tty_said, dest = find_destination(s->argc, s->argv, &no_command, &tty_said);
+	struct ssh_words w;
 	char **v = calloc((size_t)s->argc + 10, sizeof(char *));
 	int n = 0, i;
 
-	if (!v || dest < 0) {
+	read_ssh_words(s->argc, s->argv, &w);
+	if (!v || w.dest < 0) {
 		free(v);
 		return NULL;
 	}
@@ -126,15 +151,15 @@ static char **ssh_argv(struct ssh_run *s, char *forward, char *setup)
 	v[n++] = "ExitOnForwardFailure=yes";
 	v[n++] = "-R";
 	v[n++] = forward;
-	if (!no_command && dest == s->argc - 1 && !tty_said && isatty(0))
+	if (!w.no_command && w.command == s->argc && !w.tty_said && isatty(0))
 		v[n++] = "-t"; /* a login shell, as plain ssh would give */
-	for (i = 0; i <= dest; i++)
+	for (i = 0; i < w.command; i++)
 		v[n++] = s->argv[i];
-	if (!no_command) {
+	if (!w.no_command) {
 		v[n++] = setup;
-		if (dest == s->argc - 1)
+		if (w.command == s->argc)
 			v[n++] = "\"$SHELL\" -l";
-		for (i = dest + 1; i < s->argc; i++)
+		for (i = w.command; i < s->argc; i++)
 			v[n++] = s->argv[i];
 	}
 	return v;
@@ -201,23 +226,40 @@ static void safe_host(char *buf, size_t size)
 			*p = '-';
 }
 
+/* ssh's exit status is ours, as if it had been run alone. */
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
 static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	struct ssh_options *o = opts;
 	struct ssh_run s = { .argc = argc, .argv = argv };
-	char session[300];
-	int no_command, tty_said, dest = find_destination(argc, argv, &no_command, &tty_said), rc;
 	struct broker_run r = { .confirm = o->confirm, .listening = start_ssh, .data = &s };
-	char *slash;
+	struct ssh_words w;
+	char session[300], *slash;
+	int rc;
 
-	if (dest < 0)
+	read_ssh_words(argc, argv, &w);
+	if (w.dest < 0)
 		return cli_usage_error(&cmd_ssh, "give ssh a DESTINATION");
+	if (w.refused)
+		return cli_usage_error(&cmd_ssh, "ssh's -%c cannot be used with termauth ssh%s", w.refused,
+		                       w.refused == 'f' ? ": the forwarding ends when ssh leaves for the background" : "");
 	safe_host(s.from, sizeof(s.from));
 	if (remote_path(s.remote, sizeof(s.remote)) || local_path(s.local, sizeof(s.local))) {
 		cli_error("cannot make a private directory for the forwarded socket: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
-	snprintf(session, sizeof(session), "ssh %s", argv[dest]);
+	/* With no remote command the far side's shells are the person's own
+	 * to point at the socket. */
+	if (w.no_command)
+		cli_say("forwarding to %s: on that machine, TERMAUTH_AGENT_SOCK=%s", argv[w.dest],
+		        s.remote);
+	snprintf(session, sizeof(session), "ssh %s", argv[w.dest]);
 	r.socket = s.local;
 	r.session = session;
 	broker_block_signals(NULL);
@@ -226,12 +268,7 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 		*slash = '\0';
 		rmdir(s.local);
 	}
-	if (rc != EXIT_OK)
-		return rc;
-	/* ssh's exit status is ours, as if it had been run alone. */
-	if (WIFEXITED(r.child_status))
-		return WEXITSTATUS(r.child_status);
-	return 128 + (WIFSIGNALED(r.child_status) ? WTERMSIG(r.child_status) : 0);
+	return rc != EXIT_OK ? rc : exit_status_of(r.child_status);
 }
 
 const struct command cmd_ssh = {

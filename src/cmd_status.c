@@ -123,26 +123,38 @@ static int lists(const char *list, const char *word)
 	return 0;
 }
 
-/* On a far side: the broker, and whether it forwards the profile (then
- * that is the session, and 1 is returned). */
+/* On a far side: the broker, and whether it forwards the profile; then
+ * that is the session, whose token the broker is asked for (it may need
+ * a sign-in over there), and the exit code is returned. -1: the profile
+ * is not forwarded (said), this machine's own session is shown. */
 static int print_forwarded(struct cli *cli, const struct status_options *o, const char *sock)
 {
-	char *from = NULL, *profiles = NULL;
+	char *from = NULL, *profiles = NULL, at[16];
+	struct ta_session *s = NULL;
 	enum ta_result r = ta_agent_info(cli->c, sock, &from, &profiles);
-	int forwarded = r == TA_OK && lists(profiles, cli->profile);
+	long long exp = 0;
+	int rc = -1;
 	json_t *j;
 
-	if (o->json && forwarded) {
-		j = json_pack("{s:s, s:b, s:{s:s, s:s, s:s}}", "profile", cli->profile, "signed_in", 1,
-		              "forwarded", "from", from, "socket", sock, "profiles",
-		              profiles ? profiles : "");
-		if (j)
-			json_dumpf(j, stdout, JSON_PRESERVE_ORDER | JSON_INDENT(2));
-		puts("");
-		json_decref(j);
-	} else if (forwarded) {
-		printf("profile:  %s\nsession:  forwarded from %s, through %s (forwarded profiles: %s)\n",
-		       cli->profile, from, sock, profiles);
+	if (r == TA_OK && lists(profiles, cli->profile)) {
+		r = ta_agent_fresh(cli->c, sock, cli->profile, 0, &s);
+		exp = s ? ta_session_expires_at(s) : 0;
+		rc = r == TA_OK ? EXIT_OK : cli_fail(cli->c, r);
+		if (r == TA_OK && o->json) {
+			j = json_pack("{s:s, s:b, s:o?, s:{s:s, s:s, s:s}}", "profile", cli->profile,
+			              "signed_in", 1, "expires_at", exp ? json_integer(exp) : NULL,
+			              "forwarded", "from", from, "socket", sock, "profiles",
+			              profiles ? profiles : "");
+			if (!j || json_dumpf(j, stdout, JSON_PRESERVE_ORDER | JSON_INDENT(2)) || puts("") < 0)
+				rc = EXIT_FAIL;
+			json_decref(j);
+		} else if (r == TA_OK) {
+			cli_clock(exp, at, sizeof(at));
+			printf("profile:  %s\nsession:  forwarded from %s, through %s (forwarded profiles: %s)\n"
+			       "expires:  %s%s\n",
+			       cli->profile, from, sock, profiles, exp ? "the access token at " : "unknown",
+			       exp ? at : "");
+		}
 	} else if (!o->json) {
 		if (r == TA_OK)
 			printf("forwarded: from %s, through %s, for %s: not for profile '%s'\n", from,
@@ -150,9 +162,10 @@ static int print_forwarded(struct cli *cli, const struct status_options *o, cons
 		else
 			printf("forwarded: %s\n", ta_client_message(cli->c));
 	}
+	ta_session_free(s);
 	free(from);
 	free(profiles);
-	return forwarded;
+	return rc;
 }
 
 /* The profile (opened for the command) says where its session is kept. */
@@ -167,8 +180,9 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (cli_agent_socket() && print_forwarded(cli, o, cli_agent_socket()))
-		return EXIT_OK;
+	if (cli_agent_socket() && (rc = print_forwarded(cli, o, cli_agent_socket())) >= 0)
+		return rc;
+	rc = EXIT_OK;
 	r = ta_store_load(cli->c, cli->profile, &s);
 	if (r != TA_OK && r != TA_E_NO_SESSION)
 		return cli_fail(cli->c, r);

@@ -86,6 +86,7 @@ int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req
 {
 	const char *sock = cli_agent_socket();
 	const char *from = getenv("TERMAUTH_AGENT_FROM");
+	char host[64] = "the signed-in machine";
 	struct ta_client *c = NULL;
 	enum ta_result r;
 	int rc;
@@ -102,9 +103,13 @@ int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req
 		*own = 1;
 		rc = EXIT_OK;
 	} else if (r == TA_E_AGENT_GONE) {
+		/* The name comes from the environment: shown only if it is one. */
+		if (from && *from && strlen(from) < sizeof(host) &&
+		    strspn(from, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+		            strlen(from))
+			snprintf(host, sizeof(host), "%s", from);
 		cli_error("the forwarded sign-in from %s is no longer reachable (%s): reconnect with 'termauth ssh', or sign in here with 'termauth -p %s login'",
-		          from && *from ? from : "the signed-in machine", ta_client_message(c),
-		          cli->profile);
+		          host, ta_client_message(c), cli->profile);
 		rc = EXIT_SIGNIN;
 	} else {
 		if (r != TA_OK)

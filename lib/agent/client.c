@@ -18,36 +18,37 @@
 
 /* A socket that another user could reach (or replace) is not used: what
  * it says could be theirs, and what we ask would tell them what we use. */
-static enum ta_result check_socket(struct ta_client *c, const char *path)
+static enum ta_result check_socket(struct ta_client *c, const char *path, const char *shown)
 {
 	struct stat st;
 	uid_t me = geteuid();
 
 	if (lstat(path, &st))
-		return ta_fail(c, TA_E_AGENT_GONE, "the broker's socket %s is gone: %s", path,
+		return ta_fail(c, TA_E_AGENT_GONE, "the broker's socket %s is gone: %s", shown,
 		               strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
-		return ta_fail(c, TA_E_AGENT_GONE, "%s is not a socket", path);
+		return ta_fail(c, TA_E_AGENT_GONE, "%s is not a socket", shown);
 	if (st.st_uid != me && st.st_uid != 0)
 		return ta_fail(c, TA_E_AGENT_GONE, "the broker's socket %s belongs to another user (uid %u): not used",
-		               path, (unsigned)st.st_uid);
+		               shown, (unsigned)st.st_uid);
 	if (st.st_mode & 0077)
 		return ta_fail(c, TA_E_AGENT_GONE,
 		               "the broker's socket %s can be used by other users (mode %03o): not used; "
 		               "its sshd must keep StreamLocalBindMask 0177, the default",
-		               path, (unsigned)(st.st_mode & 0777));
+		               shown, (unsigned)(st.st_mode & 0777));
 	return TA_OK;
 }
 
-static enum ta_result connect_to(struct ta_client *c, const char *path, int *out)
+static enum ta_result connect_to(struct ta_client *c, const char *path, const char *shown,
+                                 int *out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	enum ta_result r;
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return ta_fail(c, TA_E_ARG, "the broker's socket path is too long: %s", path);
-	if ((r = check_socket(c, path)) != TA_OK)
+		return ta_fail(c, TA_E_ARG, "the broker's socket path is too long: %s", shown);
+	if ((r = check_socket(c, path, shown)) != TA_OK)
 		return r;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
@@ -55,7 +56,7 @@ static enum ta_result connect_to(struct ta_client *c, const char *path, int *out
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		int e = errno;
 		close(fd);
-		return ta_fail(c, TA_E_AGENT_GONE, "nothing answers at the broker's socket %s: %s", path,
+		return ta_fail(c, TA_E_AGENT_GONE, "nothing answers at the broker's socket %s: %s", shown,
 		               strerror(e));
 	}
 	*out = fd;
@@ -66,7 +67,7 @@ enum ta_result ta_agent_ask(struct ta_client *c, const char *path,
                             const struct ta_wire_request *rq, struct ta_wire_answer *a)
 {
 	long long deadline = ta_monotonic_ms() + TA_AGENT_WAIT_MS;
-	char *text = NULL, why[160];
+	char *text = NULL, why[160], shown[128];
 	size_t len = 0;
 	enum ta_result r;
 	int fd = -1;
@@ -74,17 +75,19 @@ enum ta_result ta_agent_ask(struct ta_client *c, const char *path,
 	memset(a, 0, sizeof(*a));
 	if (!(text = ta_wire_request_encode(rq)))
 		return TA_E_NOMEM;
-	if ((r = connect_to(c, path, &fd)) != TA_OK)
+	/* The path comes from the environment: shown only printable. */
+	ta_printable(shown, sizeof(shown), path);
+	if ((r = connect_to(c, path, shown, &fd)) != TA_OK)
 		goto out;
 	if (ta_wire_send(fd, text, deadline)) {
-		r = ta_fail(c, TA_E_AGENT_GONE, "the broker at %s hung up: %s", path, strerror(errno));
+		r = ta_fail(c, TA_E_AGENT_GONE, "the broker at %s hung up: %s", shown, strerror(errno));
 		goto out;
 	}
 	free(text);
 	text = NULL;
 	if (ta_wire_recv(fd, TA_WIRE_ANSWER_MAX, deadline, &text, &len)) {
 		r = ta_fail(c, errno == EPIPE ? TA_E_AGENT_GONE : TA_E_PROTOCOL,
-		            "no answer from the broker at %s: %s", path,
+		            "no answer from the broker at %s: %s", shown,
 		            errno == EPIPE ? "it hung up" : strerror(errno));
 		goto out;
 	}
@@ -138,14 +141,18 @@ static enum ta_result ask(struct ta_client *c, const char *socket, struct ta_wir
 	return r;
 }
 
-/* The request's profile, checked as every profile name is. */
+/* The request's profile, checked as every profile name is, and how long
+ * its token must last (the wire's bounds: never a shorter one silently). */
 static enum ta_result name_profile(struct ta_client *c, struct ta_wire_request *rq,
                                    const char *profile, long long min_ttl)
 {
 	if (!ta_profile_name_ok(profile))
 		return ta_fail(c, TA_E_ARG, "'%s' is not a valid profile name", profile ? profile : "");
+	if (min_ttl < 0 || min_ttl > 86400)
+		return ta_fail(c, TA_E_ARG, "a forwarded token is asked for 0 to 86400 seconds ahead, not %lld",
+		               min_ttl);
 	memcpy(rq->profile, profile, strlen(profile) + 1);
-	rq->min_ttl = min_ttl < 0 ? 0 : min_ttl > 86400 ? 86400 : min_ttl;
+	rq->min_ttl = min_ttl;
 	return TA_OK;
 }
 

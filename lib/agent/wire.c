@@ -208,7 +208,7 @@ int ta_wire_answer_parse(const char *json, size_t len, struct ta_wire_answer *a,
 	    take_string(o, "token_type", 64, &a->token_type) ||
 	    take_string(o, "scope", TA_WIRE_FIELD_MAX, &a->scope) ||
 	    take_string(o, "from", 255, &a->from) ||
-	    take_string(o, "profiles", TA_WIRE_FIELD_MAX, &a->profiles)) {
+	    take_string(o, "profiles", TA_WIRE_ANSWER_MAX, &a->profiles)) {
 		fail(why, whylen, "the broker's answer holds a member of the wrong type or size");
 		goto out;
 	}

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -34,14 +35,15 @@
 #include "profile/record.h"
 
 #define REQUEST_WAIT_MS 2000 /* for a question to arrive, and its answer to go */
-#define RATE_PER_SECOND 32
-#define RATE_BURST 64
+#define RATE_PER_SECOND 1000 /* far more than builds ask: a bound, not a budget */
+#define RATE_BURST 1000
 #define MAX_CONFIRMED 64
 
 struct ta_broker {
 	struct ta_client *c;
 	int fd;
 	char *path;
+	struct stat node; /* what path is: removed at the end only while it still is */
 	char **profiles; /* NULL-terminated copy; may be empty */
 	char *from, *session;
 	int confirm;
@@ -63,12 +65,17 @@ static char *dup_or_null(const char *s, int *failed)
 }
 
 /* Binds a 0600 socket at path without a moment of another mode and
- * without replacing anything: bound in a new 0700 directory beside it,
- * then hard-linked into place (link() never replaces). */
-static enum ta_result make_socket(struct ta_client *c, const char *path, int *out)
+ * without replacing anything: the socket's mode is set before bind
+ * (Linux gives the new node the socket's mode, less the umask), it is
+ * bound in a new 0700 directory beside path, then hard-linked into place
+ * (link() never replaces); *node is what path then is, so that stopping
+ * removes it only while it is still ours. */
+static enum ta_result make_socket(struct ta_client *c, const char *path, int *out,
+                                  struct stat *node)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char *copy = strdup(path), dir[sizeof(sa.sun_path)], *base;
+	char *copy = strdup(path), dir[sizeof(sa.sun_path)];
+	struct stat bound;
 	enum ta_result r = TA_OK;
 	int fd = -1;
 
@@ -81,21 +88,24 @@ static enum ta_result make_socket(struct ta_client *c, const char *path, int *ou
 	if (!mkdtemp(dir))
 		return ta_fail(c, TA_E_LISTEN, "cannot make a directory beside %s: %s", path,
 		               strerror(errno));
-	base = dir + strlen(dir);
 	memcpy(sa.sun_path, dir, strlen(dir)); /* fits: checked above */
 	memcpy(sa.sun_path + strlen(dir), "/sock", 6);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(sa.sun_path, 0600) ||
-	    listen(fd, RATE_BURST)) {
+	    fchmod(fd, 0600) || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(fd, RATE_BURST) || lstat(sa.sun_path, &bound)) {
 		r = ta_fail(c, TA_E_LISTEN, "cannot listen on a socket beside %s: %s", path,
 		            strerror(errno));
+	} else if (!S_ISSOCK(bound.st_mode) || (bound.st_mode & 0777) != 0600) {
+		r = ta_fail(c, TA_E_LISTEN, "the socket beside %s did not come out private (mode %03o)",
+		            path, (unsigned)(bound.st_mode & 0777));
 	} else if (link(sa.sun_path, path)) {
 		r = ta_fail(c, TA_E_LISTEN, errno == EEXIST ? "%s already exists: remove it, or choose another path"
 		                                            : "cannot make the socket %s: %s",
 		            path, strerror(errno));
+	} else if (lstat(path, node) || node->st_dev != bound.st_dev || node->st_ino != bound.st_ino) {
+		r = ta_fail(c, TA_E_LISTEN, "%s changed while the socket was made: not used", path);
 	}
 	unlink(sa.sun_path);
-	*base = '\0';
 	rmdir(dir);
 	if (r != TA_OK) {
 		if (fd >= 0)
@@ -144,7 +154,7 @@ enum ta_result ta_broker_start(struct ta_client *c, const char *path,
 		r = TA_E_NOMEM;
 		goto fail;
 	}
-	if ((r = make_socket(c, path, &b->fd)) != TA_OK)
+	if ((r = make_socket(c, path, &b->fd, &b->node)) != TA_OK)
 		goto fail;
 	ta_debug(c, 1, "forwarding: listening on %s for %s", path, b->session);
 	*out = b;
@@ -215,6 +225,14 @@ static void refuse(struct ta_wire_answer *a, char *msg, size_t cap, enum ta_resu
 	a->message = msg;
 }
 
+/* What an exchange may ask for through the broker: an access token (the
+ * default, or as a JWT), never a refresh or ID token. */
+static int access_token_type(const char *type)
+{
+	return !type || !strcmp(type, "urn:ietf:params:oauth:token-type:access_token") ||
+	       !strcmp(type, "urn:ietf:params:oauth:token-type:jwt");
+}
+
 /* A per-question client: the broker's callbacks and store, the profile's
  * settings (a client secret, where its session is kept). */
 static enum ta_result client_for(struct ta_broker *b, const char *profile, struct ta_client **rc,
@@ -262,7 +280,24 @@ static void answer_token(struct ta_broker *b, const struct ta_wire_request *rq,
 		struct ta_exchange_request x = TA_EXCHANGE_REQUEST_INIT(
 			.audience = rq->audience, .resource = rq->resource, .scope = rq->scope,
 			.requested_token_type = rq->requested_token_type);
+		if (!access_token_type(rq->requested_token_type)) {
+			refuse(a, msg, cap, TA_E_ARG,
+			       "only access tokens are forwarded: %s is not asked for on %s",
+			       rq->requested_token_type, b->from);
+			goto out;
+		}
 		r = ta_exchange(rc, rq->profile, &x, rq->min_ttl, s);
+		/* RFC 8693 2.2.1: N_A says the token is not an access token (a
+		 * refresh or ID token, whatever was asked): it stays here. */
+		if (r == TA_OK && ta_session_token_type(*s) &&
+		    !strcasecmp(ta_session_token_type(*s), "N_A")) {
+			ta_session_free(*s);
+			*s = NULL;
+			refuse(a, msg, cap, TA_E_IDP,
+			       "the IdP on %s issued a token that is not an access token (token_type N_A): not forwarded",
+			       b->from);
+			goto out;
+		}
 	} else {
 		r = ta_session_fresh(rc, rq->profile, rq->min_ttl, s);
 	}
@@ -347,9 +382,11 @@ static void log_answer(const struct ta_broker *b, const struct ta_wire_request *
 
 	if (localtime_r(&now, &tm))
 		strftime(at, sizeof(at), "%H:%M:%S", &tm);
-	ta_debug(b->c, 1, "forwarding at %s: %s of profile '%s' for %s: %s", at,
-	         rq->op == TA_WIRE_EXCHANGE ? "an exchanged token" : "the access token", rq->profile,
-	         b->session, a->result == TA_OK ? "given" : ta_result_str(a->result));
+	ta_debug(b->c, 1, "forwarding at %s: %s%s%s of profile '%s' for %s: %s", at,
+	         rq->op == TA_WIRE_EXCHANGE ? "a token exchanged for audience '" : "the access token",
+	         rq->op == TA_WIRE_EXCHANGE ? rq->audience : "",
+	         rq->op == TA_WIRE_EXCHANGE ? "'" : "", rq->profile, b->session,
+	         a->result == TA_OK ? "given" : ta_result_str(a->result));
 }
 
 static void serve_one(struct ta_broker *b, int fd)
@@ -422,8 +459,13 @@ void ta_broker_stop(struct ta_broker *b)
 		return;
 	if (b->fd >= 0)
 		close(b->fd);
-	if (b->path)
-		unlink(b->path);
+	if (b->path) {
+		struct stat now;
+
+		if (!lstat(b->path, &now) && now.st_dev == b->node.st_dev &&
+		    now.st_ino == b->node.st_ino)
+			unlink(b->path);
+	}
 	for (i = 0; b->profiles && b->profiles[i]; i++)
 		free(b->profiles[i]);
 	for (i = 0; i < b->nallowed; i++)

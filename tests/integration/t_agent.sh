@@ -61,6 +61,15 @@ assert_eq "... a token for the audience, active at the IdP" "true $AUD" \
 check "... and cached on this side, not the far one" sh -c \
   "ls '$XDG_RUNTIME_DIR/termauth/derived/work/'*.json >/dev/null && ! ls -R '$T/far' | grep -q derived"
 
+# Only access tokens cross, whatever an exchange asks for.
+rc=0; far "$TERMAUTH" -p work exchange --audience "$AUD" \
+  --requested-token-type urn:ietf:params:oauth:token-type:refresh_token >"$T/far-xrt.out" 2>"$T/far-xrt.err" || rc=$?
+assert_eq "an exchange for a refresh token through the broker: refused, exit 2" 2 "$rc"
+assert_contains "... saying why" "$T/far-xrt.err" "only access tokens are forwarded"
+assert_eq "... and nothing printed" "" "$(cat "$T/far-xrt.out")"
+rc=0; far "$TERMAUTH" -p work token --min-ttl 90000 >/dev/null 2>"$T/far-ttl.err" || rc=$?
+assert_eq "a --min-ttl past what crosses: exit 2, not a shorter token" 2 "$rc"
+
 # forward = yes in a profile: answered though not named.
 printf '\n[profile other]\nforward = yes\n' >>"$XDG_CONFIG_HOME/termauth/config"
 rc=0; far "$TERMAUTH" -p other token >"$T/far-other2.out" 2>"$T/far-other2.err" || rc=$?
@@ -74,6 +83,9 @@ rc=0; far "$TERMAUTH" -p other token >/dev/null 2>"$T/far-other3.err" || rc=$?
 assert_eq "a forwarded profile signed out here: exit 3" 3 "$rc"
 assert_contains "... the far side is told to sign in on this machine" "$T/far-other3.err" \
   "profile 'other' needs a new sign-in on $(hostname): run 'termauth -p other login' there"
+rc=0; far "$TERMAUTH" -p other status >"$T/far-status-out.out" 2>&1 || rc=$?
+assert_eq "... and status there says so too: exit 3" 3 "$rc"
+assert_contains "... with the same words" "$T/far-status-out.out" "needs a new sign-in on"
 sed -i '/^forward = yes$/d' "$XDG_CONFIG_HOME/termauth/config"
 
 # A container: the socket bind-mounted into a mount namespace of its own,
@@ -98,7 +110,9 @@ assert_eq "status on the far side: exit 0" 0 "$rc"
 assert_contains "... the session is forwarded, from where" "$T/far-status.out" \
   "session:  forwarded from $(hostname), through $SOCK (forwarded profiles: work)"
 far "$TERMAUTH" -p work status --json >"$T/far-status.json"
+assert_contains "... and when its access token expires" "$T/far-status.out" "expires:  the access token at"
 assert_eq "... and in JSON" "$(hostname)" "$(json "$T/far-status.json" j.forwarded.from)"
+check "... with the expiry" test "$(json "$T/far-status.json" 'j.expires_at > 0')" = true
 rc=0; far "$TERMAUTH" -p other status >"$T/far-status-other.out" 2>&1 || rc=$?
 assert_eq "status of a profile not forwarded: exit 3" 3 "$rc"
 assert_contains "... says what the broker forwards" "$T/far-status-other.out" "not for profile 'other'"
@@ -167,6 +181,15 @@ fi
 # The broker logs each answer at -v, never the token.
 assert_contains "the broker logged the answer" "$T/agent.err" "of profile 'work' for"
 assert_not_contains "... without the token" "$T/agent.err" "$NEW"
+
+# A broker whose socket was replaced leaves what replaced it.
+mkdir -m 700 "$T/agent2"
+"$TERMAUTH" agent --socket "$T/agent2/sock" -p work 2>/dev/null &
+AGENT2=$!
+i=0; while [ ! -S "$T/agent2/sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+rm -f "$T/agent2/sock"; echo someone-else >"$T/agent2/sock"
+kill -TERM $AGENT2; wait $AGENT2 2>/dev/null || true
+assert_eq "a stopping broker removes only its own socket" someone-else "$(cat "$T/agent2/sock")"
 
 # The broker ends on SIGTERM and removes its socket.
 kill -TERM $AGENT

@@ -251,6 +251,35 @@ static enum ta_result client_for(struct ta_broker *b, const char *profile, struc
 	return TA_OK;
 }
 
+/* An exchange for the far side: for an access token only. 0 when it was
+ * refused here (a answers), else 1 with ta_exchange's result in *r. */
+static int exchanged(struct ta_broker *b, struct ta_client *rc, const struct ta_wire_request *rq,
+                     struct ta_wire_answer *a, char *msg, size_t cap, struct ta_session **s,
+                     enum ta_result *r)
+{
+	struct ta_exchange_request x = TA_EXCHANGE_REQUEST_INIT(
+		.audience = rq->audience, .resource = rq->resource, .scope = rq->scope,
+		.requested_token_type = rq->requested_token_type);
+
+	if (!access_token_type(rq->requested_token_type)) {
+		refuse(a, msg, cap, TA_E_ARG, "only access tokens are forwarded: %s is not asked for on %s",
+		       rq->requested_token_type, b->from);
+		return 0;
+	}
+	*r = ta_exchange(rc, rq->profile, &x, rq->min_ttl, s);
+	/* RFC 8693 2.2.1: N_A says the token is not an access token (a
+	 * refresh or ID token, whatever was asked): it stays here. */
+	if (*r == TA_OK && ta_session_token_type(*s) && !strcasecmp(ta_session_token_type(*s), "N_A")) {
+		ta_session_free(*s);
+		*s = NULL;
+		refuse(a, msg, cap, TA_E_IDP,
+		       "the IdP on %s issued a token that is not an access token (token_type N_A): not forwarded",
+		       b->from);
+		return 0;
+	}
+	return 1;
+}
+
 static void answer_token(struct ta_broker *b, const struct ta_wire_request *rq,
                          struct ta_wire_answer *a, char *msg, size_t cap, struct ta_session **s)
 {
@@ -276,31 +305,10 @@ static void answer_token(struct ta_broker *b, const struct ta_wire_request *rq,
 		       rq->profile, b->from);
 		goto out;
 	}
-	if (rq->op == TA_WIRE_EXCHANGE) {
-		struct ta_exchange_request x = TA_EXCHANGE_REQUEST_INIT(
-			.audience = rq->audience, .resource = rq->resource, .scope = rq->scope,
-			.requested_token_type = rq->requested_token_type);
-		if (!access_token_type(rq->requested_token_type)) {
-			refuse(a, msg, cap, TA_E_ARG,
-			       "only access tokens are forwarded: %s is not asked for on %s",
-			       rq->requested_token_type, b->from);
-			goto out;
-		}
-		r = ta_exchange(rc, rq->profile, &x, rq->min_ttl, s);
-		/* RFC 8693 2.2.1: N_A says the token is not an access token (a
-		 * refresh or ID token, whatever was asked): it stays here. */
-		if (r == TA_OK && ta_session_token_type(*s) &&
-		    !strcasecmp(ta_session_token_type(*s), "N_A")) {
-			ta_session_free(*s);
-			*s = NULL;
-			refuse(a, msg, cap, TA_E_IDP,
-			       "the IdP on %s issued a token that is not an access token (token_type N_A): not forwarded",
-			       b->from);
-			goto out;
-		}
-	} else {
+	if (rq->op == TA_WIRE_EXCHANGE && !exchanged(b, rc, rq, a, msg, cap, s, &r))
+		goto out;
+	if (rq->op != TA_WIRE_EXCHANGE)
 		r = ta_session_fresh(rc, rq->profile, rq->min_ttl, s);
-	}
 	/* The broker opens no browser by itself: the person signs in here. */
 	if (r == TA_E_NO_SESSION || r == TA_E_EXPIRED)
 		refuse(a, msg, cap, r, "profile '%s' needs a new sign-in on %s: run 'termauth -p %s login' there",

@@ -226,9 +226,15 @@ static void safe_host(char *buf, size_t size)
 			*p = '-';
 }
 
-/* ssh's exit status is ours, as if it had been run alone. */
-static int exit_status_of(int status)
+/* ssh's exit status is ours, as if it had been run alone. Its 255 is any
+ * of its own failures; the forward's is the one termauth adds, and ssh's
+ * words for it do not say what to change. */
+static int exit_status_of(int status, const char *dest)
 {
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 255)
+		cli_say("ssh failed; if it said \"remote port forwarding failed\", the sshd of %s must allow "
+		        "it: AllowStreamLocalForwarding and AllowTcpForwarding yes (or remote)",
+		        dest);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -268,7 +274,7 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 		*slash = '\0';
 		rmdir(s.local);
 	}
-	return rc != EXIT_OK ? rc : exit_status_of(r.child_status);
+	return rc != EXIT_OK ? rc : exit_status_of(r.child_status, argv[w.dest]);
 }
 
 const struct command cmd_ssh = {

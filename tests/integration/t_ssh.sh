@@ -12,6 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apache.sh"
 . "$(dirname "$0")/sshd.sh"
+SSHD_ALT_CONFIG="AllowTcpForwarding no"
 export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
 unset GIT_ASKPASS SSH_ASKPASS
 start_idp
@@ -132,6 +133,13 @@ rc=0; tssh kubectl --kubeconfig "$FAR_KUBE" --request-timeout 30s get --raw /rea
   >"$T/far-kube.out" 2>&1 || rc=$?
 assert_eq "kubectl on the far side: exit 0" 0 "$rc"
 assert_eq "... read the endpoint" ok "$(cat "$T/far-kube.out")"
+
+# An sshd that allows no forwarding (far-alt: AllowTcpForwarding no):
+# ssh fails before the session, and termauth says what to change.
+rc=0; "$TERMAUTH" ssh --profile work -F "$TA_SSH_CONFIG" far-alt true </dev/null >/dev/null 2>"$T/alt.err" || rc=$?
+assert_eq "an sshd without forwarding: ssh's 255" 255 "$rc"
+assert_contains "... and what to change there" "$T/alt.err" \
+  "AllowStreamLocalForwarding and AllowTcpForwarding yes (or remote)"
 
 # A profile not forwarded: refused, naming the setting.
 rc=0; tssh "$FT" -p other token >/dev/null 2>"$T/other.err" || rc=$?

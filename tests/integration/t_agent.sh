@@ -161,6 +161,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   # Even with the socket open to all, the broker answers only its user
   # (SO_PEERCRED): another user's well-formed question gets no answer.
   chmod 666 "$SOCK"
+  rc=0; far "$TERMAUTH" -p work token >/dev/null 2>"$T/open.err" || rc=$?
+  assert_eq "a socket others can use is not used by the far side: exit 3" 3 "$rc"
+  assert_contains "... saying why" "$T/open.err" "can be used by other users (mode 666): not used"
   setpriv --reuid=65534 --regid=65534 --clear-groups node -e '
     const s = require("net").connect(process.argv[1]);
     const q = Buffer.from(JSON.stringify({ v: 1, op: "token", profile: "work" }));
@@ -181,6 +184,21 @@ fi
 # The broker logs each answer at -v, never the token.
 assert_contains "the broker logged the answer" "$T/agent.err" "of profile 'work' for"
 assert_not_contains "... without the token" "$T/agent.err" "$NEW"
+
+# A broker ends with its parent (as a systemd unit's or a script's
+# child would), and removes its socket.
+mkdir -m 700 "$T/agent3"
+sh -c '"$1" agent --socket "$2" -p work 2>/dev/null & echo $! >"$3"; exec sleep 300' sh \
+  "$TERMAUTH" "$T/agent3/sock" "$T/agent3/pid" &
+PARENT=$!
+i=0; while [ ! -S "$T/agent3/sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+AGENT3=$(cat "$T/agent3/pid")
+check "a broker under a parent is serving" test -S "$T/agent3/sock"
+kill -KILL $PARENT; wait $PARENT 2>/dev/null || true
+i=0; while running "$AGENT3" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+gone() { ! running "$1"; } # a zombie waiting for its reaper is gone too
+check "the parent gone, the broker is gone" gone "$AGENT3"
+check "... and its socket" test ! -e "$T/agent3/sock"
 
 # A broker whose socket was replaced leaves what replaced it.
 mkdir -m 700 "$T/agent2"

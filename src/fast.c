@@ -3,8 +3,9 @@
  * hot cases itself - `termauth token`, and git's `termauth git-credential
  * get`, when the stored access token is still fresh - using only libc and
  * jansson and inih (static where they are installed), so that git,
- * kubectl and scripts pay no more than a minimal C program. Everything else - other commands, options it
- * does not know, a token to refresh, a missing session, any error - goes
+ * kubectl and scripts pay no more than a minimal C program. Everything
+ * else - other commands, options it does not know, a token to refresh, a
+ * missing session, any error - goes
  * unchanged to `termauth-full`, the whole tool, which then says what is
  * wrong (git's request, once read, is put back on its standard input).
  */
@@ -105,6 +106,14 @@ static struct ta_session *fresh_session(const char *profile, long long min_ttl, 
 	return NULL;
 }
 
+/* 1 when the variable is set and not empty. */
+static int env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v;
+}
+
 /* On a far side: the broker's token, or its refusal, said here: asking
  * again would ask the person again. A broker gone or a profile not
  * forwarded goes to the full tool, which falls back to this machine's
@@ -145,9 +154,9 @@ static int serve_cached(int argc, char **argv)
 		               ? (token_print_raw(token_from_env(), "Bearer", 0, a.json, now) ? 1 : 0)
 		               : -1;
 	/* A CI credential is refreshed by the full tool. */
-	if (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL"))
+	if (env_set("TERMAUTH_CREDENTIAL"))
 		return -1;
-	if (getenv("TERMAUTH_AGENT_SOCK") && *getenv("TERMAUTH_AGENT_SOCK"))
+	if (env_set("TERMAUTH_AGENT_SOCK"))
 		return serve_forwarded(&a, now);
 	if (!(s = fresh_session(a.profile, a.min_ttl, now)))
 		return -1;
@@ -177,8 +186,7 @@ static int answer_git(const struct gitcred *g, const char *given, long long now)
 
 	if (!gitcred_secure(g))
 		return 0; /* no token over plain http to another machine */
-	if (token_from_env() || (getenv("TERMAUTH_CREDENTIAL") && *getenv("TERMAUTH_CREDENTIAL")) ||
-	    (getenv("TERMAUTH_AGENT_SOCK") && *getenv("TERMAUTH_AGENT_SOCK")))
+	if (token_from_env() || env_set("TERMAUTH_CREDENTIAL") || env_set("TERMAUTH_AGENT_SOCK"))
 		return -1; /* the full tool's: a credential, a forwarded sign-in */
 	if ((found = gitcred_profile(NULL, g, given, &profile, &username)) <= 0) {
 		rc = found; /* 0: no profile answers for this host */

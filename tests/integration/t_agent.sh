@@ -26,6 +26,12 @@ check "the broker's socket is there" test -S "$SOCK"
 assert_eq "... made 0600" 600 "$(stat -c %a "$SOCK")"
 assert_contains "the broker says how to use it" "$T/agent.err" "TERMAUTH_AGENT_SOCK=$SOCK"
 
+# A second broker on the same path is refused: the first one's socket stays.
+rc=0; "$TERMAUTH" agent --socket "$SOCK" -p work >/dev/null 2>"$T/agent-twice.err" || rc=$?
+assert_eq "a broker on a path that exists: exit 1" 1 "$rc"
+assert_contains "... saying so" "$T/agent-twice.err" "$SOCK already exists: remove it, or choose another path"
+check "... and the first broker's socket is still there" test -S "$SOCK"
+
 # A far side: nothing of this side's HOME or state.
 mkdir -p "$T/far/home" "$T/far/run" && chmod 700 "$T/far/run"
 far() {

@@ -84,8 +84,9 @@ static int store_is(const char *name)
 }
 
 /* The profile's session when its token has min_ttl left: from the access
- * token cache (a session in the keychain; only an entry of the session the
- * store holds, ta_cache_load), else from the file store. NULL when neither
+ * token cache (a session in the keychain or the kernel keyring, which the
+ * fast path never reads; only an entry of the session the store holds,
+ * ta_cache_load), else from the file store. NULL when neither
  * can serve, and when a refreshed session waits aside to be moved into the
  * store (store_pending.c): the full tool does that. */
 static struct ta_session *fresh_session(const char *profile, long long min_ttl, long long now)
@@ -99,7 +100,8 @@ static struct ta_session *fresh_session(const char *profile, long long min_ttl, 
 		return s;
 	ta_session_free(s);
 	s = NULL;
-	if (!store_is("keychain") && ta_store_file_load(NULL, profile, &s) == TA_OK &&
+	if (!store_is("keychain") && !store_is("kernel") &&
+	    ta_store_file_load(NULL, profile, &s) == TA_OK &&
 	    ta_session_check_fresh(s, now, min_ttl) == TA_OK)
 		return s;
 	ta_session_free(s);

@@ -35,10 +35,14 @@ struct ta_client {
 	int timeout;      /* seconds, the whole sign-in */
 	int http_timeout; /* seconds, each request */
 	int paste_fd;
-	char *store;            /* "auto" (NULL), "keychain" or "file" */
+	char *store;            /* "auto" (NULL), "keychain", "kernel" or "file" */
 	const char *store_used; /* the backend the last load found a session in */
-	int keychain_state;     /* enum ta_keychain_state (store/store.h) */
-	char keychain_why[128]; /* why the keychain cannot be used, for the person */
+	/* What the keychain and the kernel keyring could do when probed
+	 * (enum ta_store_state, store/store.h), and the phrase that says so. */
+	int keychain_state;
+	char keychain_why[128];
+	int kernel_state;
+	char kernel_why[160];
 	struct ta_callbacks cb;
 	char message[TA_MESSAGE_MAX];
 };

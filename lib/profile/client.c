@@ -121,8 +121,8 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 	case TA_OPT_STORE:
 		value = value && !strcmp(value, "keyring") ? "keychain" : value; /* its Linux name */
 		if (value && strcmp(value, "auto") && strcmp(value, "keychain") &&
-		    strcmp(value, "file"))
-			return ta_fail(c, TA_E_ARG, "store must be auto, keychain or file, not '%s'",
+		    strcmp(value, "kernel") && strcmp(value, "file"))
+			return ta_fail(c, TA_E_ARG, "store must be auto, keychain, kernel or file, not '%s'",
 			               value);
 		break;
 	case TA_OPT_CLIENT_EXPIRES_AT:

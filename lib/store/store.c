@@ -1,13 +1,15 @@
 /*
  * store.c - the public session store: chooses the backend by the client's
- * store option ("auto", "keychain" or "file").
+ * store option ("auto", "keychain", "kernel" or "file").
  *
- * auto keeps sessions in the keychain when it is reachable and unlocked,
- * else in the file, and says so once: when a sign-in saves, not again at
- * each refresh. A save to the keychain removes any file copy, so that no
- * refresh token stays in plaintext next to a working keychain; a save to
- * the file happens only when the keychain could not be used. So when both
- * hold a session, the file's is the newer, and auto reads the file first.
+ * auto keeps sessions in the first backend of the chain - the keychain
+ * when it is reachable and unlocked, else the kernel keyring when keyctl
+ * answers, else the file - and says so once: when a sign-in saves, not
+ * again at each refresh. A save to a backend removes the session's copies
+ * from those after it in the chain, so that no refresh token stays behind
+ * in a weaker place; a save goes to a later backend only when the earlier
+ * ones could not be used. So when several hold a session, the latest in
+ * the chain holds the newest, and auto reads the chain backwards.
  *
  * Every save also writes the store's session id (store_mark.c) before the
  * access token cache, so that copies of an older session are not served;
@@ -25,16 +27,34 @@
 #include "base/result.h"
 #include "profile/record.h"
 
-enum mode { MODE_AUTO, MODE_KEYCHAIN, MODE_FILE };
+/* In order of preference. */
+static const struct ta_store_backend *const chain[] = { &ta_store_keychain, &ta_store_kernel,
+	                                                &ta_store_file };
+#define CHAIN_N (sizeof(chain) / sizeof(chain[0]))
 
-/* The mode of the backend only, else the one the client's option names. */
-static enum mode store_mode(const struct ta_client *c, const struct ta_store_backend *only)
+/* The backend only, else the one the client's option names; NULL for auto. */
+static const struct ta_store_backend *chosen(const struct ta_client *c,
+                                             const struct ta_store_backend *only)
 {
+	size_t i;
+
 	if (only)
-		return only == &ta_store_keychain ? MODE_KEYCHAIN : MODE_FILE;
+		return only;
 	if (!c || !c->store || !strcmp(c->store, "auto"))
-		return MODE_AUTO;
-	return strcmp(c->store, "keychain") ? MODE_FILE : MODE_KEYCHAIN;
+		return NULL;
+	for (i = 0; i < CHAIN_N; i++)
+		if (!strcmp(c->store, chain[i]->name))
+			return chain[i];
+	return &ta_store_file; /* not reached: the option is checked when set */
+}
+
+static size_t rank(const struct ta_store_backend *b)
+{
+	size_t i = 0;
+
+	while (i < CHAIN_N - 1 && chain[i] != b)
+		i++;
+	return i;
 }
 
 static void set_used(struct ta_client *c, const struct ta_store_backend *b)
@@ -43,14 +63,26 @@ static void set_used(struct ta_client *c, const struct ta_store_backend *b)
 		c->store_used = b->name;
 }
 
-/* The error for --store keychain when the keychain cannot be used. */
-static enum ta_result keychain_refused(struct ta_client *c, enum ta_keychain_state state,
-                                       const char *why)
+/* The error for a store chosen by name that cannot be used now. */
+static enum ta_result refused(struct ta_client *c, const struct ta_store_backend *b,
+                              enum ta_store_state state, const char *why)
 {
-	if (state == TA_KEYCHAIN_LOCKED)
+	if (state == TA_STORE_LOCKED)
 		return ta_fail(c, TA_E_STORE, "%s: unlock it (signing in to the desktop does) or use --store file",
 		               why);
-	return ta_fail(c, TA_E_STORE, "the keychain store cannot be used: %s - use --store file", why);
+	return ta_fail(c, TA_E_STORE, "%s store cannot be used: %s - use --store file", b->label,
+	               why);
+}
+
+/* The backend chosen by name, when it can be used now (else the error). */
+static enum ta_result usable(struct ta_client *c, const struct ta_store_backend *b)
+{
+	enum ta_store_state state;
+	char why[160];
+
+	if ((state = b->probe(c, why, sizeof(why))) != TA_STORE_USABLE)
+		return refused(c, b, state, why);
+	return TA_OK;
 }
 
 /* The cache is an optimisation: failing to write it is no failure, but
@@ -65,10 +97,11 @@ static void cache_update(struct ta_client *c, const char *profile, const struct 
 }
 
 /* The runtime directory is emptied at reboot: the cache is filled again
- * from the keychain, so that the fast path serves the next calls without
- * D-Bus - by a reader that can take the lock at once (then its place is
- * recorded and no writer races it). One that cannot leaves it to the
- * writer that holds the lock, or to the next reader. */
+ * from the keychain or the kernel keyring, so that the fast path serves
+ * the next calls without them - by a reader that can take the lock at
+ * once (then its place is recorded and no writer races it). One that
+ * cannot leaves it to the writer that holds the lock, or to the next
+ * reader. */
 static void cache_refill(struct ta_client *c, const struct ta_store_backend *only,
                          const char *profile, struct ta_session *s)
 {
@@ -87,63 +120,60 @@ static void cache_refill(struct ta_client *c, const struct ta_store_backend *onl
 	ta_store_unlock(lock);
 }
 
+/* auto: the chain backwards (the newest copy first), skipping backends
+ * that cannot be used; *from gets the one that answered. */
+static enum ta_result load_auto(struct ta_client *c, const char *profile,
+                                struct ta_session **out, const struct ta_store_backend **from)
+{
+	enum ta_store_state state;
+	enum ta_result r;
+	int locked = 0;
+	char why[160];
+	size_t i;
+
+	for (i = CHAIN_N; i-- > 0;) {
+		state = chain[i]->probe(c, why, sizeof(why));
+		locked |= state == TA_STORE_LOCKED;
+		if (state != TA_STORE_USABLE)
+			continue;
+		*from = chain[i];
+		if ((r = chain[i]->load(c, profile, out)) != TA_E_NO_SESSION)
+			return r;
+		ta_fail_undo(c); /* not there: the next one says */
+	}
+	if (locked)
+		return ta_fail(c, TA_E_NO_SESSION,
+		               "not signed in (profile '%s') - or the session is in the keychain, which is locked: unlock it and try again",
+		               profile);
+	return ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile);
+}
+
 enum ta_result ta_store_load_from(struct ta_client *c, const struct ta_store_backend *only,
                                   const char *profile, struct ta_session **out)
 {
-	const struct ta_store_backend *b = &ta_store_file;
-	enum ta_keychain_state state;
+	const struct ta_store_backend *b = chosen(c, only);
 	enum ta_result r;
-	char why[128];
 
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.load(c, profile, out); /* which says why */
 	if ((r = ta_pending_load(c, profile, out)) != TA_E_NO_SESSION)
 		return r;
-	switch (store_mode(c, only)) {
-	case MODE_FILE:
-		break;
-	case MODE_KEYCHAIN:
-		if ((state = ta_keychain_probe(c, why, sizeof(why))) != TA_KEYCHAIN_USABLE)
-			return keychain_refused(c, state, why);
-		b = &ta_store_keychain;
-		break;
-	case MODE_AUTO:
-		if ((r = ta_store_file.load(c, profile, out)) != TA_E_NO_SESSION)
-			goto out;
-		state = ta_keychain_probe(c, why, sizeof(why));
-		if (state == TA_KEYCHAIN_LOCKED)
-			return ta_fail(c, TA_E_NO_SESSION,
-			               "not signed in (profile '%s') - or the session is in the keychain, which is locked: unlock it and try again",
-			               profile);
-		if (state != TA_KEYCHAIN_USABLE)
-			return r;
-		ta_fail_undo(c); /* not in the file: the keychain says */
-		b = &ta_store_keychain;
-		break;
-	}
-	r = b->load(c, profile, out);
-	if (r == TA_OK && b == &ta_store_keychain)
+	if (!b)
+		r = load_auto(c, profile, out, &b);
+	else if ((r = usable(c, b)) == TA_OK)
+		r = b->load(c, profile, out);
+	if (r != TA_OK)
+		return r;
+	if (b->cached)
 		cache_refill(c, only, profile, *out);
-out:
-	if (r == TA_OK)
-		set_used(c, b);
-	return r;
+	set_used(c, b);
+	return TA_OK;
 }
 
 enum ta_result ta_store_load(struct ta_client *c, const char *profile, struct ta_session **out)
 {
 	ta_call_begin(c);
 	return ta_store_load_from(c, NULL, profile, out);
-}
-
-/* 1 when the profile has a session file. */
-static int file_exists(const char *profile)
-{
-	char *path = NULL;
-	int exists = ta_store_path(profile, &path) == TA_OK && access(path, F_OK) == 0;
-
-	free(path);
-	return exists;
 }
 
 /* A token whose lifetime the IdP did not state is kept with the expiry
@@ -171,35 +201,77 @@ static void mark(struct ta_client *c, const char *profile, const struct ta_sessi
 	}
 }
 
-static enum ta_result save_to_keychain(struct ta_client *c, const char *profile,
-                                       const struct ta_session *s)
+/* What the person gives up when the session is kept in b. */
+static void say_kept(struct ta_client *c, const struct ta_store_backend *b, const char *why,
+                     const char *profile)
 {
-	enum ta_result r;
-	int had_file;
+	char lifetime[96], *path = NULL;
 
-	if ((r = ta_store_keychain.save(c, profile, s)) != TA_OK)
-		return r;
+	if (b == &ta_store_kernel) {
+		ta_kernel_lifetime(lifetime, sizeof(lifetime));
+		ta_notice(c, "%s, so the session of profile '%s' is kept in the kernel keyring: in memory only, %s (then sign in again)",
+		          why, profile, lifetime);
+		return;
+	}
+	if (ta_store_path(profile, &path) != TA_OK)
+		path = NULL;
+	ta_notice(c, "%s, so the session of profile '%s' is kept in a file only you can read: %s",
+	          why, profile, path ? path : "");
+	free(path);
+}
+
+static void say_moved(struct ta_client *c, const struct ta_store_backend *from,
+                      const struct ta_store_backend *to, const char *profile)
+{
+	char lifetime[96] = "";
+
+	if (to == &ta_store_kernel)
+		ta_kernel_lifetime(lifetime, sizeof(lifetime));
+	ta_notice(c, "the session of profile '%s' has moved from %s into %s%s%s", profile,
+	          from == &ta_store_file ? "its file" : from->label, to->label,
+	          *lifetime ? ", which keeps it in memory only, " : "", lifetime);
+}
+
+/* After b took the session: its id, its cache, and no copy left in the
+ * backends after b. *moved gets the first that held one. */
+static enum ta_result saved(struct ta_client *c, const struct ta_store_backend *b,
+                            const char *profile, const struct ta_session *s,
+                            const struct ta_store_backend **moved)
+{
+	const struct ta_store_backend *later;
+	enum ta_result r;
+	char why[160];
+	size_t i;
+
 	mark(c, profile, s);
-	cache_update(c, profile, s);
-	had_file = file_exists(profile);
-	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
-		return r;
-	if (had_file)
-		ta_notice(c, "the session of profile '%s' has moved from its file into the keychain",
-		          profile);
-	set_used(c, &ta_store_keychain);
+	if (b->cached)
+		cache_update(c, profile, s);
+	else
+		ta_cache_remove(profile); /* the file store needs no cache */
+	*moved = NULL;
+	for (i = rank(b) + 1; i < CHAIN_N; i++) {
+		later = chain[i];
+		if (later->probe(c, why, sizeof(why)) != TA_STORE_USABLE)
+			continue; /* what it holds, if anything, no one reads now */
+		if (!*moved && later->holds(profile))
+			*moved = later;
+		if ((r = later->remove(c, profile)) != TA_OK)
+			return r;
+	}
+	set_used(c, b);
 	return TA_OK;
 }
 
-/* ta_store_write_locked; quiet: no notice that the session is kept in a
- * file (that is a sign-in's to give). */
+/* ta_store_write_locked; quiet: no word on where the session is kept
+ * (that is a sign-in's to give). */
 static enum ta_result write_locked(struct ta_client *c, const struct ta_store_backend *only,
                                    const char *profile, struct ta_session *s, int quiet)
 {
-	enum ta_keychain_state state;
+	const struct ta_store_backend *b = chosen(c, only), *moved = NULL;
+	const char *loaded_from = c ? c->store_used : NULL;
 	enum ta_result r;
-	enum mode m = store_mode(c, only);
-	char why[128], *path = NULL;
+	char why[400] = "", one[160];
+	size_t i;
 
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.save(c, profile, s); /* which says why */
@@ -207,31 +279,36 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 	if (!ta_session_meta(s)->id[0] && (r = ta_session_new_id(s)) != TA_OK)
 		return ta_fail(c, r, "cannot make a session id: no randomness");
 	settle_expiry(s);
-	if (m != MODE_FILE) {
-		state = ta_keychain_probe(c, why, sizeof(why));
-		if (state == TA_KEYCHAIN_USABLE && (r = save_to_keychain(c, profile, s)) == TA_OK)
-			return TA_OK;
-		if (m == MODE_KEYCHAIN)
-			return state == TA_KEYCHAIN_USABLE ? r : keychain_refused(c, state, why);
-		if (state == TA_KEYCHAIN_USABLE) { /* it refused: say why, then the file */
-			snprintf(why, sizeof(why), "%s", ta_client_message(c));
+	if (b) {
+		if ((r = usable(c, b)) != TA_OK || (r = b->save(c, profile, s)) != TA_OK ||
+		    (r = saved(c, b, profile, s, &moved)) != TA_OK)
+			return r;
+		if (moved)
+			say_moved(c, moved, b, profile);
+		return TA_OK;
+	}
+	for (i = 0; i < CHAIN_N; i++) {
+		b = chain[i];
+		if (b->probe(c, one, sizeof(one)) == TA_STORE_USABLE) {
+			if ((r = b->save(c, profile, s)) == TA_OK)
+				break;
+			if (b == &ta_store_file)
+				return r; /* the last: its message stands */
+			snprintf(one, sizeof(one), "%s", ta_client_message(c)); /* why it refused */
 			ta_fail_undo(c);
 		}
-		/* Said when a sign-in saves; a refresh of a session already in
-		 * the file (loaded by this handle) does not repeat it. */
-		if (!quiet && (!c || c->store_used != ta_store_file.name)) {
-			if (ta_store_path(profile, &path) != TA_OK)
-				path = NULL;
-			ta_notice(c, "%s, so the session of profile '%s' is kept in a file only you can read: %s",
-			          why, profile, path ? path : "");
-			free(path);
-		}
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", *why ? ", and " : "", one);
 	}
-	if ((r = ta_store_file.save(c, profile, s)) != TA_OK)
+	if ((r = saved(c, b, profile, s, &moved)) != TA_OK)
 		return r;
-	mark(c, profile, s);
-	ta_cache_remove(profile); /* the file store needs no cache */
-	set_used(c, &ta_store_file);
+	/* A refresh that moves its session says that; a sign-in (or a
+	 * session that came from elsewhere) where it went, once. */
+	if (moved && loaded_from == moved->name)
+		say_moved(c, moved, b, profile);
+	else if (i > 0 && !quiet && loaded_from != b->name)
+		say_kept(c, b, why, profile);
+	else if (moved)
+		say_moved(c, moved, b, profile);
 	return TA_OK;
 }
 
@@ -241,27 +318,30 @@ enum ta_result ta_store_write_locked(struct ta_client *c, const struct ta_store_
 	return write_locked(c, only, profile, s, 0);
 }
 
+/* A sign-out removes the session from the chosen backend and those after
+ * it (auto: from all); a backend chosen by name that cannot be used
+ * removes nothing: the session it cannot reach must stay for a later
+ * sign-out. */
 enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 {
-	enum ta_keychain_state state = TA_KEYCHAIN_ABSENT;
+	const struct ta_store_backend *b = chosen(c, NULL);
+	enum ta_store_state state;
 	enum ta_result r;
-	char why[128];
+	char why[160];
+	size_t i;
 
-	/* --store keychain with no usable keychain removes nothing: the
-	 * session it cannot reach must stay for a later sign-out. */
-	if (store_mode(c, NULL) != MODE_FILE)
-		state = ta_keychain_probe(c, why, sizeof(why));
-	if (store_mode(c, NULL) == MODE_KEYCHAIN && state != TA_KEYCHAIN_USABLE)
-		return keychain_refused(c, state, why);
+	if (b && (r = usable(c, b)) != TA_OK)
+		return r;
 	ta_store_forget_copies(profile);
 	ta_pending_remove(profile);
-	if ((r = ta_store_file.remove(c, profile)) != TA_OK)
-		return r;
-	if (state == TA_KEYCHAIN_USABLE)
-		return ta_store_keychain.remove(c, profile);
-	if (state == TA_KEYCHAIN_LOCKED)
-		ta_notice(c, "the keychain is locked: a session of profile '%s' kept there, if any, stays until it is unlocked",
-		          profile);
+	for (i = CHAIN_N; i-- > (b ? rank(b) : 0);) {
+		state = chain[i]->probe(c, why, sizeof(why));
+		if (state == TA_STORE_USABLE && (r = chain[i]->remove(c, profile)) != TA_OK)
+			return r;
+		if (state == TA_STORE_LOCKED)
+			ta_notice(c, "the keychain is locked: a session of profile '%s' kept there, if any, stays until it is unlocked",
+			          profile);
+	}
 	return TA_OK;
 }
 
@@ -349,18 +429,17 @@ enum ta_result ta_store_remove(struct ta_client *c, const char *profile)
 
 enum ta_result ta_store_list(struct ta_client *c, char ***out)
 {
-	char **names = calloc(1, sizeof(*names));
-	enum ta_result r;
-	size_t n = 0;
-	char why[128];
+	const struct ta_store_backend *b = chosen(c, NULL);
+	char **names = calloc(1, sizeof(*names)), why[160];
+	enum ta_result r = TA_OK;
+	size_t n = 0, i;
 
 	ta_call_begin(c);
 	if (!names)
 		return TA_E_NOMEM;
-	r = ta_store_file.list(c, &names, &n);
-	if (r == TA_OK && store_mode(c, NULL) != MODE_FILE &&
-	    ta_keychain_probe(c, why, sizeof(why)) == TA_KEYCHAIN_USABLE)
-		r = ta_store_keychain.list(c, &names, &n);
+	for (i = CHAIN_N; r == TA_OK && i-- > (b ? rank(b) : 0);)
+		if (chain[i]->probe(c, why, sizeof(why)) == TA_STORE_USABLE)
+			r = chain[i]->list(c, &names, &n);
 	if (r != TA_OK) {
 		ta_profiles_free(names);
 		return r;
@@ -371,19 +450,15 @@ enum ta_result ta_store_list(struct ta_client *c, char ***out)
 
 enum ta_result ta_store_ready(struct ta_client *c)
 {
-	enum ta_keychain_state state;
-	char why[128];
+	const struct ta_store_backend *b = chosen(c, NULL);
 
 	ta_call_begin(c);
-	if (store_mode(c, NULL) != MODE_KEYCHAIN)
-		return TA_OK; /* the file is always there to fall back on */
-	state = ta_keychain_probe(c, why, sizeof(why));
-	return state == TA_KEYCHAIN_USABLE ? TA_OK : keychain_refused(c, state, why);
+	return b ? usable(c, b) : TA_OK; /* auto: the file is always there */
 }
 
 int ta_keychain_locked(const struct ta_client *c)
 {
-	return c && c->keychain_state == TA_KEYCHAIN_LOCKED;
+	return c && c->keychain_state == TA_STORE_LOCKED;
 }
 
 const char *ta_store_used(const struct ta_client *c)

@@ -1,23 +1,41 @@
 /*
  * store.h - where sessions are kept. A backend is a table of functions (as
- * curl's vtls): the file store (store_file.c, part of the small core) and
- * the keychain (store_secret.c, the Secret Service through libsecret).
- * store.c chooses between them by the client's store option and is the
- * public ta_store_* API. store_cache.c keeps the access token of a session
- * that lives in the keychain in a private file under $XDG_RUNTIME_DIR, so
- * that the fast path never waits on D-Bus; store_derived.c the tokens
- * exchanged for a session. store_mark.c binds those copies to the session
- * they came from and records where they were written; store_pending.c
- * keeps a refreshed session aside when the store cannot be written.
- * Writers hold the profile's lock (store_file.c) whatever the backend.
+ * curl's vtls): the keychain (store_secret.c, the Secret Service through
+ * libsecret), the kernel keyring (store_kernel.c, the user's persistent
+ * keyring through libkeyutils) and the file store (store_file.c, part of
+ * the small core). store.c chooses among them by the client's store option,
+ * in that order of preference, and is the public ta_store_* API.
+ * store_cache.c keeps the access token of a session that lives in the
+ * keychain or the kernel keyring in a private file under $XDG_RUNTIME_DIR,
+ * so that the fast path never waits on D-Bus nor calls keyctl;
+ * store_derived.c the tokens exchanged for a session. store_mark.c binds
+ * those copies to the session they came from and records where they were
+ * written; store_pending.c keeps a refreshed session aside when the store
+ * cannot be written. Writers hold the profile's lock (store_file.c)
+ * whatever the backend.
  */
 #ifndef TA_STORE_H
 #define TA_STORE_H
 
 #include "profile/record.h"
 
+/* What a backend can do now: probed once per client handle. */
+enum ta_store_state {
+	TA_STORE_UNKNOWN = 0, /* not probed yet */
+	TA_STORE_USABLE,      /* the keychain unlocked; keyctl answering; the file, always */
+	TA_STORE_LOCKED,      /* the keychain is there, but its default collection is locked */
+	TA_STORE_ABSENT       /* no bus or no Secret Service; keyctl refused */
+};
+
 struct ta_store_backend {
-	const char *name; /* "file" or "keychain": what `status` shows */
+	const char *name;  /* what the store option names, and `status` shows */
+	const char *label; /* what messages call it: "the kernel keyring" */
+	/* The access token is cached under $XDG_RUNTIME_DIR (store_cache.c):
+	 * reading this backend costs more than reading a file. */
+	int cached;
+	/* What it can do now; why gets a phrase for the person ("the keychain
+	 * is locked", ...). */
+	enum ta_store_state (*probe)(struct ta_client *c, char *why, size_t n);
 	/* TA_E_NO_SESSION (message set) when the profile has none. */
 	enum ta_result (*load)(struct ta_client *c, const char *profile,
 	                       struct ta_session **out);
@@ -29,23 +47,24 @@ struct ta_store_backend {
 	/* Appends the profiles it holds sessions for to *names (n entries,
 	 * NULL-terminated), skipping those already there. */
 	enum ta_result (*list)(struct ta_client *c, char ***names, size_t *n);
+	/* 1 when it holds a session of profile (for saying that one moved);
+	 * NULL for the keychain, which nothing moves out of. */
+	int (*holds)(const char *profile);
 };
 
-TA_HIDDEN extern const struct ta_store_backend ta_store_file;
 TA_HIDDEN extern const struct ta_store_backend ta_store_keychain;
+TA_HIDDEN extern const struct ta_store_backend ta_store_kernel;
+TA_HIDDEN extern const struct ta_store_backend ta_store_file;
 
-/* What the keychain can do now: probed once per client handle. */
-enum ta_keychain_state {
-	TA_KEYCHAIN_UNKNOWN = 0, /* not probed yet */
-	TA_KEYCHAIN_USABLE,      /* reachable, with an unlocked default collection */
-	TA_KEYCHAIN_LOCKED,      /* reachable, but its default collection is locked */
-	TA_KEYCHAIN_ABSENT       /* no session bus, no Secret Service, or no collection */
-};
-
-/* Probes the keychain (about 50 ms when it fails) unless c knows already;
- * why gets a phrase for the person ("the keychain is locked", ...). */
-TA_HIDDEN enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *why,
-                                                   size_t n);
+/* The keychain's probe (about 50 ms when it fails) unless c knows. */
+TA_HIDDEN enum ta_store_state ta_keychain_probe(struct ta_client *c, char *why, size_t n);
+/* store_kernel.c: the key's description, termauth:session:PROFILE:DIR (DIR:
+ * the file store's directory, whose lock guards the key), in a new string;
+ * NULL when the profile's name is not valid or the store has no place. */
+TA_HIDDEN char *ta_kernel_key_name(const char *profile);
+/* How long the kernel keyring keeps a session, for the person: "until
+ * reboot, or 3 days unused" (persistent_keyring_expiry). */
+TA_HIDDEN void ta_kernel_lifetime(char *buf, size_t n);
 
 /* store_file.c: the profile's lock (flock on <profile>.lock in the file
  * store's directory, whatever the backend; waiting up to a minute). */
@@ -54,7 +73,7 @@ TA_HIDDEN enum ta_result ta_store_lock(struct ta_client *c, const char *profile,
 TA_HIDDEN void ta_store_unlock(int fd);
 /* store.c: the calls that take the backend as a parameter, only: NULL for
  * the one the client's store option chooses (as ta_store_load), else that
- * backend alone (&ta_store_file, &ta_store_keychain) whatever the option -
+ * backend alone (&ta_store_file, ...) whatever the option -
  * a CI credential's sessions are kept in the file. ta_store_load_from is
  * ta_store_load; ta_store_write_locked, a write for a caller that holds
  * the lock. */

@@ -183,8 +183,28 @@ static enum ta_result file_list(struct ta_client *c, char ***names, size_t *n)
 	return r;
 }
 
+/* The file is always there to fall back on. */
+static enum ta_store_state file_probe(struct ta_client *c, char *why, size_t n)
+{
+	(void)c;
+	snprintf(why, n, "the file store is always there");
+	return TA_STORE_USABLE;
+}
+
+static int file_holds(const char *profile)
+{
+	char *path = NULL;
+	int exists = ta_store_path(profile, &path) == TA_OK && access(path, F_OK) == 0;
+
+	free(path);
+	return exists;
+}
+
 const struct ta_store_backend ta_store_file = {
 	.name = "file",
+	.label = "a file",
+	.probe = file_probe,
+	.holds = file_holds,
 	.load = ta_store_file_load,
 	.save = file_save,
 	.remove = file_remove,

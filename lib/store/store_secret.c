@@ -43,21 +43,21 @@ static int session_bus_known(void)
 	return n > 0 && (size_t)n < sizeof(path) && access(path, F_OK) == 0;
 }
 
-static enum ta_keychain_state probe(char *why, size_t n)
+static enum ta_store_state probe(char *why, size_t n)
 {
 	SecretService *service;
 	SecretCollection *collection;
-	enum ta_keychain_state state;
+	enum ta_store_state state;
 	GError *err = NULL;
 
 	if (!session_bus_known()) {
 		snprintf(why, n, "there is no D-Bus session bus for a keychain");
-		return TA_KEYCHAIN_ABSENT;
+		return TA_STORE_ABSENT;
 	}
 	if (!(service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &err))) {
 		snprintf(why, n, "the keychain cannot be reached: %s", err ? err->message : "?");
 		g_clear_error(&err);
-		return TA_KEYCHAIN_ABSENT;
+		return TA_STORE_ABSENT;
 	}
 	collection = secret_collection_for_alias_sync(service, SECRET_COLLECTION_DEFAULT,
 	                                              SECRET_COLLECTION_NONE, NULL, &err);
@@ -66,16 +66,16 @@ static enum ta_keychain_state probe(char *why, size_t n)
 			snprintf(why, n, "no keychain is running (no Secret Service such as gnome-keyring)");
 		else
 			snprintf(why, n, "the keychain cannot be reached: %s", err->message);
-		state = TA_KEYCHAIN_ABSENT;
+		state = TA_STORE_ABSENT;
 	} else if (!collection) {
 		snprintf(why, n, "the keychain has no default collection");
-		state = TA_KEYCHAIN_ABSENT;
+		state = TA_STORE_ABSENT;
 	} else if (secret_collection_get_locked(collection)) {
 		snprintf(why, n, "the keychain is locked");
-		state = TA_KEYCHAIN_LOCKED;
+		state = TA_STORE_LOCKED;
 	} else {
 		snprintf(why, n, "the keychain is unlocked");
-		state = TA_KEYCHAIN_USABLE;
+		state = TA_STORE_USABLE;
 	}
 	g_clear_error(&err);
 	if (collection)
@@ -84,16 +84,16 @@ static enum ta_keychain_state probe(char *why, size_t n)
 	return state;
 }
 
-enum ta_keychain_state ta_keychain_probe(struct ta_client *c, char *why, size_t n)
+enum ta_store_state ta_keychain_probe(struct ta_client *c, char *why, size_t n)
 {
 	if (!c)
 		return probe(why, n);
-	if (c->keychain_state == TA_KEYCHAIN_UNKNOWN) {
+	if (c->keychain_state == TA_STORE_UNKNOWN) {
 		c->keychain_state = probe(c->keychain_why, sizeof(c->keychain_why));
 		ta_debug(c, 1, "store: %s", c->keychain_why);
 	}
 	snprintf(why, n, "%s", c->keychain_why);
-	return (enum ta_keychain_state)c->keychain_state;
+	return (enum ta_store_state)c->keychain_state;
 }
 
 static enum ta_result keychain_load(struct ta_client *c, const char *profile,
@@ -177,6 +177,9 @@ static enum ta_result keychain_list(struct ta_client *c, char ***names, size_t *
 
 const struct ta_store_backend ta_store_keychain = {
 	.name = "keychain",
+	.label = "the keychain",
+	.cached = 1,
+	.probe = ta_keychain_probe,
 	.load = keychain_load,
 	.save = keychain_save,
 	.remove = keychain_remove,

@@ -8,5 +8,6 @@ if [ -z "${TA_KEYCHAIN_BUS:-}" ]; then
     --config-file="$(dirname "$0")/session-bus.conf" -- sh "$0" "$@"
 fi
 BUS=$DBUS_SESSION_BUS_ADDRESS
+TEST_STORE=auto # the keychain first, as people get it
 . "$(dirname "$0")/lib.sh"
 export DBUS_SESSION_BUS_ADDRESS="$BUS"

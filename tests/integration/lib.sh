@@ -16,6 +16,12 @@ unset TERMAUTH_PROFILE TERMAUTH_CONFIG TERMAUTH_TOKEN TERMAUTH_CREDENTIAL TERMAU
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 STORE_DIR=$XDG_STATE_HOME/termauth
+# Where the scenarios' sessions are kept: TEST_STORE=file (the default:
+# most scenarios read, age or break the session file), kernel (auto on
+# this machine: no keychain, keyctl answering) or auto (the keychain's
+# scenarios, with a keychain of their own).
+TEST_STORE=${TEST_STORE:-file}
+[ "$TEST_STORE" = file ] && export TERMAUTH_STORE=file
 CLIENT_ID=termauth-test
 IDP_PID=
 SHIM_PID=
@@ -44,9 +50,31 @@ stop_helper() {
   wait "$1" 2>/dev/null || :
 }
 
+# in_keyring SCRIPT [ARG...]: runs the sh SCRIPT in a new session keyring
+# that holds the user's persistent keyring, so that keyctl there possesses
+# what termauth's processes possess (keyctl search @s finds their keys).
+in_keyring() {
+  ik_script=$1; shift
+  keyctl session - sh -c 'keyctl get_persistent @s >/dev/null && s=$1 && shift && eval "$s"' \
+    - "$ik_script" "$@" 2>/dev/null
+}
+# kernel_key PROFILE: the name of the profile's key in the kernel keyring.
+kernel_key() { printf 'termauth:session:%s:%s' "$1" "$STORE_DIR"; }
+# forget_kernel_keys: removes this scenario's keys (those of its store
+# directory) from the user's persistent keyring, which outlives it.
+forget_kernel_keys() {
+  command -v keyctl >/dev/null || return 0
+  in_keyring 'for k in $(keyctl rlist "$(keyctl get_persistent @s)"); do
+      case $(keyctl rdescribe "$k") in
+        "user;"*";termauth:session:"*":$1") keyctl invalidate "$k" ;;
+      esac
+    done' "$STORE_DIR" >/dev/null || :
+}
+
 cleanup() {
   status=$?
   for pid in $IDP_PID $SHIM_PID $KEYRING_PID; do stop_helper "$pid"; done
+  forget_kernel_keys
   # A detached browser driver may still be writing its log here: removing
   # the directory is best effort, and never changes the test's verdict.
   if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T" 2>/dev/null || true
@@ -232,21 +260,60 @@ device_login() {
   USER_CODE=${VERIFY_URL##*user_code=}
 }
 
+# in_file: 0 when profile ${PROFILE:-default}'s session is in its file (it
+# is, with TEST_STORE=file), else it is in the kernel keyring.
+in_file() { [ "$TEST_STORE" = file ] || [ -e "$STORE_DIR/${PROFILE:-default}.json" ]; }
+# session_json: the stored session of profile ${PROFILE:-default}, as the
+# store holds it (its file, or its key in the kernel keyring); nothing
+# when there is none.
+session_json() {
+  if in_file; then cat "$STORE_DIR/${PROFILE:-default}.json" 2>/dev/null || :
+  else in_keyring 'k=$(keyctl search @s user "$1") && keyctl pipe "$k"' \
+    "$(kernel_key "${PROFILE:-default}")" || :
+  fi
+}
+# session_put: stdin becomes that stored session (the file replaced with
+# mode 0600, or the key's payload updated).
+session_put() {
+  if in_file; then
+    f=$STORE_DIR/${PROFILE:-default}.json
+    (umask 077; cat >"$f.test") && mv "$f.test" "$f"
+  else in_keyring 'keyctl pupdate "$(keyctl search @s user "$1")"' "$(kernel_key "${PROFILE:-default}")"
+  fi
+}
+
+# check_where_kept: profile ${PROFILE:-default}'s session is where
+# TEST_STORE says: its file, or (kernel) its key, with no file.
+check_where_kept() {
+  if [ "$TEST_STORE" = file ]; then check "the session is in its file" in_file
+  else
+    check "the session is in the kernel keyring" test -n "$(session_json)"
+    check "... and in no file" test ! -e "$STORE_DIR/${PROFILE:-default}.json"
+  fi
+}
+
 # store_field NAME: a member of the default profile's stored session.
 store_field() {
-  node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]] ?? "")' \
-    "$STORE_DIR/${PROFILE:-default}.json" "$1"
+  session_json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>
+    console.log(JSON.parse(s)[process.argv[1]] ?? ""))' "$1"
 }
 
 # age_session SECONDS: makes the stored access token expire in SECONDS (as
-# if time had passed), keeping the file's mode.
+# if time had passed) - and its copy in the runtime cache, which serves
+# the fast path for a session in the kernel keyring.
 age_session() {
+  session_json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const j = JSON.parse(s);
+    j.expires_at = Math.floor(Date.now() / 1000) + Number(process.argv[1]);
+    process.stdout.write(JSON.stringify(j))})' "$1" | session_put
+  as_cache=$XDG_RUNTIME_DIR/termauth/${PROFILE:-default}.json
+  [ -e "$as_cache" ] || return 0
   node -e '
     const fs = require("fs"), f = process.argv[1];
     const j = JSON.parse(fs.readFileSync(f));
     j.expires_at = Math.floor(Date.now() / 1000) + Number(process.argv[2]);
     fs.writeFileSync(f + ".test", JSON.stringify(j), { mode: 0o600 });
-    fs.renameSync(f + ".test", f);' "$STORE_DIR/${PROFILE:-default}.json" "$1"
+    fs.renameSync(f + ".test", f);' "$as_cache" "$1"
 }
 
 # introspect TOKEN: "true" or "false", the IdP's word on whether the token

@@ -1,18 +1,20 @@
 #!/bin/sh
 # Processes killed with SIGKILL at random moments while refreshing and while
-# signing in, many times over: the store always parses and holds a whole
-# session (the old or the new), and what a killed writer left behind is
-# gone after the next write.
+# signing in, many times over: the store (the file, or with TEST_STORE=kernel
+# the kernel keyring) always parses and holds a whole session (the old or
+# the new), and what a killed writer left behind is gone after the next
+# write.
 . "$(dirname "$0")/lib.sh"
 start_idp
 run_login
 assert_eq "signed in" 0 "$rc"
+check_where_kept
 
 valid_store() { # 0 when the store parses and holds a whole session
-  node -e '
-    const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    process.exit(j.format === 1 && j.access_token && j.refresh_token && j.token_endpoint ? 0 : 1);
-  ' "$STORE_DIR/default.json" 2>/dev/null
+  session_json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    const j = JSON.parse(s);
+    process.exit(j.format === 1 && j.access_token && j.refresh_token && j.token_endpoint ? 0 : 1)})' \
+    2>/dev/null
 }
 leftovers() { ls -A "$STORE_DIR" | grep -c '\.tmp-' || true; }
 

@@ -7,6 +7,7 @@
 start_idp
 run_login
 assert_eq "signed in" 0 "$rc"
+check_where_kept
 FIRST_REFRESH=$(store_field refresh_token)
 
 # The stampede: 32 at once, with the access token inside the refresh window.

@@ -528,8 +528,8 @@ static void store_file_mode(void **state)
 	assert_false(exists_in(e->tdir, "work.json"));
 
 	/* Never asked the keychain, for anything. */
-	assert_int_equal(c->keychain_state, TA_KEYCHAIN_UNKNOWN);
-	assert_int_equal(c2->keychain_state, TA_KEYCHAIN_UNKNOWN);
+	assert_int_equal(c->keychain_state, TA_STORE_UNKNOWN);
+	assert_int_equal(c2->keychain_state, TA_STORE_UNKNOWN);
 	ta_session_free(s);
 	ta_client_free(c);
 	ta_client_free(c2);
@@ -554,7 +554,7 @@ static void store_auto_without_keychain(void **state)
 	UNIT_ASSERT_MSG(strstr(nt.last, "profile 'work'"), "notice: %s", nt.last);
 	UNIT_ASSERT_MSG(strstr(nt.last, path), "notice: %s", nt.last);
 	assert_string_equal(ta_store_used(c), "file");
-	assert_int_equal(c->keychain_state, TA_KEYCHAIN_ABSENT);
+	assert_int_equal(c->keychain_state, TA_STORE_ABSENT);
 	assert_int_equal(unit_count_entries(e->tdir, "work.json"), 1);
 
 	/* Loaded, then saved again (a refresh): no second notice. */
@@ -614,7 +614,7 @@ static void store_keychain_mode_without_keychain(void **state)
 	m = ta_client_message(k);
 	UNIT_ASSERT_MSG(strstr(m, "keychain") && strstr(m, "no D-Bus session bus") &&
 	                strstr(m, "--store file"), "message: %s", m);
-	assert_int_equal(k->keychain_state, TA_KEYCHAIN_ABSENT);
+	assert_int_equal(k->keychain_state, TA_STORE_ABSENT);
 
 	assert_int_equal(ta_store_save(k, "other", s2), TA_E_STORE);
 	m = ta_client_message(k);

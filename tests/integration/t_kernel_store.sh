@@ -1,0 +1,4 @@
+#!/bin/sh
+# placeholder
+. "$(dirname "$0")/lib.sh"
+finish

@@ -66,7 +66,7 @@ _termauth()
 		COMPREPLY=($(compgen -W "github google microsoft gitlab" -- "$cur"))
 		return ;;
 	--store)
-		COMPREPLY=($(compgen -W "auto keychain keyring file" -- "$cur"))
+		COMPREPLY=($(compgen -W "auto keychain keyring kernel file" -- "$cur"))
 		return ;;
 	--env)
 		COMPREPLY=($(compgen -W "TERMAUTH_ACCESS_TOKEN" -- "$cur"))

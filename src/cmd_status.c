@@ -12,8 +12,9 @@
 
 static const char about[] =
 	"Show the profile's session: issuer, subject, expiry, whether it can be\n"
-	"refreshed, scopes, and where it is kept: the keychain, or the file (with its\n"
-	"path). On a far side (TERMAUTH_AGENT_SOCK), which machine forwards it.\n"
+	"refreshed, scopes, and where it is kept: the keychain, the kernel keyring, or\n"
+	"the file (with its path). On a far side (TERMAUTH_AGENT_SOCK), which machine\n"
+	"forwards it.\n"
 	"Exit status 3 when not signed in.\n";
 
 struct status_options {
@@ -91,6 +92,18 @@ static void print_refresh(const char *profile, const struct ta_session *s, long 
 	       at, (left + 59) / 60);
 }
 
+/* The store, as the person reads it: the file's path; what the others are,
+ * and what the kernel keyring loses. */
+static void print_store(const char *store, const char *path)
+{
+	if (path)
+		printf("store:    %s %s\n", store, path);
+	else if (!strcmp(store, "kernel"))
+		printf("store:    kernel keyring (persistent, until reboot)\n");
+	else
+		printf("store:    %s (Secret Service)\n", store);
+}
+
 static void print_text(const char *profile, const struct ta_session *s, const char *store,
                        const char *path)
 {
@@ -108,8 +121,8 @@ static void print_text(const char *profile, const struct ta_session *s, const ch
 	else
 		printf("expires:  %s (expired %lld min ago)\n", when, -left / 60);
 	print_refresh(profile, s, exp, left);
-	printf("scopes:   %s\nstore:    %s%s%s\n", ta_session_scope(s) ? ta_session_scope(s) : "-",
-	       store, path ? " " : " (Secret Service)", path ? path : "");
+	printf("scopes:   %s\n", ta_session_scope(s) ? ta_session_scope(s) : "-");
+	print_store(store, path);
 }
 
 /* 1 when the space-separated list holds word. */

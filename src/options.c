@@ -32,10 +32,10 @@ const struct opt cli_common_options[] = {
 	  .hint = "a profile name",
 	  .help = "the profile (default: $TERMAUTH_PROFILE, else \"default\")" },
 	{ .name = "store", .kind = OPT_STRING, .offset = offsetof(struct cli, store), .arg = "STORE",
-	  .hint = "auto, keychain or file",
-	  .help = "where the session is kept: auto (the keychain when it is unlocked, else a "
-	          "file), keychain or file (default: $TERMAUTH_STORE, else the profile's store, "
-	          "else auto)" },
+	  .hint = "auto, keychain, kernel or file",
+	  .help = "where the session is kept: auto (the keychain when it is unlocked, else the "
+	          "kernel keyring, else a file), keychain, kernel or file (default: "
+	          "$TERMAUTH_STORE, else the profile's store, else auto)" },
 	{ .name = "verbose", .letter = 'v', .kind = OPT_COUNT, .flags = OPT_REPEAT,
 	  .offset = offsetof(struct cli, verbose),
 	  .help = "say more on stderr; repeat for more (never secrets)" },

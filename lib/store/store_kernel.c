@@ -220,8 +220,9 @@ out:
 }
 
 /* Invalidating destroys the key wherever it is linked (the kernel wipes
- * it); unlinking takes it out of the keyring at once, so that a listing
- * right after a sign-out does not show it while the collector runs. */
+ * it), while it is still possessed through the keyring; unlinking then
+ * takes it out of the keyring at once, so that a listing right after a
+ * sign-out does not show it while the collector runs. */
 static enum ta_result kernel_remove(struct ta_client *c, const char *profile)
 {
 	key_serial_t ring, key;
@@ -236,10 +237,10 @@ static enum ta_result kernel_remove(struct ta_client *c, const char *profile)
 		return errno == ENOKEY ? TA_OK
 		                       : ta_fail(c, TA_E_STORE, "cannot search the kernel keyring: %s",
 		                                 strerror(errno));
-	(void)keyctl_unlink(key, ring);
 	if (keyctl_invalidate(key) < 0 && errno != ENOKEY && errno != EKEYREVOKED)
 		return ta_fail(c, TA_E_STORE, "cannot remove the session from the kernel keyring: %s",
 		               strerror(errno));
+	(void)keyctl_unlink(key, ring); /* the collector's, if this is refused */
 	return TA_OK;
 }
 

@@ -30,7 +30,7 @@ expect "setup-git: http to a name that only looks local" 2 "termauth: error: 'ht
 expect "setup-git without --host" 2 "termauth: error: which git server? give --host HOST" setup-git
 TERMAUTH_TOKEN="$(printf 'abc\ndef')" expect "TERMAUTH_TOKEN with a line break" 2 "termauth: error: TERMAUTH_TOKEN holds a line break or another control character: not used" token
 assert_eq "... and nothing printed" "" "$(cat "$T/out")"
-expect "bad --store" 2 "termauth: error: store must be auto, keychain or file, not 'cloud'" --store cloud status
+expect "bad --store" 2 "termauth: error: store must be auto, keychain, kernel or file, not 'cloud'" --store cloud status
 expect "bad profile name" 2 "termauth: error: '../x' is not a valid profile name" -p ../x login --issuer https://idp.example --client-id x
 expect "login without issuer" 2 "termauth: error: profile 'default' has no issuer and no client id yet: give --issuer URL --client-id ID" login
 expect "bad --port" 2 "termauth: error: port must be 0-65535, not '99999'" login --issuer https://idp.example --client-id x --port 99999

@@ -5,8 +5,8 @@
 # the access token cached in the runtime directory serves the fast path, a
 # refresh and a logout go through the keychain, and a file session moves
 # into it. Locked, and with no Secret Service at all: auto says so once and
-# keeps the session in the file; --store keychain fails, before any
-# browser opens. A locked keychain is told apart from an empty one.
+# keeps the session in the kernel keyring; --store keychain fails, before
+# any browser opens. A locked keychain is told apart from an empty one.
 . "$(dirname "$0")/keychain_bus.sh"
 SCHEMA=org.termauth.Session
 CACHE_DIR=$XDG_RUNTIME_DIR/termauth
@@ -154,10 +154,11 @@ check "... and nothing stored" test ! -e "$STORE_DIR/strict.json"
 run_login -p locked
 assert_eq "locked, auto: signed in" 0 "$rc"
 assert_contains "locked, auto: says so, plainly" "$T/login.err" \
-  "termauth: the keychain is locked, so the session of profile 'locked' is kept in a file only you can read: $STORE_DIR/locked.json"
-assert_eq "locked, auto: the file is 0600" 600 "$(stat -c %a "$STORE_DIR/locked.json" 2>/dev/null)"
+  "termauth: the keychain is locked, so the session of profile 'locked' is kept in the kernel keyring: in memory only, until reboot"
+PROFILE=locked check_where_kept
 rc=0; "$TERMAUTH" -p locked status >"$T/status.out" 2>&1 || rc=$?
-assert_contains "locked, auto: status names the file" "$T/status.out" "store:    file $STORE_DIR/locked.json"
+assert_contains "locked, auto: status names the kernel keyring" "$T/status.out" \
+  "store:    kernel keyring (persistent, until reboot)"
 
 # No Secret Service at all.
 kill "$KEYRING_PID"; wait "$KEYRING_PID" 2>/dev/null; KEYRING_PID=
@@ -165,8 +166,8 @@ wait_secrets false
 run_login -p nokeyring
 assert_eq "no keychain, auto: signed in" 0 "$rc"
 assert_contains "no keychain, auto: says so" "$T/login.err" \
-  "termauth: no keychain is running (no Secret Service such as gnome-keyring), so the session of profile 'nokeyring' is kept in a file only you can read"
-assert_eq "no keychain, auto: in the file" 600 "$(stat -c %a "$STORE_DIR/nokeyring.json" 2>/dev/null)"
+  "termauth: no keychain is running (no Secret Service such as gnome-keyring), so the session of profile 'nokeyring' is kept in the kernel keyring"
+PROFILE=nokeyring check_where_kept
 rc=0; "$TERMAUTH" -p nokeyring token >/dev/null 2>"$T/token.err" || rc=$?
 assert_eq "no keychain, auto: token works" 0 "$rc"
 rc=0; run_login -p strict --store keychain

@@ -1,13 +1,15 @@
 /*
  * test_store.c - unit tests of the store (lib/store/): the file store
  * (store_file.c) with XDG_STATE_HOME pointed at a throw-away directory,
- * the session JSON it keeps, and the choice of backend (store.c) in file,
- * auto and keychain mode with no keychain to be found (unit.h's store
- * environment: no test reaches a real keychain). The access token cache
- * and a session kept aside have test_store_cache.c.
+ * the session JSON it keeps, the kernel keyring store (store_kernel.c,
+ * the real persistent keyring), and the choice of backend (store.c) in
+ * file, kernel, auto and keychain mode with no keychain to be found
+ * (unit.h's store environment: no test reaches a real keychain). The
+ * access token cache and a session kept aside have test_store_cache.c.
  */
 #include <errno.h>
 #include <sys/stat.h>
+#include <keyutils.h>
 #include "unit.h"
 #include "base/result.h"
 #include "base/secret.h"
@@ -448,6 +450,7 @@ static void store_option_values(void **state)
 		enum ta_result want;
 	} rows[] = {
 		{ "auto", TA_OK },     { "keychain", TA_OK },  { "file", TA_OK },
+		{ "kernel", TA_OK },   { "Kernel", TA_E_ARG },
 		{ NULL, TA_OK },       { "foo", TA_E_ARG },    { "", TA_E_ARG },
 		{ "File", TA_E_ARG },  { "AUTO", TA_E_ARG },   { "file ", TA_E_ARG },
 		{ "secret", TA_E_ARG },
@@ -471,7 +474,7 @@ static void store_option_values(void **state)
 		} else {
 			/* Refused: the message names it, the old value stays. */
 			char want[64];
-			snprintf(want, sizeof(want), "store must be auto, keychain or file, not '%s'",
+			snprintf(want, sizeof(want), "store must be auto, keychain, kernel or file, not '%s'",
 			         rows[i].value);
 			ROW_CHECK(strstr(ta_client_message(c), want) != NULL, i, "message '%s'",
 			          ta_client_message(c));
@@ -535,34 +538,45 @@ static void store_file_mode(void **state)
 	ta_client_free(c2);
 }
 
-/* auto with no keychain: the file, and a notice saying why and where -
- * once per sign-in, not again when a session in the file is saved again. */
+/* 1 when the kernel keyring holds a key for profile (of this store). */
+static int in_kernel(const char *profile)
+{
+	char *name = ta_kernel_key_name(profile);
+	long ring = keyctl_get_persistent((uid_t)-1, KEY_SPEC_PROCESS_KEYRING);
+	int found = name && ring >= 0 && keyctl_search((key_serial_t)ring, "user", name, 0) >= 0;
+
+	free(name);
+	return found;
+}
+
+/* auto with no keychain: the kernel keyring, and a notice saying why and
+ * what it loses - once per sign-in, not again when a session kept there is
+ * saved again. The access token is cached for the fast path; no file. */
 static void store_auto_without_keychain(void **state)
 {
 	struct unit_store_env *e = *state;
 	struct notices nt = { 0 }, nt2 = { 0 }, nt3 = { 0 };
 	struct ta_client *c = client_with(NULL, &nt), *c2, *c3;
 	struct ta_session *s = session_of(&first), *back = NULL;
-	char *path = unit_join(e->tdir, "work.json");
 
 	assert_null(ta_client_get(c, TA_OPT_STORE)); /* auto is the default */
-	assert_int_equal(ta_store_ready(c), TA_OK);  /* the file is always there */
+	assert_int_equal(ta_store_ready(c), TA_OK);
 	assert_int_equal(ta_store_save(c, "work", s), TA_OK);
 	assert_int_equal(nt.n, 1);
-	UNIT_ASSERT_MSG(strstr(nt.last, "there is no D-Bus session bus for a keychain"), "notice: %s",
-	                nt.last);
-	UNIT_ASSERT_MSG(strstr(nt.last, "profile 'work'"), "notice: %s", nt.last);
-	UNIT_ASSERT_MSG(strstr(nt.last, path), "notice: %s", nt.last);
-	assert_string_equal(ta_store_used(c), "file");
+	UNIT_ASSERT_MSG(strstr(nt.last, "there is no D-Bus session bus for a keychain, so the session of profile 'work' is kept in the kernel keyring: in memory only, until reboot"),
+	                "notice: %s", nt.last);
+	assert_string_equal(ta_store_used(c), "kernel");
 	assert_int_equal(c->keychain_state, TA_STORE_ABSENT);
-	assert_int_equal(unit_count_entries(e->tdir, "work.json"), 1);
+	assert_true(in_kernel("work"));
+	assert_false(exists_in(e->tdir, "work.json"));
+	assert_true(exists_in(e->cdir, "work.json")); /* the fast path's */
 
 	/* Loaded, then saved again (a refresh): no second notice. */
 	assert_int_equal(ta_store_load(c, "work", &back), TA_OK);
 	check_session(back, &first);
 	ta_session_free(back);
 	back = NULL;
-	assert_string_equal(ta_store_used(c), "file");
+	assert_string_equal(ta_store_used(c), "kernel");
 	assert_int_equal(ta_store_save(c, "work", s), TA_OK);
 	assert_int_equal(nt.n, 1);
 
@@ -570,7 +584,7 @@ static void store_auto_without_keychain(void **state)
 	c2 = client_with("auto", &nt2);
 	assert_int_equal(ta_store_load(c2, "work", &back), TA_OK);
 	check_session(back, &first);
-	assert_string_equal(ta_store_used(c2), "file");
+	assert_string_equal(ta_store_used(c2), "kernel");
 	assert_int_equal(ta_store_save(c2, "work", back), TA_OK);
 	assert_int_equal(nt2.n, 0);
 	ta_session_free(back);
@@ -581,21 +595,133 @@ static void store_auto_without_keychain(void **state)
 	assert_int_equal(ta_store_save(c3, "work", s), TA_OK);
 	assert_int_equal(nt3.n, 1);
 
-	/* A session in the file needs no cache: loading it makes none. */
-	assert_false(exists_in(e->cdir, "work.json"));
-
-	/* And without a handle at all, it still goes to the file. */
+	/* And without a handle at all, it still goes to the kernel keyring. */
 	assert_int_equal(ta_store_save(NULL, "nohandle", s), TA_OK);
 	assert_int_equal(ta_store_load(NULL, "nohandle", &back), TA_OK);
 	check_session(back, &first);
 	ta_session_free(back);
-	assert_true(exists_in(e->tdir, "nohandle.json"));
+	assert_true(in_kernel("nohandle"));
+	assert_false(exists_in(e->tdir, "nohandle.json"));
 
 	ta_session_free(s);
 	ta_client_free(c);
 	ta_client_free(c2);
 	ta_client_free(c3);
-	free(path);
+}
+
+/* A session in the file moves into the kernel keyring at its next save
+ * under auto (the default, and chosen by name), said once; the file is
+ * gone. */
+static void store_kernel_takes_file_session(void **state)
+{
+	static const char *const modes[] = { NULL, "auto" };
+	struct unit_store_env *e = *state;
+	size_t i;
+
+	for (i = 0; i < NELEMS(modes); i++) {
+		struct notices nt = { 0 };
+		struct ta_client *f = client_with("file", NULL), *c = client_with(modes[i], &nt);
+		struct ta_session *s = session_of(&first), *back = NULL;
+
+		ROW_CHECK(ta_store_save(f, "work", s) == TA_OK, i, "file save");
+		ROW_CHECK(ta_store_load(c, "work", &back) == TA_OK, i, "load");
+		ROW_CHECK(!strcmp(ta_store_used(c), "file"), i, "read from %s", ta_store_used(c));
+		ROW_CHECK(ta_store_save(c, "work", back) == TA_OK, i, "save: %s", ta_client_message(c));
+		ROW_CHECK(nt.n == 1, i, "%d notices", nt.n);
+		ROW_CHECK(strstr(nt.last, "the session of profile 'work' has moved from its file into the kernel keyring, which keeps it in memory only, until reboot") != NULL,
+		          i, "notice: %s", nt.last);
+		ROW_CHECK(!exists_in(e->tdir, "work.json"), i, "the file stayed");
+		ROW_CHECK(in_kernel("work"), i, "not in the kernel keyring");
+		ROW_CHECK(!strcmp(ta_store_used(c), "kernel"), i, "used %s", ta_store_used(c));
+		ta_session_free(back);
+		back = NULL;
+		ROW_CHECK(ta_store_load(f, "work", &back) == TA_E_NO_SESSION, i, "the file still loads");
+		ROW_CHECK(ta_store_remove(c, "work") == TA_OK, i, "remove: %s", ta_client_message(c));
+		ROW_CHECK(!in_kernel("work"), i, "the key stayed");
+		ta_session_free(s);
+		ta_client_free(f);
+		ta_client_free(c);
+	}
+}
+
+/* A session larger than a kernel key: --store kernel refuses it, naming
+ * the limit; auto keeps it in the file and says why. Nothing truncated. */
+static void store_kernel_too_large(void **state)
+{
+	struct unit_store_env *e = *state;
+	struct notices nt = { 0 };
+	struct ta_client *k = client_with("kernel", NULL), *c = client_with(NULL, &nt);
+	struct ta_session *s = session_of(&first), *back = NULL;
+	char *big = malloc(40001);
+
+	assert_non_null(big);
+	memset(big, 'a', 40000);
+	big[40000] = '\0';
+	assert_int_equal(ta_set_string(&s->access_token, big), TA_OK);
+	assert_int_equal(ta_store_save(k, "big", s), TA_E_STORE);
+	UNIT_ASSERT_MSG(strstr(ta_client_message(k), "more than a kernel key holds (32767 bytes) - use --store file"),
+	                "message: %s", ta_client_message(k));
+	assert_false(in_kernel("big"));
+	assert_int_equal(ta_store_save(c, "big", s), TA_OK);
+	assert_string_equal(ta_store_used(c), "file");
+	UNIT_ASSERT_MSG(strstr(nt.last, "there is no D-Bus session bus for a keychain, and the session of profile 'big' is") &&
+	                strstr(nt.last, "so the session of profile 'big' is kept in a file only you can read"),
+	                "notice: %s", nt.last);
+	assert_int_equal(ta_store_load(c, "big", &back), TA_OK);
+	assert_string_equal(ta_session_access_token(back), big);
+	assert_true(exists_in(e->tdir, "big.json"));
+	ta_session_free(back);
+	ta_session_free(s);
+	free(big);
+	ta_client_free(k);
+	ta_client_free(c);
+}
+
+/* The kernel store lists its profiles (not CI credentials', nor another
+ * store directory's), and a removal takes the key and the cache. */
+static void store_kernel_list_and_remove(void **state)
+{
+	struct unit_store_env *e = *state;
+	struct ta_client *k = client_with("kernel", NULL);
+	struct ta_session *s = session_of(&first), *back = NULL;
+	char **names = NULL, *other = unit_tmpdir();
+	size_t n;
+
+	assert_int_equal(ta_store_save(k, "a", s), TA_OK);
+	assert_int_equal(ta_store_save(k, "b", s), TA_OK);
+	assert_int_equal(ta_store_save(k, "ci-0123456789abcdef", s), TA_OK);
+	/* Another store directory's key of the same profile is another one. */
+	assert_int_equal(setenv("XDG_STATE_HOME", other, 1), 0);
+	assert_int_equal(ta_store_save(k, "c", s), TA_OK);
+	assert_int_equal(ta_store_remove(k, "a"), TA_OK); /* not this store's a */
+	assert_int_equal(setenv("XDG_STATE_HOME", e->dir, 1), 0);
+	assert_true(in_kernel("a"));
+
+	assert_int_equal(ta_store_list(k, &names), TA_OK);
+	for (n = 0; names[n]; n++)
+		assert_true(!strcmp(names[n], "a") || !strcmp(names[n], "b"));
+	assert_int_equal(n, 2);
+	ta_profiles_free(names);
+
+	assert_int_equal(ta_store_remove(k, "a"), TA_OK);
+	assert_false(in_kernel("a"));
+	assert_int_equal(ta_store_load(k, "a", &back), TA_E_NO_SESSION);
+	assert_null(back);
+	assert_true(strstr(ta_client_message(k), "not signed in (profile 'a')") != NULL);
+	assert_true(in_kernel("b"));
+	assert_true(exists_in(e->cdir, "b.json"));
+	assert_int_equal(ta_store_remove(k, "b"), TA_OK);
+	assert_false(in_kernel("b"));
+	assert_false(exists_in(e->cdir, "b.json"));
+
+	assert_int_equal(setenv("XDG_STATE_HOME", other, 1), 0);
+	assert_int_equal(ta_store_remove(k, "c"), TA_OK);
+	assert_false(in_kernel("c"));
+	assert_int_equal(setenv("XDG_STATE_HOME", e->dir, 1), 0);
+	unit_rmtree(other);
+	free(other);
+	ta_session_free(s);
+	ta_client_free(k);
 }
 
 /* --store keychain with no keychain: an error before a sign-in and at
@@ -649,11 +775,10 @@ static void store_keychain_mode_without_keychain(void **state)
 	ta_client_free(k);
 }
 
-/* Removing takes the file and the access token cache, in file and in auto
- * mode. */
+/* Removing takes the file and the access token cache. */
 static void store_remove_takes_file_and_cache(void **state)
 {
-	static const char *const modes[] = { "file", NULL, "auto" };
+	static const char *const modes[] = { "file" };
 	struct unit_store_env *e = *state;
 	size_t i;
 
@@ -688,7 +813,7 @@ static void store_remove_takes_file_and_cache(void **state)
 /* A save to the file drops a cached access token: it would be older. */
 static void store_file_save_drops_cache(void **state)
 {
-	static const char *const modes[] = { "file", NULL };
+	static const char *const modes[] = { "file" };
 	struct unit_store_env *e = *state;
 	size_t i;
 
@@ -712,11 +837,11 @@ static void store_file_save_drops_cache(void **state)
 	}
 }
 
-/* The profiles with a session, in file and in auto mode: not the sessions
- * of CI credentials, nor files that are no profile's session. */
+/* The profiles with a session in the file: not the sessions of CI
+ * credentials, nor files that are no profile's session. */
 static void store_list_profiles(void **state)
 {
-	static const char *const modes[] = { "file", NULL };
+	static const char *const modes[] = { "file" };
 	static const char *const saved[] = { "work", "home", "ci-0123456789abcdef",
 		                             "ci-0123456789abcde", "ci-0123456789ABCDEF" };
 	static const char *const listed[] = { "work", "home", "ci-0123456789abcde",
@@ -782,6 +907,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(store_option_values),
 	ENV_TEST(store_file_mode),
 	ENV_TEST(store_auto_without_keychain),
+	ENV_TEST(store_kernel_takes_file_session),
+	ENV_TEST(store_kernel_too_large),
+	ENV_TEST(store_kernel_list_and_remove),
 	ENV_TEST(store_keychain_mode_without_keychain),
 	ENV_TEST(store_remove_takes_file_and_cache),
 	ENV_TEST(store_file_save_drops_cache),

@@ -210,8 +210,10 @@ UNIT_HELPER void unit_check_str(const char *got, const char *want, const char *w
 /* The world of the store's tests (lib/store/): $XDG_STATE_HOME and
  * $XDG_RUNTIME_DIR are throw-away directories, and DBUS_SESSION_BUS_ADDRESS
  * is unset, so the keychain probe finds no session bus (there is no "bus"
- * socket in the runtime directory) and no test reaches a real keychain. A
- * cmocka setup and teardown: *state is the struct unit_store_env. */
+ * socket in the runtime directory) and no test reaches a real keychain.
+ * The handle c keeps sessions in the file; the kernel keyring is the real
+ * one, and its keys of this store are removed at teardown. A cmocka setup
+ * and teardown: *state is the struct unit_store_env. */
 struct unit_store_env {
 	char *dir;  /* $XDG_STATE_HOME */
 	char *tdir; /* $XDG_STATE_HOME/termauth, the store */
@@ -231,7 +233,8 @@ UNIT_HELPER int unit_store_env_setup(void **state)
 	e->run = unit_tmpdir();
 	e->cdir = unit_join(e->run, "termauth");
 	if (setenv("XDG_STATE_HOME", e->dir, 1) || setenv("XDG_RUNTIME_DIR", e->run, 1) ||
-	    unsetenv("DBUS_SESSION_BUS_ADDRESS") || ta_client_new(&e->c) != TA_OK)
+	    unsetenv("DBUS_SESSION_BUS_ADDRESS") || ta_client_new(&e->c) != TA_OK ||
+	    ta_client_set(e->c, TA_OPT_STORE, "file") != TA_OK)
 		return -1;
 	*state = e;
 	return 0;
@@ -240,7 +243,16 @@ UNIT_HELPER int unit_store_env_setup(void **state)
 UNIT_HELPER int unit_store_env_teardown(void **state)
 {
 	struct unit_store_env *e = *state;
+	struct ta_client *k = NULL;
+	char **names = NULL;
 
+	/* The kernel keyring outlives the test: its keys of this store go. */
+	if (ta_client_new(&k) == TA_OK && ta_client_set(k, TA_OPT_STORE, "kernel") == TA_OK &&
+	    ta_store_list(k, &names) == TA_OK)
+		for (size_t i = 0; names[i]; i++)
+			ta_store_remove(k, names[i]);
+	ta_profiles_free(names);
+	ta_client_free(k);
 	unsetenv("XDG_STATE_HOME");
 	unsetenv("XDG_RUNTIME_DIR");
 	unit_rmtree(e->dir);

@@ -142,6 +142,8 @@ static enum ta_result kernel_load(struct ta_client *c, const char *profile,
 		                      len < 0 ? strerror(errno) : "the key is too large");
 	else
 		r = ta_session_from_json(c, buf, (size_t)len, out);
+	/* Wiped whole here: the payload has no NUL for ta_free_secret to
+	 * stop at when the block came from the heap. */
 	ta_wipe(buf, USER_KEY_MAX + 1);
 	ta_free_secret(buf);
 	return r;

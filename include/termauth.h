@@ -27,9 +27,9 @@
  *      Then it checks the ID token's claims and hands back a struct
  *      ta_session.
  *
- *   3. Keep it: ta_store_save() writes the session of a profile to a 0600
- *      file in a 0700 directory, replaced atomically; ta_store_load() reads
- *      it back; ta_store_remove() forgets it.
+ *   3. Keep it: ta_store_save() writes the session of a profile to the
+ *      keychain, the kernel keyring or a 0600 file in a 0700 directory;
+ *      ta_store_load() reads it back; ta_store_remove() forgets it.
  *
  *   4. Use it: ta_session_access_token() and ta_session_expires_at().
  *
@@ -201,7 +201,8 @@ enum ta_option {
 	TA_OPT_PROVIDER = 13,
 	TA_OPT_TENANT = 14, /* Microsoft Entra tenant (default "organizations") */
 	/* Where sessions are kept: "auto" (default), "keychain" ("keyring" is
-	 * taken as another name for it) or "file". See the session store below. */
+	 * taken as another name for it), "kernel" or "file". See the session
+	 * store below. */
 	TA_OPT_STORE = 15,
 	/* When the client id came from a dynamic registration (RFC 7591), the
 	 * time it expires, in seconds since the epoch (unset: never). With no
@@ -467,18 +468,24 @@ TA_API enum ta_result ta_broker_serve(struct ta_broker *b);
 TA_API void ta_broker_stop(struct ta_broker *b);
 
 /* ---------------------------------------------------------------------- */
-/* The session store: one session per profile, in one of two backends.
+/* The session store: one session per profile, in one of three backends.
  * - keychain: the Secret Service (gnome-keyring, KeePassXC, KWallet)
- *   through libsecret, one item per profile in the default collection; the
- *   access token is also cached, without the refresh and ID tokens, in
- *   $XDG_RUNTIME_DIR/termauth/<profile>.json (0600), for fast reads.
+ *   through libsecret, one item per profile in the default collection.
+ * - kernel: the user's persistent keyring of the Linux key retention
+ *   service, one "user" key per profile named
+ *   termauth:session:<profile>:<the file store's directory>; in kernel
+ *   memory only, lost at reboot (or when the keyring goes unused for
+ *   /proc/sys/kernel/keys/persistent_keyring_expiry seconds).
+ *   For both, the access token is also cached, without the refresh and ID
+ *   tokens, in $XDG_RUNTIME_DIR/termauth/<profile>.json (0600).
  * - file: $XDG_STATE_HOME/termauth/<profile>.json (default
  *   ~/.local/state), a 0600 file in a 0700 directory, replaced atomically.
- * TA_OPT_STORE chooses. "auto" saves to the keychain when it is reachable
- * and unlocked - removing any file copy - else to the file, with a notice
- * (once: not again when a refresh saves a session already in the file);
- * it reads the file first, then the keychain. A locked keychain is told
- * apart from an empty one in the message. Profile names are 1-64
+ * TA_OPT_STORE chooses. "auto" saves to the first of keychain (reachable
+ * and unlocked), kernel keyring (keyctl answering), file - removing the
+ * copies in those after it - with a notice when it is not the keychain
+ * (once: not again when a refresh saves a session already there); it
+ * reads the file first, then the kernel keyring, then the keychain. A
+ * locked keychain is told apart from an empty one in the message. Profile names are 1-64
  * characters of [A-Za-z0-9._-], not starting with '.'. c may be NULL (the
  * store is then "auto", and no message is kept). */
 
@@ -506,13 +513,19 @@ TA_API void ta_profiles_free(char **names);
 TA_API enum ta_result ta_logout(struct ta_client *c, const char *profile);
 /* TA_OK when a session could be saved now with the handle's store option;
  * TA_E_STORE (message set) when the store is "keychain" and the keychain is
- * locked or absent. Lets a program find out before a sign-in, not after. */
+ * locked or absent, or "kernel" and keyctl is refused. Lets a program find
+ * out before a sign-in, not after. */
 TA_API enum ta_result ta_store_ready(struct ta_client *c);
 /* 1 when this handle found the keychain locked (a session may be kept
  * there that cannot be read until it is unlocked), else 0. */
 TA_API int ta_keychain_locked(const struct ta_client *c);
-/* "keychain" or "file": where the last successful ta_store_load or save
- * on this handle found or put the session; NULL before. */
+/* 1 when the last ta_store_load on this handle found no session although
+ * one was saved and not signed out, while the kernel keyring is where it
+ * is kept: the kernel forgot it (a reboot, or the keyring unused too
+ * long), and a new sign-in is needed; else 0. */
+TA_API int ta_store_forgotten(const struct ta_client *c);
+/* "keychain", "kernel" or "file": where the last successful ta_store_load
+ * or save on this handle found or put the session; NULL before. */
 TA_API const char *ta_store_used(const struct ta_client *c);
 /* The path of the profile's store file; free() it. */
 TA_API enum ta_result ta_store_path(const char *profile, char **out);

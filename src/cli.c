@@ -380,6 +380,9 @@ void cli_not_signed_in(struct ta_client *c, const char *profile, const char *nex
 	if (ta_keychain_locked(c))
 		tell("not signed in (profile '%s') as far as can be seen: the keychain is locked, and a session kept there cannot be read until it is unlocked",
 		     profile);
+	else if (ta_store_forgotten(c))
+		tell("not signed in (profile '%s'): the kernel keyring forgot its session (it does at reboot, or when unused for long): %s",
+		     profile, cli_for_profile(profile, next, buf, sizeof(buf)));
 	else
 		tell("not signed in (profile '%s'): %s", profile,
 		     cli_for_profile(profile, next, buf, sizeof(buf)));

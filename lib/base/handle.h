@@ -43,6 +43,7 @@ struct ta_client {
 	char keychain_why[128];
 	int kernel_state;
 	char kernel_why[160];
+	int store_forgotten; /* ta_store_forgotten: the last load's finding */
 	struct ta_callbacks cb;
 	char message[TA_MESSAGE_MAX];
 };

@@ -148,6 +148,20 @@ static enum ta_result load_auto(struct ta_client *c, const char *profile,
 	return ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile);
 }
 
+/* No session found, though the record says one was saved and not signed
+ * out, where the kernel keyring is the store: the kernel forgot it. (A
+ * session kept in the keychain or the file does not vanish so.) */
+static int forgotten(struct ta_client *c, const struct ta_store_backend *b, const char *profile)
+{
+	char why[160];
+
+	if (b ? b != &ta_store_kernel
+	      : ta_store_keychain.probe(c, why, sizeof(why)) == TA_STORE_USABLE)
+		return 0;
+	return ta_store_kernel.probe(c, why, sizeof(why)) == TA_STORE_USABLE &&
+	       ta_mark_recorded(profile);
+}
+
 enum ta_result ta_store_load_from(struct ta_client *c, const struct ta_store_backend *only,
                                   const char *profile, struct ta_session **out)
 {
@@ -156,12 +170,16 @@ enum ta_result ta_store_load_from(struct ta_client *c, const struct ta_store_bac
 
 	if (!ta_profile_name_ok(profile))
 		return ta_store_file.load(c, profile, out); /* which says why */
+	if (c)
+		c->store_forgotten = 0;
 	if ((r = ta_pending_load(c, profile, out)) != TA_E_NO_SESSION)
 		return r;
 	if (!b)
 		r = load_auto(c, profile, out, &b);
 	else if ((r = usable(c, b)) == TA_OK)
 		r = b->load(c, profile, out);
+	if (r == TA_E_NO_SESSION && c)
+		c->store_forgotten = forgotten(c, chosen(c, only), profile);
 	if (r != TA_OK)
 		return r;
 	if (b->cached)
@@ -454,6 +472,11 @@ enum ta_result ta_store_ready(struct ta_client *c)
 
 	ta_call_begin(c);
 	return b ? usable(c, b) : TA_OK; /* auto: the file is always there */
+}
+
+int ta_store_forgotten(const struct ta_client *c)
+{
+	return c && c->store_forgotten;
 }
 
 int ta_keychain_locked(const struct ta_client *c)

@@ -152,6 +152,8 @@ TA_HIDDEN void ta_cache_remove_in(const char *run, const char *profile);
  * empties the record (id and places). */
 TA_HIDDEN enum ta_result ta_mark_write(struct ta_client *c, const char *profile, const char *id);
 TA_HIDDEN int ta_mark_matches(const char *profile, const struct ta_session *s);
+/* 1 when the record holds an id: a session was saved and not signed out. */
+TA_HIDDEN int ta_mark_recorded(const char *profile);
 /* The store's id becomes id only when the record has none (a session read
  * from a keychain that was locked at sign-out): a newer sign-in's id, made
  * since it was read, stays. */

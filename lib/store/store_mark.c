@@ -191,6 +191,20 @@ int ta_mark_matches(const char *profile, const struct ta_session *s)
 	return same;
 }
 
+int ta_mark_recorded(const char *profile)
+{
+	char stored[TA_SESSION_ID_LEN + 1], *buf = NULL;
+	size_t len = 0;
+	int recorded = 0;
+
+	if (record_text(profile, &buf, &len) == TA_OK) {
+		record_id(buf, len, stored);
+		recorded = stored[0] != '\0';
+	}
+	free(buf);
+	return recorded;
+}
+
 void ta_mark_remove(const char *profile)
 {
 	/* Emptied, not removed: it is the lock, which others may be waiting

@@ -120,6 +120,48 @@ static void cache_refill(struct ta_client *c, const struct ta_store_backend *onl
 	ta_store_unlock(lock);
 }
 
+/* A session found in chain[i] when a backend before it holds one too: a
+ * writer was killed between saving there and removing the copy here
+ * (saved()), so the order does not say which is newer - the time its
+ * access token was received does (the preferred one's on a tie). Only
+ * backends whose holds() is cheap are asked. */
+static void newest(struct ta_client *c, const char *profile, size_t i, struct ta_session **out,
+                   const struct ta_store_backend **from)
+{
+	struct ta_session *other = NULL;
+	char why[160];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		if (!chain[j]->holds || chain[j]->probe(c, why, sizeof(why)) != TA_STORE_USABLE ||
+		    !chain[j]->holds(profile) || chain[j]->load(c, profile, &other) != TA_OK) {
+			ta_fail_undo(c);
+			continue;
+		}
+		if (ta_session_meta(other)->obtained_at >= ta_session_meta(*out)->obtained_at) {
+			ta_session_free(*out);
+			*out = other;
+			*from = chain[j];
+		} else {
+			ta_session_free(other);
+		}
+		other = NULL;
+	}
+}
+
+/* The person's word when nothing was found but a session was saved and
+ * not signed out, and the kernel keyring, which may hold it, cannot be
+ * reached from here (keyctl refused: a container). */
+static void say_unreachable(struct ta_client *c, const char *profile, int recorded,
+                            const char *what)
+{
+	char why[160];
+
+	if (recorded && ta_store_kernel.probe(c, why, sizeof(why)) != TA_STORE_USABLE)
+		ta_notice(c, "%s, so a session of profile '%s' kept there, if any, cannot be %s from here",
+		          why, profile, what);
+}
+
 /* auto: the chain backwards (the newest copy first), skipping backends
  * that cannot be used; *from gets the one that answered. */
 static enum ta_result load_auto(struct ta_client *c, const char *profile,
@@ -137,7 +179,11 @@ static enum ta_result load_auto(struct ta_client *c, const char *profile,
 		if (state != TA_STORE_USABLE)
 			continue;
 		*from = chain[i];
-		if ((r = chain[i]->load(c, profile, out)) != TA_E_NO_SESSION)
+		if ((r = chain[i]->load(c, profile, out)) == TA_OK) {
+			newest(c, profile, i, out, from);
+			return TA_OK;
+		}
+		if (r != TA_E_NO_SESSION)
 			return r;
 		ta_fail_undo(c); /* not there: the next one says */
 	}
@@ -145,6 +191,7 @@ static enum ta_result load_auto(struct ta_client *c, const char *profile,
 		return ta_fail(c, TA_E_NO_SESSION,
 		               "not signed in (profile '%s') - or the session is in the keychain, which is locked: unlock it and try again",
 		               profile);
+	say_unreachable(c, profile, ta_mark_recorded(profile), "read");
 	return ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile);
 }
 
@@ -252,12 +299,10 @@ static void say_moved(struct ta_client *c, const struct ta_store_backend *from,
 
 /* After b took the session: its id, its cache, and no copy left in the
  * backends after b. *moved gets the first that held one. */
-static enum ta_result saved(struct ta_client *c, const struct ta_store_backend *b,
-                            const char *profile, const struct ta_session *s,
-                            const struct ta_store_backend **moved)
+static void saved(struct ta_client *c, const struct ta_store_backend *b, const char *profile,
+                  const struct ta_session *s, const struct ta_store_backend **moved)
 {
 	const struct ta_store_backend *later;
-	enum ta_result r;
 	char why[160];
 	size_t i;
 
@@ -273,11 +318,15 @@ static enum ta_result saved(struct ta_client *c, const struct ta_store_backend *
 			continue; /* what it holds, if anything, no one reads now */
 		if (!*moved && later->holds(profile))
 			*moved = later;
-		if ((r = later->remove(c, profile)) != TA_OK)
-			return r;
+		/* The session is saved: an old copy that stays is no failure
+		 * of it (reads take the newest), but the person is told. */
+		if (later->remove(c, profile) != TA_OK) {
+			ta_notice(c, "the session of profile '%s' is saved in %s, but its older copy in %s stays: %s",
+			          profile, b->label, later->label, ta_client_message(c));
+			ta_fail_undo(c);
+		}
 	}
 	set_used(c, b);
-	return TA_OK;
 }
 
 /* ta_store_write_locked; quiet: no word on where the session is kept
@@ -288,7 +337,7 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 	const struct ta_store_backend *b = chosen(c, only), *moved = NULL;
 	const char *loaded_from = c ? c->store_used : NULL;
 	enum ta_result r;
-	char why[400] = "", one[160];
+	char why[2 * TA_MESSAGE_MAX] = "", one[TA_MESSAGE_MAX];
 	size_t i;
 
 	if (!ta_profile_name_ok(profile))
@@ -298,9 +347,9 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 		return ta_fail(c, r, "cannot make a session id: no randomness");
 	settle_expiry(s);
 	if (b) {
-		if ((r = usable(c, b)) != TA_OK || (r = b->save(c, profile, s)) != TA_OK ||
-		    (r = saved(c, b, profile, s, &moved)) != TA_OK)
+		if ((r = usable(c, b)) != TA_OK || (r = b->save(c, profile, s)) != TA_OK)
 			return r;
+		saved(c, b, profile, s, &moved);
 		if (moved)
 			say_moved(c, moved, b, profile);
 		return TA_OK;
@@ -317,8 +366,7 @@ static enum ta_result write_locked(struct ta_client *c, const struct ta_store_ba
 		}
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", *why ? ", and " : "", one);
 	}
-	if ((r = saved(c, b, profile, s, &moved)) != TA_OK)
-		return r;
+	saved(c, b, profile, s, &moved);
 	/* A refresh that moves its session says that; a sign-in (or a
 	 * session that came from elsewhere) where it went, once. */
 	if (moved && loaded_from == moved->name)
@@ -347,9 +395,11 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 	enum ta_result r;
 	char why[160];
 	size_t i;
+	int recorded;
 
 	if (b && (r = usable(c, b)) != TA_OK)
 		return r;
+	recorded = ta_mark_recorded(profile); /* before the record is emptied */
 	ta_store_forget_copies(profile);
 	ta_pending_remove(profile);
 	for (i = CHAIN_N; i-- > (b ? rank(b) : 0);) {
@@ -360,6 +410,8 @@ enum ta_result ta_store_remove_locked(struct ta_client *c, const char *profile)
 			ta_notice(c, "the keychain is locked: a session of profile '%s' kept there, if any, stays until it is unlocked",
 			          profile);
 	}
+	if (!b)
+		say_unreachable(c, profile, recorded, "removed");
 	return TA_OK;
 }
 

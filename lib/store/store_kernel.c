@@ -72,11 +72,27 @@ static enum ta_store_state kernel_probe(struct ta_client *c, char *why, size_t n
 	return (enum ta_store_state)c->kernel_state;
 }
 
+/* The store directory as the kernel key names it: resolved (realpath), so
+ * that every spelling of one directory - and so one lock - names one key;
+ * as spelled while it does not exist yet. */
+static char *store_dir_resolved(void)
+{
+	char *dir = NULL, *real;
+
+	if (ta_store_dir(&dir) != TA_OK)
+		return NULL;
+	if ((real = realpath(dir, NULL))) {
+		free(dir);
+		return real;
+	}
+	return dir;
+}
+
 char *ta_kernel_key_name(const char *profile)
 {
-	char *dir = NULL, *name = NULL;
+	char *dir, *name = NULL;
 
-	if (!ta_profile_name_ok(profile) || ta_store_dir(&dir) != TA_OK)
+	if (!ta_profile_name_ok(profile) || !(dir = store_dir_resolved()))
 		return NULL;
 	if (asprintf(&name, KEY_PREFIX "%s:%s", profile, dir) < 0)
 		name = NULL;
@@ -122,15 +138,17 @@ static enum ta_result kernel_load(struct ta_client *c, const char *profile,
 	enum ta_result r;
 	char *name = NULL, *buf;
 	long len;
+	int err;
 
 	if ((r = open_profile(c, profile, &ring, &name)) != TA_OK)
 		return r;
 	key = find_key(ring, name);
+	err = errno;
 	free(name);
 	if (key < 0)
-		return errno == ENOKEY ? ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile)
-		                       : ta_fail(c, TA_E_STORE, "cannot read the kernel keyring: %s",
-		                                 strerror(errno));
+		return err == ENOKEY ? ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile)
+		                     : ta_fail(c, TA_E_STORE, "cannot read the kernel keyring: %s",
+		                               strerror(err));
 	/* One read into a buffer that holds any user key: no second, resized
 	 * copy of the session is left unwiped. */
 	if (!(buf = ta_secret_alloc(USER_KEY_MAX + 1)))
@@ -190,6 +208,31 @@ static enum ta_result save_refused(struct ta_client *c, const char *profile, siz
 	return ta_fail(c, TA_E_STORE, "cannot save to the kernel keyring: %s", strerror(err));
 }
 
+/* add_key updates a key of the same name in place, keeping its owner and
+ * permissions: one this store did not make so (another program of the
+ * user's, with wider permissions) is destroyed first, so that the session
+ * never sits in a key others may read. 0 (errno set) when it cannot be. */
+static int vetted(key_serial_t ring, const char *name)
+{
+	key_serial_t key = find_key(ring, name);
+	unsigned uid = 0, perm = 0;
+	char *description = NULL;
+	int ours;
+
+	if (key < 0)
+		return errno == ENOKEY;
+	ours = keyctl_describe_alloc(key, &description) >= 0 &&
+	       sscanf(description, "%*[^;];%u;%*u;%x;", &uid, &perm) == 2 &&
+	       uid == (unsigned)getuid() && perm == KEY_PERM;
+	free(description);
+	if (ours)
+		return 1;
+	if (keyctl_invalidate(key) < 0)
+		return 0;
+	(void)keyctl_unlink(key, ring);
+	return 1;
+}
+
 static enum ta_result kernel_save(struct ta_client *c, const char *profile,
                                   const struct ta_session *s)
 {
@@ -206,6 +249,8 @@ static enum ta_result kernel_save(struct ta_client *c, const char *profile,
 		r = ta_fail(c, TA_E_STORE,
 		            "the session of profile '%s' is %zu bytes, more than a kernel key holds (%d bytes) - use --store file",
 		            profile, len, USER_KEY_MAX);
+	} else if (!vetted(ring, name)) {
+		r = ta_fail(c, TA_E_STORE, "cannot replace the kernel key %s: %s", name, strerror(errno));
 	} else if ((key = add_key(KEY_TYPE, name, json, len, ring)) < 0) {
 		r = save_refused(c, profile, len, errno);
 	} else if (keyctl_setperm(key, KEY_PERM) < 0) {
@@ -230,15 +275,17 @@ static enum ta_result kernel_remove(struct ta_client *c, const char *profile)
 	key_serial_t ring, key;
 	enum ta_result r;
 	char *name = NULL;
+	int err;
 
 	if ((r = open_profile(c, profile, &ring, &name)) != TA_OK)
 		return r;
 	key = find_key(ring, name);
+	err = errno;
 	free(name);
 	if (key < 0)
-		return errno == ENOKEY ? TA_OK
-		                       : ta_fail(c, TA_E_STORE, "cannot search the kernel keyring: %s",
-		                                 strerror(errno));
+		return err == ENOKEY ? TA_OK
+		                     : ta_fail(c, TA_E_STORE, "cannot search the kernel keyring: %s",
+		                               strerror(err));
 	if (keyctl_invalidate(key) < 0 && errno != ENOKEY && errno != EKEYREVOKED)
 		return ta_fail(c, TA_E_STORE, "cannot remove the session from the kernel keyring: %s",
 		               strerror(errno));
@@ -289,7 +336,7 @@ static enum ta_result kernel_list(struct ta_client *c, char ***names, size_t *n)
 	enum ta_result r = TA_OK;
 	long size, i;
 
-	if (ta_store_dir(&dir) != TA_OK)
+	if (!(dir = store_dir_resolved()))
 		return ta_fail(c, TA_E_STORE, "cannot locate the store: set HOME or XDG_STATE_HOME");
 	if ((ring = persistent_keyring(why, sizeof(why))) < 0) {
 		free(dir);

@@ -59,7 +59,8 @@ in_keyring() {
     - "$ik_script" "$@" 2>/dev/null
 }
 # kernel_key PROFILE: the name of the profile's key in the kernel keyring.
-kernel_key() { printf 'termauth:session:%s:%s' "$1" "$STORE_DIR"; }
+# (The store directory resolved, as termauth names it.)
+kernel_key() { printf 'termauth:session:%s:%s' "$1" "$(realpath -m "$STORE_DIR")"; }
 # forget_kernel_keys: removes this scenario's keys (those of its store
 # directory) from the user's persistent keyring, which outlives it.
 forget_kernel_keys() {
@@ -68,7 +69,7 @@ forget_kernel_keys() {
       case $(keyctl rdescribe "$k") in
         "user;"*";termauth:session:"*":$1") keyctl invalidate "$k" ;;
       esac
-    done' "$STORE_DIR" >/dev/null || :
+    done' "$(realpath -m "$STORE_DIR")" >/dev/null || :
 }
 
 cleanup() {

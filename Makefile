@@ -86,6 +86,7 @@ bench: bootstrap build
 	bench/run $(BUILD)
 	bench/stampede $(BUILD)
 	bench/keychain $(BUILD)
+	bench/kernel $(BUILD)
 	bench/git $(BUILD)
 	bench/verify $(BUILD)
 	bench/forward $(BUILD)

@@ -131,20 +131,33 @@ static key_serial_t find_key(key_serial_t ring, const char *name)
 	return id < 0 ? -1 : (key_serial_t)id;
 }
 
+/* The keyring and the profile's key in it (*key -1 when it has none, *err
+ * then ENOKEY, or why it cannot be told), or an error said in c. */
+static enum ta_result profile_key(struct ta_client *c, const char *profile, key_serial_t *ring,
+                                  key_serial_t *key, int *err)
+{
+	char *name = NULL;
+	enum ta_result r = open_profile(c, profile, ring, &name);
+
+	if (r != TA_OK)
+		return r;
+	*key = find_key(*ring, name);
+	*err = errno;
+	free(name);
+	return TA_OK;
+}
+
 static enum ta_result kernel_load(struct ta_client *c, const char *profile,
                                   struct ta_session **out)
 {
 	key_serial_t ring, key;
 	enum ta_result r;
-	char *name = NULL, *buf;
+	char *buf;
 	long len;
 	int err;
 
-	if ((r = open_profile(c, profile, &ring, &name)) != TA_OK)
+	if ((r = profile_key(c, profile, &ring, &key, &err)) != TA_OK)
 		return r;
-	key = find_key(ring, name);
-	err = errno;
-	free(name);
 	if (key < 0)
 		return err == ENOKEY ? ta_fail(c, TA_E_NO_SESSION, "not signed in (profile '%s')", profile)
 		                     : ta_fail(c, TA_E_STORE, "cannot read the kernel keyring: %s",
@@ -274,14 +287,10 @@ static enum ta_result kernel_remove(struct ta_client *c, const char *profile)
 {
 	key_serial_t ring, key;
 	enum ta_result r;
-	char *name = NULL;
 	int err;
 
-	if ((r = open_profile(c, profile, &ring, &name)) != TA_OK)
+	if ((r = profile_key(c, profile, &ring, &key, &err)) != TA_OK)
 		return r;
-	key = find_key(ring, name);
-	err = errno;
-	free(name);
 	if (key < 0)
 		return err == ENOKEY ? TA_OK
 		                     : ta_fail(c, TA_E_STORE, "cannot search the kernel keyring: %s",

@@ -183,21 +183,25 @@ echo "== 8. uid 65534 can neither read the key nor find it"
 make_home 65534 "$NB"
 KEY=$(key_id default)
 echo "(our key $KEY: $(in_keyring 'keyctl rdescribe "$1"' "$KEY"))"
-out=$(as_nobody 'keyctl read "$1" 2>&1; echo "rc=$?"' "$KEY")
-echo "uid 65534: keyctl read $KEY -> $(echo $out)"
-assert_eq "uid 65534: keyctl read is denied" "keyctl_read_alloc: Permission denied rc=1" "$(echo $out)"
-out=$(as_nobody 'keyctl pipe "$1" 2>&1; echo "rc=$?"' "$KEY")
-echo "uid 65534: keyctl pipe $KEY -> $(echo $out)"
-assert_eq "uid 65534: keyctl pipe is denied" "keyctl_read_alloc: Permission denied rc=1" "$(echo $out)"
+# nobody_tries WHAT WANT SCRIPT [ARG...]: uid 65534 runs SCRIPT; its output
+# and exit status, said, must be WANT.
+nobody_tries() {
+  nt_what=$1 nt_want=$2; shift 2
+  out=$(as_nobody "$1"' 2>&1; echo "rc=$?"' "$2")
+  echo "uid 65534: $nt_what -> $(echo $out)"
+  assert_eq "uid 65534: $nt_what" "$nt_want" "$(echo $out)"
+}
+nobody_tries "keyctl read of our key is denied" "keyctl_read_alloc: Permission denied rc=1" \
+  'keyctl read "$1"' "$KEY"
+nobody_tries "keyctl pipe of our key is denied" "keyctl_read_alloc: Permission denied rc=1" \
+  'keyctl pipe "$1"' "$KEY"
 out=$(as_nobody 'keyctl rdescribe "$1" 2>&1; echo "rc=$?"' "$KEY")
 echo "uid 65534: keyctl rdescribe $KEY -> $(echo $out)"
 check "uid 65534: not even its description" sh -c "echo '$out' | grep -q 'Permission denied' && ! echo '$out' | grep -q termauth"
-out=$(as_nobody 'keyctl get_persistent @s "$1" 2>&1; echo "rc=$?"' "$UID_NOW")
-echo "uid 65534: keyctl get_persistent @s $UID_NOW -> $(echo $out)"
-assert_eq "uid 65534: our persistent keyring is refused" "keyctl_get_persistent: Operation not permitted rc=1" "$(echo $out)"
-out=$(as_nobody 'keyctl search "$(keyctl get_persistent @s)" user "$1" 2>&1; echo "rc=$?"' "$(kernel_key default)")
-echo "uid 65534: keyctl search of its own persistent keyring -> $(echo $out)"
-assert_eq "uid 65534: its own keyring has no such key" "keyctl_search: Required key not available rc=1" "$(echo $out)"
+nobody_tries "our persistent keyring is refused" "keyctl_get_persistent: Operation not permitted rc=1" \
+  'keyctl get_persistent @s "$1"' "$UID_NOW"
+nobody_tries "its own keyring has no such key" "keyctl_search: Required key not available rc=1" \
+  'keyctl search "$(keyctl get_persistent @s)" user "$1"' "$(kernel_key default)"
 
 echo "== 9. a key quota nearly full (uid $QUID's)"
 make_home "$QUID" "$QU"

@@ -221,6 +221,31 @@ static enum ta_result save_refused(struct ta_client *c, const char *profile, siz
 	return ta_fail(c, TA_E_STORE, "cannot save to the kernel keyring: %s", strerror(err));
 }
 
+/* Field n (from 0) of a key's description, "TYPE;UID;GID;PERM;NAME", or
+ * NULL. */
+static const char *description_field(const char *description, int n)
+{
+	const char *p = description;
+
+	while (p && n-- > 0)
+		if ((p = strchr(p, ';')))
+			p++;
+	return p;
+}
+
+/* A number ending at the field's ';', in base; -1 when it is none. */
+static long long field_number(const char *field, int base)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	if (!field || !*field || *field == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(field, &end, base);
+	return errno || *end != ';' || v > 0xffffffffULL ? -1 : (long long)v;
+}
+
 /* add_key updates a key of the same name in place, keeping its owner and
  * permissions: one this store did not make so (another program of the
  * user's, with wider permissions) is destroyed first, so that the session
@@ -228,15 +253,14 @@ static enum ta_result save_refused(struct ta_client *c, const char *profile, siz
 static int vetted(key_serial_t ring, const char *name)
 {
 	key_serial_t key = find_key(ring, name);
-	unsigned uid = 0, perm = 0;
 	char *description = NULL;
 	int ours;
 
 	if (key < 0)
 		return errno == ENOKEY;
 	ours = keyctl_describe_alloc(key, &description) >= 0 &&
-	       sscanf(description, "%*[^;];%u;%*u;%x;", &uid, &perm) == 2 &&
-	       uid == (unsigned)getuid() && perm == KEY_PERM;
+	       field_number(description_field(description, 1), 10) == (long long)getuid() &&
+	       field_number(description_field(description, 3), 16) == KEY_PERM;
 	free(description);
 	if (ours)
 		return 1;
@@ -316,13 +340,10 @@ static int kernel_holds(const char *profile)
  * description ("user;UID;GID;PERM;NAME"); NULL for any other key. */
 static char *profile_of(const char *description, const char *dir)
 {
-	const char *p = description, *name, *colon;
+	const char *p = description_field(description, 4), *name, *colon;
 	size_t plen = strlen(KEY_PREFIX);
-	int fields = 0;
 	char *profile;
 
-	while (fields < 4 && (p = strchr(p, ';')))
-		p++, fields++;
 	if (!p || strncmp(description, KEY_TYPE ";", strlen(KEY_TYPE) + 1) ||
 	    strncmp(p, KEY_PREFIX, plen))
 		return NULL;

@@ -677,6 +677,46 @@ static void store_kernel_too_large(void **state)
 	ta_client_free(c);
 }
 
+/* The perm field of the profile's key, or -1 when there is none. */
+static long key_perm(const char *profile, key_serial_t *id)
+{
+	char *name = ta_kernel_key_name(profile), *d = NULL, *p;
+	long ring = keyctl_get_persistent((uid_t)-1, KEY_SPEC_PROCESS_KEYRING), perm = -1;
+	long key = name && ring >= 0 ? keyctl_search((key_serial_t)ring, "user", name, 0) : -1;
+
+	if (key >= 0 && keyctl_describe_alloc((key_serial_t)key, &d) >= 0 &&
+	    (p = strchr(d, ';')) && (p = strchr(p + 1, ';')) && (p = strchr(p + 1, ';')))
+		perm = strtol(p + 1, NULL, 16);
+	*id = (key_serial_t)key;
+	free(d);
+	free(name);
+	return perm;
+}
+
+/* A key of the profile's name that others may read (the user's own
+ * programs can make one) is not written into: it is replaced by a new key
+ * with only the possessor's permissions. */
+static void store_kernel_replaces_wide_key(void **state)
+{
+	struct ta_client *k = client_with("kernel", NULL);
+	struct ta_session *s = session_of(&first), *back = NULL;
+	key_serial_t before, after;
+
+	(void)state;
+	assert_int_equal(ta_store_save(k, "wide", s), TA_OK);
+	assert_int_equal(key_perm("wide", &before), 0x3f010000);
+	assert_int_equal(keyctl_setperm(before, 0x3f3f3f3f), 0);
+	assert_int_equal(key_perm("wide", &before), 0x3f3f3f3f);
+	assert_int_equal(ta_store_save(k, "wide", s), TA_OK);
+	assert_int_equal(key_perm("wide", &after), 0x3f010000);
+	assert_true(after != before);
+	assert_int_equal(ta_store_load(k, "wide", &back), TA_OK);
+	check_session(back, &first);
+	ta_session_free(back);
+	ta_session_free(s);
+	ta_client_free(k);
+}
+
 /* The kernel store lists its profiles (not CI credentials', nor another
  * store directory's), and a removal takes the key and the cache. */
 static void store_kernel_list_and_remove(void **state)
@@ -910,6 +950,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(store_kernel_takes_file_session),
 	ENV_TEST(store_kernel_too_large),
 	ENV_TEST(store_kernel_list_and_remove),
+	ENV_TEST(store_kernel_replaces_wide_key),
 	ENV_TEST(store_keychain_mode_without_keychain),
 	ENV_TEST(store_remove_takes_file_and_cache),
 	ENV_TEST(store_file_save_drops_cache),

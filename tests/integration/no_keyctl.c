@@ -3,8 +3,9 @@
  * service, as a locked-down container does: a seccomp filter (the kernel's
  * own, as Docker's default profile installs one) makes keyctl(2),
  * add_key(2) and request_key(2) fail with EPERM, for the command and
- * everything it starts. Usage: no_keyctl [--enosys] CMD [ARG...]
- * (--enosys: fail with ENOSYS instead, as a kernel built without keys).
+ * everything it starts. Usage: no_keyctl [--enosys|--eopnotsupp] CMD [ARG...]
+ * (--enosys: fail with ENOSYS instead, as a kernel built without keys;
+ * --eopnotsupp: with EOPNOTSUPP, as one without persistent keyrings).
  */
 #include <errno.h>
 #include <linux/audit.h>
@@ -34,8 +35,10 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--enosys"))
 		err = ENOSYS, first = 2;
+	else if (argc > 1 && !strcmp(argv[1], "--eopnotsupp"))
+		err = EOPNOTSUPP, first = 2;
 	if (argc <= first) {
-		fprintf(stderr, "usage: no_keyctl [--enosys] CMD [ARG...]\n");
+		fprintf(stderr, "usage: no_keyctl [--enosys|--eopnotsupp] CMD [ARG...]\n");
 		return 2;
 	}
 	{

@@ -167,8 +167,13 @@ assert_eq "signed in with keyctl refused" 0 "$rc"
 assert_eq "the notice names the reason and the file, once" 1 "$(grep -cxF -- "termauth: $NO_BUS, and $EPERM_WHY, so the session of profile 'nokey' is kept in a file only you can read: $STORE_DIR/nokey.json" "$T/nokey.err" || true)"
 assert_eq "the file is private" 600 "$(stat -c %a "$STORE_DIR/nokey.json")"
 assert_eq "... and no key was made" "" "$(key_id nokey)"
-for why in "$EPERM_WHY" "$ENOSYS_WHY"; do
-  case $why in *Function*) opt=--enosys; label="ENOSYS" ;; *) opt=; label="EPERM" ;; esac
+NOPERSIST_WHY="this kernel keeps no persistent keyrings"
+for why in "$EPERM_WHY" "$ENOSYS_WHY" "$NOPERSIST_WHY"; do
+  case $why in
+    *Function*) opt=--enosys; label="ENOSYS" ;;
+    *persistent*) opt=--eopnotsupp; label="EOPNOTSUPP" ;;
+    *) opt=; label="EPERM" ;;
+  esac
   rc=0; "$NO_KEYCTL" $opt "$TERMAUTH" --store kernel status >"$T/k.out" 2>"$T/k.err" || rc=$?
   assert_eq "$label: --store kernel status exits 1" 1 "$rc"
   assert_eq "... with the reason, in one line" \

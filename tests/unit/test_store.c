@@ -677,6 +677,44 @@ static void store_kernel_too_large(void **state)
 	ta_client_free(c);
 }
 
+/* Two copies, one in the file and one in the kernel keyring (a writer
+ * killed between saving into the keyring and removing the file): auto
+ * reads the one whose access token was received last, whichever store. */
+static void store_auto_takes_newest_copy(void **state)
+{
+	static const struct { long long file_at, kernel_at; const char *want, *from; } rows[] = {
+		{ 100, 200, "at-1.abc", "kernel" }, /* the file's the older: a kill mid-move */
+		{ 300, 200, "at-2.file", "file" },  /* the file's the newer */
+		{ 200, 200, "at-1.abc", "kernel" }, /* a tie: the preferred store's */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_client *f = client_with("file", NULL), *k = client_with("kernel", NULL),
+		                 *c = client_with(NULL, NULL);
+		struct ta_session *in_kernel_s = session_of(&first), *in_file = session_of(&first),
+		                  *back = NULL;
+
+		ROW_CHECK(ta_set_string(&in_file->access_token, "at-2.file") == TA_OK, i, "set");
+		ta_session_meta(in_kernel_s)->obtained_at = rows[i].kernel_at;
+		ta_session_meta(in_file)->obtained_at = rows[i].file_at;
+		ROW_CHECK(ta_store_save(k, "two", in_kernel_s) == TA_OK, i, "kernel save");
+		ROW_CHECK(ta_store_save(f, "two", in_file) == TA_OK, i, "file save");
+		ROW_CHECK(ta_store_load(c, "two", &back) == TA_OK, i, "load: %s", ta_client_message(c));
+		ROW_CHECK(back && !strcmp(ta_session_access_token(back), rows[i].want), i, "got %s",
+		          back ? ta_session_access_token(back) : "(none)");
+		ROW_CHECK(!strcmp(ta_store_used(c), rows[i].from), i, "from %s", ta_store_used(c));
+		ta_session_free(back);
+		ROW_CHECK(ta_store_remove(c, "two") == TA_OK, i, "remove");
+		ta_session_free(in_kernel_s);
+		ta_session_free(in_file);
+		ta_client_free(f);
+		ta_client_free(k);
+		ta_client_free(c);
+	}
+}
+
 /* The perm field of the profile's key, or -1 when there is none. */
 static long key_perm(const char *profile, key_serial_t *id)
 {
@@ -951,6 +989,7 @@ static const struct CMUnitTest tests[] = {
 	ENV_TEST(store_kernel_too_large),
 	ENV_TEST(store_kernel_list_and_remove),
 	ENV_TEST(store_kernel_replaces_wide_key),
+	ENV_TEST(store_auto_takes_newest_copy),
 	ENV_TEST(store_keychain_mode_without_keychain),
 	ENV_TEST(store_remove_takes_file_and_cache),
 	ENV_TEST(store_file_save_drops_cache),

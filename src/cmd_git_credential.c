@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "fresh_token.h"
 #include "gitcred.h"
+#include "helper_host.h"
 #include "token_common.h"
 
 static const char about[] =
@@ -100,7 +101,8 @@ static int answer(struct cli *cli, const char *op, const struct gitcred *g)
 
 	if (cli_client_new(cli, &c) != TA_OK)
 		return EXIT_FAIL;
-	found = gitcred_profile(c, g, cli->profile_given ? cli->profile : NULL, &profile, &username);
+	found = helper_host_profile(c, "git_hosts", "git_username", g->host,
+	                            cli->profile_given ? cli->profile : NULL, &profile, &username);
 	if (found < 0) {
 		rc = cli_fail(c, TA_E_CONFIG);
 	} else if (!found) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "gitcred.h"
+#include "helper_host.h"
 #include "setup_common.h"
 
 extern char **environ;
@@ -62,7 +63,7 @@ static int parse_host(const char *arg, char *url, size_t urlsize, char *host, si
 		return -1;
 	memcpy(host, rest, n);
 	host[n] = '\0';
-	if (!strcmp(scheme, "http") && !gitcred_host_is_loopback(host))
+	if (!strcmp(scheme, "http") && !helper_host_is_loopback(host))
 		return -1;
 	n = (size_t)snprintf(url, urlsize, "%s://%s", scheme, host);
 	return n < urlsize ? 0 : -1;

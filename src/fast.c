@@ -21,6 +21,7 @@
 #include "base/fileio.h"
 #include "exit_codes.h"
 #include "gitcred.h"
+#include "helper_host.h"
 #include "harden.h"
 #include "store/store.h"
 #include "token_common.h"
@@ -190,7 +191,8 @@ static int answer_git(const struct gitcred *g, const char *given, long long now)
 		return 0; /* no token over plain http to another machine */
 	if (token_from_env() || env_set("TERMAUTH_CREDENTIAL") || env_set("TERMAUTH_AGENT_SOCK"))
 		return -1; /* the full tool's: a credential, a forwarded sign-in */
-	if ((found = gitcred_profile(NULL, g, given, &profile, &username)) <= 0) {
+	if ((found = helper_host_profile(NULL, "git_hosts", "git_username", g->host, given, &profile,
+	                                  &username)) <= 0) {
 		rc = found; /* 0: no profile answers for this host */
 		goto out;
 	}

@@ -69,8 +69,10 @@ enum ta_result dockercred_parse(const char *buf, size_t len, struct dockercred *
 	}
 	slash = memchr(p, '/', (size_t)(end - p));
 	n = (size_t)((slash ? slash : end) - p);
-	if (n >= sizeof(out->host))
+	if (n >= sizeof(out->host)) {
+		memset(out, 0, sizeof(*out));
 		return TA_E_ARG;
+	}
 	for (i = 0; i < n; i++)
 		out->host[i] = (char)tolower((unsigned char)p[i]);
 	out->host[n] = '\0';
@@ -78,7 +80,11 @@ enum ta_result dockercred_parse(const char *buf, size_t len, struct dockercred *
 		memset(out, 0, sizeof(*out));
 		return TA_E_ARG;
 	}
-	return (out->server_url = strndup(buf, len)) ? TA_OK : TA_E_NOMEM;
+	if (!(out->server_url = strndup(buf, len))) {
+		memset(out, 0, sizeof(*out));
+		return TA_E_NOMEM;
+	}
+	return TA_OK;
 }
 
 int dockercred_secure(const struct dockercred *d)

@@ -206,13 +206,18 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 		return EXIT_USAGE;
 	if (setup_termauth_path(exe, sizeof(exe)))
 		cli_error("cannot tell where the termauth executable is, to find %s", HELPER);
-	else if (!config_files(files) && (rc = setup_add_host(cli, "registry_hosts", host)) == EXIT_OK)
-		turn = setup_take_turn();
+	else if (!config_files(files))
+		rc = EXIT_OK;
+	/* The files first: one that cannot be changed leaves all as it was
+	 * (the turn released before the profile takes the same lock). */
+	turn = rc == EXIT_OK ? setup_take_turn() : -1;
 	for (i = 0; rc == EXIT_OK && i < 2; i++)
 		if (files[i])
 			rc = register_in(files[i], host);
 	if (turn >= 0)
 		close(turn);
+	if (rc == EXIT_OK)
+		rc = setup_add_host(cli, "registry_hosts", host);
 	if (rc == EXIT_OK) {
 		cli_say("docker and podman now ask termauth (profile '%s') for the credentials of %s",
 		        cli->profile, host);

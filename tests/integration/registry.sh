@@ -7,8 +7,9 @@
 # is refused at once). Sourced after lib.sh and apache.sh (it uses $T,
 # $ISSUER, fail, stop_helper, start_apache and the cleanups); start_idp
 # first, then start_registry. Everything listens on 127.0.0.1 (plain http:
-# loopback), nothing of /etc/containers or /var/lib/containers is used, and
-# everything is stopped on exit. Needs root (podman with the vfs driver and
+# loopback) and is stopped on exit. Of /etc/containers podman still reads
+# policy.json (Debian's: accept anything); of /var/lib/containers it writes
+# the blob-info cache (below). Needs root (podman with the vfs driver and
 # no user namespace).
 #
 # Provides:
@@ -25,8 +26,9 @@
 #   REGISTRY_HOST      127.0.0.1:PORT, the front (what podman and docker call
 #                      the registry, and the credential helper is asked for);
 #                      REGISTRY_URL is http://$REGISTRY_HOST
-#   REGISTRY_UPSTREAM  127.0.0.1:PORT, the registry itself (no auth: for the
-#                      test's own checks, never for the code under test)
+#   REGISTRY_UPSTREAM  127.0.0.1:PORT, the registry itself, without the front
+#                      (no auth; http too): for the test's own checks, or as
+#                      a registry no profile lists
 #   REGISTRY_DIR ($T/registry), REGISTRY_CONF, REGISTRY_LOG (its stdout and
 #                      stderr: level info, access log on), REGISTRY_PID
 #   (exported by podman_env) CONTAINERS_CONF, CONTAINERS_STORAGE_CONF,
@@ -166,6 +168,9 @@ EOF
 unqualified-search-registries = []
 [[registry]]
 location = "$REGISTRY_HOST"
+insecure = true
+[[registry]]
+location = "$REGISTRY_UPSTREAM"
 insecure = true
 EOF
   # DOCKER_CONFIG unset: ~/.docker is $HOME's, which lib.sh made.

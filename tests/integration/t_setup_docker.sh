@@ -6,8 +6,9 @@
 # link), idempotently, and refuses a broken file or a plaintext registry;
 # concurrent runs all get through. docker-credential-termauth answers get
 # (from the small executable alone, when the cache is fresh), "not found"
-# for other registries, list, store and erase, and says its errors on
-# standard output, where the clients look.
+# for other registries, list, store and erase, says its errors on standard
+# output, where the clients look, and signs in on a terminal when there is
+# one.
 . "$(dirname "$0")/lib.sh"
 HELPER=$(dirname "$TERMAUTH")/docker-credential-termauth
 CONFIG=$HOME/.docker/config.json
@@ -186,4 +187,16 @@ get "$REG"
 assert_eq "signed out: exit 3" 3 "$rc"
 assert_eq "signed out: the message on stdout" \
   "termauth: error: not signed in (profile 'default'): run 'termauth login'" "$(cat "$T/get.out")"
+# Signed out, and someone at a terminal (script(1) gives the helper one):
+# get signs in, talking on the terminal - not on stdout, which is the
+# client's, nor on stderr - and answers with the new session's token.
+printf '%s' "$REG" >"$T/req"
+rc=0
+BROWSER="$IDP_DIR/browser" script -qec "'$HELPER' get <'$T/req' >'$T/tty.out' 2>'$T/tty.err'" \
+  "$T/tty.log" </dev/null >/dev/null 2>&1 || rc=$?
+assert_eq "signed out, a terminal: exit 0" 0 "$rc"
+assert_eq "... answered with the new session's token" "$(store_field access_token)" "$(at "$T/tty.out" Secret)"
+assert_contains "... the sign-in talked on the terminal" "$T/tty.log" "Opening your browser to sign in"
+assert_not_contains "... not on stdout" "$T/tty.out" "Opening your browser"
+assert_eq "... nor on stderr" "" "$(cat "$T/tty.err")"
 finish

@@ -335,14 +335,16 @@ static char **as_docker_helper(int *argc, char **argv)
 int main(int argc, char **argv)
 {
 	harden_process(1); /* first: no core dump, no ptrace (harden.h) */
-	argv = as_docker_helper(&argc, argv);
-	int rc = serve_cached(argc, argv);
+	char **args = as_docker_helper(&argc, argv);
+	int rc = serve_cached(argc, args);
 
 	if (rc < 0)
-		rc = serve_helper(argc, argv, "git-credential");
+		rc = serve_helper(argc, args, "git-credential");
 	if (rc < 0)
-		rc = serve_helper(argc, argv, "docker-credential");
-	if (rc >= 0)
-		return rc;
-	return hand_over(argv);
+		rc = serve_helper(argc, args, "docker-credential");
+	if (rc < 0)
+		rc = hand_over(args); /* returns only when it could not */
+	if (args != argv)
+		free(args);
+	return rc;
 }

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <jansson.h>
 #include "dockercred.h"
 #include "fresh_token.h"
@@ -65,12 +64,7 @@ static int get(struct cli *cli, const struct dockercred *d, const char *username
 	struct fresh_token t;
 	int rc;
 
-	/* stdin and stdout are the client's: a sign-in, only with someone at
-	 * a terminal, talks to them there. */
-	cli_paste_from_tty(cli);
-	if (cli->paste_fd >= 0)
-		dup2(cli->paste_fd, 2);
-	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, &t)) != EXIT_OK)
+	if ((rc = fresh_token_for_helper(cli, &t)) != EXIT_OK)
 		return rc;
 	rc = dockercred_print(d->server_url, username, t.token) ? EXIT_FAIL : EXIT_OK;
 	fresh_token_clear(&t);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "fresh_token.h"
 #include "gitcred.h"
 #include "helper_host.h"
@@ -60,12 +59,7 @@ static int get(struct cli *cli, const char *username)
 	struct fresh_token t;
 	int rc;
 
-	/* stdin and stdout are git's: a sign-in, only with someone at a
-	 * terminal, talks to them there, whatever git did with stderr. */
-	cli_paste_from_tty(cli);
-	if (cli->paste_fd >= 0)
-		dup2(cli->paste_fd, 2);
-	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, &t)) != EXIT_OK)
+	if ((rc = fresh_token_for_helper(cli, &t)) != EXIT_OK)
 		return rc;
 	printf("username=%s\npassword=%s\n", username, t.token);
 	if (t.expires_at)

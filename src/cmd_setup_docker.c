@@ -154,20 +154,12 @@ static void check_on_path(const char *exe)
 	        HELPER, (int)(slash - exe), exe);
 }
 
-/* The registry: --registry, else the argument; NULL (said) when none, or
- * more than one, or one to which a token would go in plaintext. */
+/* The registry (-> d): --registry, else the argument; NULL (said) when
+ * none, more than one, or one to which a token would go in plaintext. */
 static const char *which_registry(const char *given, int argc, char **argv, struct dockercred *d)
 {
-	if (argc > 1 || (argc == 1 && given)) {
-		cli_usage_error(&cmd_setup_docker, "one registry at a time: --registry HOST, or HOST");
+	if (!(given = setup_which_server(&cmd_setup_docker, given, argc, argv, "registry", "--registry")))
 		return NULL;
-	}
-	if (!given && !argc) {
-		cli_usage_error(&cmd_setup_docker, "which registry? give --registry HOST");
-		return NULL;
-	}
-	if (!given)
-		given = argv[0];
 	if (dockercred_parse(given, strlen(given), d) != TA_OK || !dockercred_secure(d)) {
 		dockercred_clear(d);
 		cli_usage_error(&cmd_setup_docker,

@@ -106,19 +106,6 @@ static int register_helper(const char *url, const char *exe)
 	return rc;
 }
 
-/* The git server: --host, else the argument. NULL (having said why) when
- * there is none, or more than one. */
-static const char *which_host(const char *host, int argc, char **argv)
-{
-	if (argc > 1 || (argc == 1 && host)) {
-		cli_usage_error(&cmd_setup_git, "one git server at a time: --host HOST, or HOST");
-		return NULL;
-	}
-	if (!host && !argc)
-		cli_usage_error(&cmd_setup_git, "which git server? give --host HOST");
-	return host ? host : argc ? argv[0] : NULL;
-}
-
 struct setup_git_options {
 	const char *host;
 };
@@ -141,7 +128,7 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	const char *given;
 	int rc;
 
-	if (!(given = which_host(o->host, argc, argv)))
+	if (!(given = setup_which_server(&cmd_setup_git, o->host, argc, argv, "git server", "--host")))
 		return EXIT_USAGE;
 	if (parse_host(given, url, sizeof(url), host, sizeof(host)))
 		return cli_usage_error(&cmd_setup_git,

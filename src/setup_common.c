@@ -126,3 +126,15 @@ void setup_warn_signed_out(struct cli *cli, const char *who){
 	ta_profile_free(p);
 	ta_client_free(c);
 }
+
+const char *setup_which_server(const struct command *cmd, const char *given, int argc,
+                               char **argv, const char *what, const char *option)
+{
+	if (argc > 1 || (argc == 1 && given)) {
+		cli_usage_error(cmd, "one %s at a time: %s HOST, or HOST", what, option);
+		return NULL;
+	}
+	if (!given && !argc)
+		cli_usage_error(cmd, "which %s? give %s HOST", what, option);
+	return given ? given : argc ? argv[0] : NULL;
+}

@@ -15,6 +15,11 @@
  * one in a build tree, else in the bin directory of this installation.
  * 0, or -1 when it cannot be found or does not fit in size. */
 int setup_termauth_path(char *out, size_t size);
+/* The server a setup command is for: the value of its option (e.g.
+ * "--host"), else its one argument. NULL, said as cmd's usage error, when
+ * there is none or more than one; what names it ("git server"). */
+const char *setup_which_server(const struct command *cmd, const char *given, int argc,
+                               char **argv, const char *what, const char *option);
 /* Adds host to the profile's list under key (git_hosts, registry_hosts)
  * unless it is there, saving the profile under the configuration's lock.
  * Returns an exit code, having said what failed. */

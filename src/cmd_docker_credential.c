@@ -29,7 +29,8 @@ static const char about[] =
 	"there is no usable session and a terminal to do it on; only over https,\n"
 	"or http to a loopback address. Other registries get \"" DOCKERCRED_NOT_FOUND "\",\n"
 	"so the client asks its other helpers. erase drops the access token (the\n"
-	"next get refreshes), store does nothing, list prints the registries.\n";
+	"next get refreshes; to sign out, use logout), store does nothing, list\n"
+	"prints the registries.\n";
 
 static const char more[] =
 	"Example, what setup-docker writes to ~/.docker/config.json:\n"
@@ -138,15 +139,16 @@ static int list_profile(struct ta_client *c, const char *name, json_t *o)
 	hosts = ta_profile_get(p, "registry_hosts");
 	user = ta_profile_get(p, "registry_username");
 	for (; hosts && *hosts; hosts += n) {
-		char host[256];
+		struct dockercred d;
 
 		hosts += strspn(hosts, " \t");
-		if (!(n = strcspn(hosts, " \t")) || n >= sizeof(host))
-			continue;
-		memcpy(host, hosts, n);
-		host[n] = '\0';
-		if (!json_object_get(o, host))
-			json_object_set_new(o, host, json_string(user && *user ? user : "oauth2"));
+		n = strcspn(hosts, " \t");
+		/* As get would match it: a registry's name, in lower case. */
+		if (n && dockercred_parse(hosts, n, &d) == TA_OK) {
+			if (strlen(d.host) == n && !json_object_get(o, d.host))
+				json_object_set_new(o, d.host, json_string(user && *user ? user : "oauth2"));
+			dockercred_clear(&d);
+		}
 	}
 	ta_profile_free(p);
 	return EXIT_OK;

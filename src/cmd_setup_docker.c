@@ -61,48 +61,46 @@ static int config_files(char *files[2])
 	return 0;
 }
 
-/* The file's JSON object (a new one when there is no file), or NULL, said. */
-static json_t *load(const char *path)
+/* The file's JSON object (a new one when there is no file), or NULL,
+ * said. jansson's text of the error is not shown: it quotes the file
+ * where parsing stopped, which may be another registry's password. */
+static json_t *load(struct other_file *f)
 {
 	json_error_t e;
-	json_t *o = NULL;
-	size_t len;
-	char *text;
-	int rc = file_read_all(path, CONFIG_JSON_MAX, &text, &len);
+	json_t *o;
 
-	if (rc == 1)
+	if (!f->exists)
 		return json_object();
-	if (rc < 0) {
-		cli_error("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (!(o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e)) || !json_is_object(o))
-		cli_error("%s is not a JSON object (line %d: %s): mend it or move it aside, then run 'termauth setup-docker' again",
-		          path, e.line, o ? "not an object" : e.text);
-	/* It may hold other registries' passwords. */
-	explicit_bzero(text, len);
-	free(text);
-	if (o && !json_is_object(o)) {
+	if (!(o = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &e)) || !json_is_object(o)) {
+		if (o)
+			cli_error("%s is not a JSON object: mend it or move it aside, then run 'termauth setup-docker' again",
+			          f->path);
+		else
+			cli_error("%s is not JSON (line %d, column %d): mend it or move it aside, then run 'termauth setup-docker' again",
+			          f->path, e.line, e.column);
 		json_decref(o);
-		o = NULL;
+		return NULL;
 	}
 	return o;
 }
 
-/* Registers the helper for host in the file, unless it is already. */
+/* Registers the helper for host in the file, unless it is already. The
+ * file is written 0600, as docker and podman write it: it may hold other
+ * registries' passwords. */
 static int register_in(const char *path, const char *host)
 {
-	json_t *o = load(path), *helpers;
+	struct other_file f;
+	json_t *o = NULL, *helpers;
 	const char *now;
 	char *text = NULL;
 	int rc = EXIT_FAIL;
 
-	if (!o)
-		return EXIT_FAIL;
+	if (other_file_read(path, CONFIG_JSON_MAX, &f) || !(o = load(&f)))
+		goto out;
 	helpers = json_object_get(o, "credHelpers");
 	if (helpers && !json_is_object(helpers)) {
 		cli_error("the credHelpers of %s is not an object: mend it, then run 'termauth setup-docker' again",
-		          path);
+		          f.path);
 		goto out;
 	}
 	now = json_string_value(json_object_get(helpers, host));
@@ -116,16 +114,19 @@ static int register_in(const char *path, const char *host)
 	if (json_object_set_new(helpers, host, json_string("termauth")) ||
 	    !(text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
 		goto out;
-	if (file_replace(path, text, strlen(text), "\n", 0600))
-		cli_error("cannot write %s: %s", path, strerror(errno));
-	else
-		rc = EXIT_OK;
+	if (other_file_replace(&f, text, strlen(text), "\n", 0600, 0600))
+		goto out;
+	if (f.exists && (f.mode & 077))
+		cli_say("%s was readable by others (mode %04o): it is 0600 now, as docker and podman write it",
+		        f.path, (unsigned)f.mode);
+	rc = EXIT_OK;
 out:
 	if (text) {
 		explicit_bzero(text, strlen(text));
 		free(text);
 	}
 	json_decref(o);
+	other_file_release(&f);
 	return rc;
 }
 

@@ -173,11 +173,11 @@ static int serve_cached(int argc, char **argv)
 /* Puts what was read from stdin back, for the full tool to read again. */
 static void restore_stdin(const char *buf, size_t len)
 {
-	int fd = memfd_create("git-request", MFD_CLOEXEC);
+	int fd = memfd_create("helper-request", MFD_CLOEXEC);
 
 	if (fd < 0 || write(fd, buf, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) ||
 	    dup2(fd, 0) < 0)
-		fprintf(stderr, "termauth: cannot hand git's request on: %s\n", strerror(errno));
+		fprintf(stderr, "termauth: cannot hand the helper's request on: %s\n", strerror(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -317,11 +317,11 @@ static int hand_over(char **argv)
  * docker-credential OP`, for this executable and the full tool. */
 static char **as_docker_helper(int *argc, char **argv)
 {
-	const char *name = strrchr(argv[0], '/');
+	const char *name = *argc > 0 && argv[0] ? strrchr(argv[0], '/') : NULL;
 	char **args;
 	int i;
 
-	if (strcmp(name ? name + 1 : argv[0], "docker-credential-termauth") ||
+	if (*argc < 1 || !argv[0] || strcmp(name ? name + 1 : argv[0], "docker-credential-termauth") ||
 	    !(args = calloc((size_t)*argc + 2, sizeof(*args))))
 		return argv;
 	args[0] = argv[0];

@@ -32,7 +32,7 @@ int ta_list_holds(const char *list, const char *word)
 
 	if (!n)
 		return 0;
-	while ((p = strstr(p, word))) {
+	while ((p = strcasestr(p, word))) {
 		int starts = p == list || p[-1] == ' ' || p[-1] == '\t';
 		int ends = p[n] == '\0' || p[n] == ' ' || p[n] == '\t';
 		if (starts && ends)

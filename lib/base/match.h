@@ -13,7 +13,8 @@
  * DNS) - the only hosts termauth talks to, or gives a token to, over
  * plain http. */
 __attribute__((visibility("hidden"))) int ta_host_is_loopback(const char *host, size_t len);
-/* 1 when the space-separated list holds word. */
+/* 1 when the space-separated list holds word, in any case: the lists are
+ * of host names (git_hosts, registry_hosts), which DNS compares so. */
 __attribute__((visibility("hidden"))) int ta_list_holds(const char *list, const char *word);
 
 #endif

@@ -67,7 +67,9 @@ printf '{"auths":{}}\n' >"$T/auth-file.json"
 REGISTRY_AUTH_FILE=$T/auth-file.json setup --registry https://Reg2.Example.COM:8443/v2/
 assert_eq "setup-docker, existing files: exit 0" 0 "$rc"
 check "config.json is still a symbolic link" test -L "$CONFIG"
-assert_eq "its target keeps its mode" 644 "$(stat -c %a "$T/dotfiles/docker.json")"
+assert_eq "its target, readable by others before, is 0600 now" 600 "$(stat -c %a "$T/dotfiles/docker.json")"
+assert_contains "... and that is said" "$T/setup.err" \
+  "termauth: $T/dotfiles/docker.json was readable by others (mode 0644): it is 0600 now, as docker and podman write it"
 assert_eq "the registry, in lower case, from its URL" termauth \
   "$(at "$CONFIG" credHelpers reg2.example.com:8443)"
 assert_eq "the other helper kept" gcloud "$(at "$CONFIG" credHelpers gcr.io)"
@@ -84,15 +86,16 @@ assert_eq "REGISTRY_AUTH_FILE: the runtime auth.json left alone" "" \
 # Refused, nothing changed: a file that is not JSON, a credHelpers that is
 # not an object, a registry reached in plaintext.
 cp "$T/dotfiles/docker.json" "$T/before.json"
-printf '{"auths": {' >"$T/broken.json"
 DOCKER_CONFIG=$T/brokendir setup "$REG" # no file there yet: made
 assert_eq "DOCKER_CONFIG: its config.json" termauth "$(at "$T/brokendir/config.json" credHelpers "$REG")"
+# (The parser stops at the password: its text, which quotes it, is not shown.)
+printf '{"auths": {"other.example.com": {"auth" "dXNlcjpodW50ZXIy"}}}\n' >"$T/broken.json"
 cp "$T/broken.json" "$T/brokendir/config.json"
 DOCKER_CONFIG=$T/brokendir setup reg3.example.com
 assert_eq "not JSON: exit 1" 1 "$rc"
-assert_contains "not JSON: the file and what to do" "$T/setup.err" \
-  "termauth: error: $T/brokendir/config.json is not a JSON object (line 1: "
-assert_contains "not JSON: what to do" "$T/setup.err" "mend it or move it aside, then run 'termauth setup-docker' again"
+assert_eq "not JSON: the file, where, what to do" \
+  "termauth: error: $T/brokendir/config.json is not JSON (line 1, column 58): mend it or move it aside, then run 'termauth setup-docker' again" \
+  "$(cat "$T/setup.err")"
 check "not JSON: the file unchanged" cmp -s "$T/broken.json" "$T/brokendir/config.json"
 assert_eq "not JSON: the profile unchanged" 0 "$(grep -c reg3 "$XDG_CONFIG_HOME/termauth/config")"
 printf '{"credHelpers": ["x"]}' >"$T/brokendir/config.json"
@@ -100,6 +103,46 @@ DOCKER_CONFIG=$T/brokendir setup reg3.example.com
 assert_eq "credHelpers not an object: exit 1" 1 "$rc"
 assert_contains "credHelpers not an object: said" "$T/setup.err" \
   "termauth: error: the credHelpers of $T/brokendir/config.json is not an object"
+assert_eq "credHelpers not an object: the profile unchanged" 0 "$(grep -c reg3 "$XDG_CONFIG_HOME/termauth/config")"
+
+# Files another user could change, or that are not the person's: refused,
+# nothing changed. A directory others can write (another user could swap
+# the file for a link to theirs between the read and the rename):
+mkdir -m 777 "$T/shared"
+printf '{}\n' >"$T/shared/config.json"
+DOCKER_CONFIG=$T/shared setup reg4.example.com
+assert_eq "a directory others can write: exit 1" \
+  "1 termauth: error: $T/shared is writable by others: termauth changes no file in it" \
+  "$rc $(cat "$T/setup.err")"
+assert_eq "... nothing written there" "{}" "$(cat "$T/shared/config.json")"
+# A file of another user's, in the person's own directory:
+mkdir -m 700 "$T/theirs"
+printf '{}\n' >"$T/theirs/config.json"
+chown 65534 "$T/theirs/config.json"
+DOCKER_CONFIG=$T/theirs setup reg4.example.com
+assert_eq "another user's file: exit 1" \
+  "1 termauth: error: $T/theirs/config.json belongs to uid 65534, not to you: termauth does not change it" \
+  "$rc $(cat "$T/setup.err")"
+# A FIFO (which would block a plain open, and every setup behind it):
+mkdir -m 700 "$T/fifo"
+mkfifo "$T/fifo/config.json"
+DOCKER_CONFIG=$T/fifo setup reg4.example.com
+assert_eq "a FIFO: exit 1 at once" \
+  "1 termauth: error: $T/fifo/config.json is not a regular file: termauth does not change it" \
+  "$rc $(cat "$T/setup.err")"
+# A link to a link to the file: followed to the end; both links stay.
+mkdir -m 700 "$T/chain"
+printf '{"psFormat": "x"}\n' >"$T/dotfiles/chained.json"
+ln -s "$T/dotfiles/chained.json" "$T/chain/middle"
+ln -s middle "$T/chain/config.json"
+DOCKER_CONFIG=$T/chain setup reg4.example.com
+assert_eq "a chain of links: exit 0" 0 "$rc"
+check "a chain of links: both links kept" test -L "$T/chain/config.json" -a -L "$T/chain/middle"
+assert_eq "a chain of links: the file at its end changed" "termauth x" \
+  "$(at "$T/dotfiles/chained.json" credHelpers reg4.example.com) $(at "$T/dotfiles/chained.json" psFormat)"
+assert_eq "no other user's file was changed" "{} {}" \
+  "$(cat "$T/shared/config.json") $(cat "$T/theirs/config.json")"
+
 for bad in http://registry.example.com http://127.0.0.1.evil.example ftp://x 'a b' user@host; do
   setup --registry "$bad"
   assert_eq "setup-docker '$bad': exit 2" 2 "$rc"
@@ -168,6 +211,15 @@ rc=0; "$HELPER" list >"$T/list.out" 2>&1 || rc=$?
 assert_eq "list: exit 0" 0 "$rc"
 assert_eq "list: every profile's registries with their user" "oauth2 oauth2 oauth2" \
   "$(at "$T/list.out" "$REG") $(at "$T/list.out" reg2.example.com:8443) $(at "$T/list.out" r7.example.com)"
+# A host written by hand in capitals: matched and listed in any case, as
+# DNS compares names (that profile has no session: exit 3 names it).
+printf '\n[profile up]\nregistry_hosts = Upper.Example.COM not/a/host\n' >>"$XDG_CONFIG_HOME/termauth/config"
+get upper.example.com
+assert_eq "a listed host in capitals: its profile answers" \
+  "3 termauth: error: not signed in (profile 'up'): run 'termauth -p up login'" "$rc $(cat "$T/get.out")"
+"$HELPER" list >"$T/list2.out" 2>&1 || true
+assert_eq "list: in lower case, and only what get answers" "oauth2 " \
+  "$(at "$T/list2.out" upper.example.com) $(at "$T/list2.out" not/a/host)"
 rc=0; "$HELPER" frobnicate </dev/null >"$T/op.out" 2>&1 || rc=$?
 assert_eq "another operation: exit 2" 2 "$rc"
 

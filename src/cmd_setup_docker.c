@@ -84,23 +84,27 @@ static json_t *load(struct other_file *f)
 	return o;
 }
 
-/* Registers the helper for host in the file, unless it is already. The
- * file is written 0600, as docker and podman write it: it may hold other
- * registries' passwords. */
-static int register_in(const char *path, const char *host)
-{
+/* One file's change: read, and the new text (NULL when the helper is
+ * registered there already). */
+struct change {
 	struct other_file f;
+	char *text;
+};
+
+/* Reads the file and makes its new text, which registers the helper. */
+static int prepare(const char *path, const char *host, struct change *ch)
+{
 	json_t *o = NULL, *helpers;
 	const char *now;
-	char *text = NULL;
 	int rc = EXIT_FAIL;
 
-	if (other_file_read(path, CONFIG_JSON_MAX, &f) || !(o = load(&f)))
+	ch->text = NULL;
+	if (other_file_read(path, CONFIG_JSON_MAX, &ch->f) || !(o = load(&ch->f)))
 		goto out;
 	helpers = json_object_get(o, "credHelpers");
 	if (helpers && !json_is_object(helpers)) {
 		cli_error("the credHelpers of %s is not an object: mend it, then run 'termauth setup-docker' again",
-		          f.path);
+		          ch->f.path);
 		goto out;
 	}
 	now = json_string_value(json_object_get(helpers, host));
@@ -111,22 +115,51 @@ static int register_in(const char *path, const char *host)
 	if (!helpers && json_object_set_new(o, "credHelpers", helpers = json_object()))
 		goto out;
 	/* Indented as docker writes it: a file people read and mend. */
-	if (json_object_set_new(helpers, host, json_string("termauth")) ||
-	    !(text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
-		goto out;
-	if (other_file_replace(&f, text, strlen(text), "\n", 0600, 0600))
-		goto out;
-	if (f.exists && (f.mode & 077))
-		cli_say("%s was readable by others (mode %04o): it is 0600 now, as docker and podman write it",
-		        f.path, (unsigned)f.mode);
-	rc = EXIT_OK;
+	if (!json_object_set_new(helpers, host, json_string("termauth")) &&
+	    (ch->text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER)))
+		rc = EXIT_OK;
 out:
-	if (text) {
-		explicit_bzero(text, strlen(text));
-		free(text);
-	}
 	json_decref(o);
-	other_file_release(&f);
+	return rc;
+}
+
+/* Writes the change, 0600 as docker and podman write these files: they
+ * may hold other registries' passwords. */
+static int apply(struct change *ch)
+{
+	if (!ch->text)
+		return EXIT_OK;
+	if (other_file_replace(&ch->f, ch->text, strlen(ch->text), "\n", 0600, 0600))
+		return EXIT_FAIL;
+	if (ch->f.exists && (ch->f.mode & 077))
+		cli_say("%s was readable by others (mode %04o): it is 0600 now, as docker and podman write it",
+		        ch->f.path, (unsigned)ch->f.mode);
+	return EXIT_OK;
+}
+
+/* Registers the helper for host in each file (NULL: none), all files read
+ * and changed in memory before any is written: one that is refused leaves
+ * all as they were. */
+static int register_in(char *const files[2], const char *host)
+{
+	struct change ch[2];
+	int i, rc = EXIT_OK, turn = setup_take_turn();
+
+	memset(ch, 0, sizeof(ch));
+	for (i = 0; rc == EXIT_OK && i < 2; i++)
+		if (files[i])
+			rc = prepare(files[i], host, &ch[i]);
+	for (i = 0; rc == EXIT_OK && i < 2; i++)
+		rc = apply(&ch[i]);
+	for (i = 0; i < 2; i++) {
+		if (ch[i].text) {
+			explicit_bzero(ch[i].text, strlen(ch[i].text));
+			free(ch[i].text);
+		}
+		other_file_release(&ch[i].f);
+	}
+	if (turn >= 0)
+		close(turn);
 	return rc;
 }
 
@@ -193,23 +226,14 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	struct dockercred d = { 0 };
 	char exe[PATH_MAX], *files[2] = { NULL, NULL };
 	const char *host;
-	int rc = EXIT_FAIL, turn = -1, i;
+	int rc = EXIT_FAIL;
 
 	if (!(host = which_registry(o->registry, argc, argv, &d)))
 		return EXIT_USAGE;
 	if (setup_termauth_path(exe, sizeof(exe)))
 		cli_error("cannot tell where the termauth executable is, to find %s", HELPER);
-	else if (!config_files(files))
-		rc = EXIT_OK;
-	/* The files first: one that cannot be changed leaves all as it was
-	 * (the turn released before the profile takes the same lock). */
-	turn = rc == EXIT_OK ? setup_take_turn() : -1;
-	for (i = 0; rc == EXIT_OK && i < 2; i++)
-		if (files[i])
-			rc = register_in(files[i], host);
-	if (turn >= 0)
-		close(turn);
-	if (rc == EXIT_OK)
+	/* The files first (the profile takes the lock they are changed under). */
+	else if (!config_files(files) && (rc = register_in(files, host)) == EXIT_OK)
 		rc = setup_add_host(cli, "registry_hosts", host);
 	if (rc == EXIT_OK) {
 		cli_say("docker and podman now ask termauth (profile '%s') for the credentials of %s",

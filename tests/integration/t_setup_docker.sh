@@ -98,6 +98,13 @@ assert_eq "not JSON: the file, where, what to do" \
   "$(cat "$T/setup.err")"
 check "not JSON: the file unchanged" cmp -s "$T/broken.json" "$T/brokendir/config.json"
 assert_eq "not JSON: the profile unchanged" 0 "$(grep -c reg3 "$XDG_CONFIG_HOME/termauth/config")"
+# One of the two files refused: the other is not changed either.
+mkdir -m 700 "$T/gooddir"
+printf '{"psFormat": "y"}\n' >"$T/gooddir/config.json"
+cp "$T/gooddir/config.json" "$T/good-before.json"
+DOCKER_CONFIG=$T/gooddir REGISTRY_AUTH_FILE=$T/brokendir/config.json setup reg3.example.com
+assert_eq "auth.json refused: exit 1" 1 "$rc"
+check "auth.json refused: config.json not changed either" cmp -s "$T/good-before.json" "$T/gooddir/config.json"
 printf '{"credHelpers": ["x"]}' >"$T/brokendir/config.json"
 DOCKER_CONFIG=$T/brokendir setup reg3.example.com
 assert_eq "credHelpers not an object: exit 1" 1 "$rc"

@@ -22,10 +22,7 @@
 #include "base/match.h"
 #include "cli.h"
 #include "gitcred.h"
-
-#ifndef TA_BIN_FROM_LIBEXEC
-#define TA_BIN_FROM_LIBEXEC "../../bin"
-#endif
+#include "self_path.h"
 
 extern char **environ;
 
@@ -72,30 +69,6 @@ static int parse_host(const char *arg, char *url, size_t urlsize, char *host, si
 		return -1;
 	n = (size_t)snprintf(url, urlsize, "%s://%s", scheme, host);
 	return n < urlsize ? 0 : -1;
-}
-
-/* The `termauth` executable people run: next to this one in a build tree,
- * else in the bin directory of this installation. */
-static int termauth_path(char *out, size_t size)
-{
-	static const char *const places[] = { "", "/" TA_BIN_FROM_LIBEXEC };
-	char self[PATH_MAX], candidate[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-	size_t i;
-
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
-	if (!(slash = strrchr(self, '/')))
-		return -1;
-	*slash = '\0';
-	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
-		snprintf(candidate, sizeof(candidate), "%s%s/termauth", self, places[i]);
-		if (access(candidate, X_OK) == 0 && realpath(candidate, out) && strlen(out) < size)
-			return 0;
-	}
-	return -1;
 }
 
 /* Runs git with these arguments; its exit status, or -1. */

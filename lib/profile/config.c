@@ -31,6 +31,7 @@ static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
 	"git_hosts", "git_username", "client_expires_at", "forward",
+	"aws_role_arn", "aws_endpoint", "aws_audience",
 };
 
 static int key_known(const char *key)

@@ -178,6 +178,8 @@ static enum ta_result failure(struct ta_client *c, long status, const struct ta_
 
 	if (!code && status == 200)
 		return ta_fail(c, TA_E_PROTOCOL, "STS's answer is neither credentials nor an error");
+	if (!code && status >= 500)
+		return ta_fail(c, TA_E_UNREACHABLE, "STS answered HTTP %ld: try again later", status);
 	r = judged(code, status, &next);
 	*expired = r == TA_E_EXPIRED;
 	ta_printable(shown_code, sizeof(shown_code), code ? code : "no error code");
@@ -198,8 +200,7 @@ enum ta_result ta_sts_answer(struct ta_client *c, long status, const char *body,
 		if (r == TA_E_NOMEM)
 			return r;
 		if (status >= 500)
-			return ta_fail(c, TA_E_UNREACHABLE, "STS answered HTTP %ld: try again later",
-			               status);
+			return failure(c, status, &x, role, expired);
 		return ta_fail(c, r == TA_E_TOO_LARGE ? r : TA_E_PROTOCOL,
 		               "STS's answer (HTTP %ld) is not the XML it sends", status);
 	}
@@ -237,7 +238,7 @@ enum ta_result ta_sts_assume(struct ta_client *c, const struct ta_sts_call *call
 	r = ta_http_post_form_xml(c, call->endpoint, form.data, &resp);
 	ta_buf_clear(&form);
 	if (r == TA_E_UNREACHABLE)
-		return ta_fail_wrap(c, r, "STS cannot be reached; check the network or the endpoint");
+		return ta_fail_wrap(c, r, "STS cannot be reached (check the network and the endpoint)");
 	if (r != TA_OK)
 		return r;
 	if (resp.too_large)

@@ -146,26 +146,25 @@ static enum ta_result check(struct ta_client *c, const char *profile, struct aws
 	return TA_OK;
 }
 
-/* The web identity token, valid for min_ttl more seconds, in *holder
- * (*token and *exp point into it): the session's ID token, or the token
- * exchanged for req->audience. */
+/* The web identity token, valid for a minute more, in *holder (*token
+ * points into it): the session's ID token - never stale, the one STS
+ * called expired (NULL: none) - or the token exchanged for req->audience. */
 static enum ta_result web_token(struct ta_client *c, const char *profile,
-                                const struct ta_aws_request *req, long long min_ttl,
-                                struct ta_session **holder, const char **token, long long *exp)
+                                const struct ta_aws_request *req, const char *stale,
+                                struct ta_session **holder, const char **token)
 {
 	struct ta_exchange_request x = TA_EXCHANGE_REQUEST_INIT(.audience = req->audience);
 	enum ta_result r;
 
 	if (req->audience) {
-		if ((r = ta_exchange(c, profile, &x, min_ttl, holder)) != TA_OK)
+		if ((r = ta_exchange(c, profile, &x, ID_MIN_TTL, holder)) != TA_OK)
 			return r;
 		*token = (*holder)->access_token;
-		*exp = (*holder)->expires_at;
 	} else {
-		if ((r = ta_session_fresh_id(c, profile, min_ttl, holder)) != TA_OK)
+		if ((r = stale ? ta_session_renew_id(c, profile, stale, ID_MIN_TTL, holder)
+		               : ta_session_fresh_id(c, profile, ID_MIN_TTL, holder)) != TA_OK)
 			return r;
 		*token = (*holder)->id_token;
-		*exp = ta_session_id_token_expires_at(*holder);
 	}
 	return TA_OK;
 }
@@ -214,10 +213,10 @@ enum ta_result ta_aws_credentials_get(struct ta_client *c, const char *profile,
 {
 	struct aws_call a = { 0 };
 	struct ta_session *s = NULL;
-	long long min_ttl = ID_MIN_TTL, exp = 0;
 	const char *token;
+	char *stale = NULL;
 	enum ta_result r;
-	int attempt, expired = 0;
+	int expired = 0;
 
 	ta_call_begin(c);
 	if (!given)
@@ -229,20 +228,23 @@ enum ta_result ta_aws_credentials_get(struct ta_client *c, const char *profile,
 		ta_debug(c, 1, "the credentials for role %s are cached and fresh", a.req.role_arn);
 		goto out;
 	}
-	/* STS's ExpiredTokenException (clocks apart, a token revoked): once
-	 * more with a token refreshed for it - asked to outlive this one. */
-	for (attempt = 0; attempt < 2; attempt++) {
-		ta_session_free(s);
-		s = NULL;
-		if (attempt)
-			min_ttl = exp > (long long)time(NULL) ? exp - (long long)time(NULL) + 1 : 1;
-		if ((r = web_token(c, profile, &a.req, min_ttl, &s, &token, &exp)) != TA_OK ||
-		    (r = derive(c, profile, &a, s, token, out, &expired)) == TA_OK || !expired)
-			break;
-	}
-	if (r != TA_OK && r != TA_E_NO_SESSION)
-		r = ta_fail_wrap(c, r, "AWS credentials for profile '%s'", profile);
+	if ((r = web_token(c, profile, &a.req, NULL, &s, &token)) != TA_OK ||
+	    (r = derive(c, profile, &a, s, token, out, &expired)) == TA_OK || !expired ||
+	    a.req.audience)
+		goto out;
+	/* STS's ExpiredTokenException though the exp said otherwise (clocks
+	 * apart): once more, with an ID token refreshed for it. */
+	ta_debug(c, 1, "STS called the ID token expired: refreshing it once");
+	if ((r = ta_set_secret(&stale, token)) != TA_OK)
+		goto out;
+	ta_session_free(s);
+	s = NULL;
+	if ((r = web_token(c, profile, &a.req, stale, &s, &token)) == TA_OK)
+		r = derive(c, profile, &a, s, token, out, &expired);
 out:
+	if (r != TA_OK && r != TA_E_NO_SESSION && r != TA_E_ARG)
+		r = ta_fail_wrap(c, r, "AWS credentials for profile '%s'", profile);
+	ta_free_secret(stale);
 	free(a.endpoint);
 	ta_session_free(s);
 	return r;

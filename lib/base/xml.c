@@ -259,6 +259,8 @@ static enum ta_result content(struct reader *r, int depth, const char *name, siz
 			goto out;
 		res = TA_E_PROTOCOL;
 	}
+	if (children && !blank)
+		goto out;
 	r->p += 2;
 	if (!read_name(r, &end, &en) || en != n || memcmp(end, name, n))
 		goto out;

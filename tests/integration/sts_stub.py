@@ -2,7 +2,8 @@
 #
 # AssumeRoleWithWebIdentity: the web identity token's signature is
 # verified against the test IdP's JWKS (found through its discovery
-# document) with python3-jwt, with its iss, aud (STS_AUDIENCE) and exp;
+# document, or STS_JWKS_FILE) with python3-jwt, with its iss, aud
+# (STS_AUDIENCE) and exp;
 # each call is recorded, one JSON line in STS_RECORD; the answer is
 # real-shaped XML with new random credentials, expiring after
 # DurationSeconds (default 3600). GetCallerIdentity (the AWS CLI's next
@@ -59,6 +60,9 @@ def record(**what):
 
 
 def jwks():
+    if os.environ.get("STS_JWKS_FILE"):  # bench/aws: keys of its own, no IdP
+        with open(os.environ["STS_JWKS_FILE"]) as f:
+            return json.load(f)
     with urllib.request.urlopen(ISSUER + "/.well-known/openid-configuration") as r:
         uri = json.load(r)["jwks_uri"]
     with urllib.request.urlopen(uri) as r:

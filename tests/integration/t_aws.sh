@@ -126,6 +126,16 @@ assert_eq "... nothing on stderr" "" "$(cat "$T/w3.err")"
 assert_eq "... derived again" 3 "$(assumes)"
 assert_eq "... and signed with them" 3 "$(signed_ok)"
 
+# Eight at once, the credentials near their end: one STS call, one answer.
+age_cache 100
+A=$(assumes)
+stampede 8 many "$TERMAUTH" aws-credentials --role-arn "$ROLE"
+assert_eq "8 at once: one AssumeRoleWithWebIdentity" $((A + 1)) "$(assumes)"
+assert_eq "... all 8 print the same credentials" 8 "$(printed_by 8 many "$(cat "$T/many.0.out")")"
+assert_eq "... new ones" "$(grep '"akid"' "$T/sts.jsonl" | tail -n 1 | sed 's/.*"akid": "\([A-Z0-9]*\)".*/\1/')" \
+  "$(json "$T/many.0.out" j.AccessKeyId)"
+assert_eq "... nothing on stderr" "" "$(cat "$T"/many.*.err)"
+
 # An ID token about to expire: the session is refreshed first, silently.
 R=$(refreshes)
 age_id_token 30
@@ -134,7 +144,7 @@ creds r1
 assert_eq "an old ID token: exit 0" 0 "$rc"
 assert_eq "... nothing on stderr" "" "$(cat "$T/r1.err")"
 assert_eq "... the session refreshed first" $((R + 1)) "$(refreshes)"
-assert_eq "... STS verified the new one" 4 "$(assumes)"
+assert_eq "... STS verified the new one" 5 "$(assumes)"
 
 # --duration and --session-name reach STS; each its own cache entry.
 creds d1 --duration 900 --session-name ci-job
@@ -142,7 +152,7 @@ assert_eq "--duration 900 --session-name ci-job: exit 0" 0 "$rc"
 assert_eq "... sent" '"session_name": "ci-job", "duration": 900' \
   "$(tail -n 1 "$T/sts.jsonl" | grep -o '"session_name": "ci-job", "duration": 900')"
 creds d2 --duration 900 --session-name ci-job
-assert_eq "... a 15-minute credential is served from the cache while half is left" 5 "$(assumes)"
+assert_eq "... a 15-minute credential is served from the cache while half is left" 6 "$(assumes)"
 creds d3 --duration 60
 assert_eq "--duration 60: usage error" 2 "$rc"
 assert_eq "... says the range" "termauth: error: the duration must be 900 to 43200 seconds, not 60" \
@@ -172,7 +182,10 @@ assert_eq "HTTP 503 without XML: exit 5" 5 "$rc"
 assert_eq "... its message" "termauth: error: AWS credentials for profile 'default': STS answered HTTP 503: try again later" \
   "$(cat "$T/e-503.err")"
 # ExpiredTokenException (STS's clock ahead of the IdP's): once more, with
-# the ID token refreshed for it (the sign-in's, seconds old by now).
+# the ID token refreshed for it. The stored one is first made unlike any the
+# IdP gives now (its refresh within the same second gives the same bytes);
+# STS says its word before it looks at the token.
+age_id_token 1700
 N=$(calls) A=$(assumes) R=$(refreshes)
 echo "ExpiredTokenException once" >"$T/sts.error"
 creds e-once --session-name e-once

@@ -219,8 +219,8 @@ enum ta_result ta_aws_credentials_get(struct ta_client *c, const char *profile,
 	int expired = 0;
 
 	ta_call_begin(c);
-	if (!given)
-		return ta_fail(c, TA_E_ARG, "which role? give an IAM role's ARN");
+	if (!given || !profile)
+		return ta_fail(c, TA_E_ARG, "AWS credentials need a profile and a role");
 	if ((r = ta_sized_read(c, "struct ta_aws_request", &a.req, sizeof(a.req), given)) != TA_OK ||
 	    (r = check(c, profile, &a)) != TA_OK)
 		goto out;

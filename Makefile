@@ -87,6 +87,7 @@ bench: bootstrap build
 	bench/stampede $(BUILD)
 	bench/keychain $(BUILD)
 	bench/kernel $(BUILD)
+	bench/docker $(BUILD)
 	bench/git $(BUILD)
 	bench/verify $(BUILD)
 	bench/forward $(BUILD)

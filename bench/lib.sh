@@ -1,7 +1,8 @@
 # bench/lib.sh - what the benchmarks of a store fronted by the access token
-# cache share (bench/keychain, bench/kernel): each script puts a session in
-# its store; this sets up, checks, times and reports. Sourced with top set;
-# the script defines store_cleanup (run at exit, before work is removed).
+# cache share (bench/keychain, bench/kernel; bench/docker its setup and
+# rounds): each script puts a session in its store; this sets up, checks,
+# times and reports. Sourced with top set; the script defines store_cleanup
+# (run at exit, before work is removed).
 
 # bench_setup NAME [BUILD_DIR]: build, work (a fresh directory), a private
 # HOME and XDG directories, the reference compiled, work/session.json a
@@ -35,17 +36,44 @@ bench_check() {
     echo "bench: termauth token misses the cache (it hands over to termauth-full)" >&2; exit 1; }
 }
 
+# bench_rounds TAG RUNS [HYPERFINE_OPTION...] -- NAME CMD [NAME CMD...]: the
+# commands, RUNS runs each (20 warm-up) in each of 10 rounds that alternate
+# them, as work/TAG.ROUND.json; bench_median pools them.
+bench_rounds() {
+  br_tag=$1 br_runs=$2 br_opts=
+  shift 2
+  while [ "$1" != -- ]; do br_opts="$br_opts $1"; shift; done
+  shift
+  # Each NAME CMD pair becomes "-n NAME CMD", at the end of "$@".
+  br_n=$#
+  while [ "$br_n" -gt 0 ]; do set -- "$@" -n "$1" "$2"; shift 2; br_n=$((br_n - 2)); done
+  for round in 1 2 3 4 5 6 7 8 9 10; do
+    # shellcheck disable=SC2086 # (the options are words)
+    hyperfine $br_opts --warmup 20 --runs "$br_runs" --export-json "$work/$br_tag.$round.json" \
+      "$@" >/dev/null
+  done
+}
+
+# bench_median TAG NAME: the median, in ms, of command NAME's runs pooled
+# over bench_rounds TAG's rounds.
+bench_median() {
+  node -e '
+const [work, tag, name] = process.argv.slice(1), fs = require("fs");
+const t = fs.readdirSync(work).filter(f => f.startsWith(tag + ".") && f.endsWith(".json"))
+  .flatMap(f => JSON.parse(fs.readFileSync(`${work}/${f}`)).results)
+  .filter(x => x.command === name).flatMap(x => x.times).sort((a, b) => a - b);
+if (!t.length) process.exit(1);
+console.log(((t[(t.length - 1) >> 1] + t[t.length >> 1]) / 2 * 1000).toFixed(3));' "$work" "$1" "$2"
+}
+
 # bench_time: the fast path against the reference (reading the same cache
 # file), 2000 runs each in 10 rounds that alternate the two - hyperfine
 # runs one command's runs, then the other's, and on a shared machine the
 # load changes between the blocks - then calls that find the cache
 # emptied. The report takes the medians of the pooled runs.
 bench_time() {
-  for round in 1 2 3 4 5 6 7 8 9 10; do
-    hyperfine -N --warmup 20 --runs 200 --export-json "$work/fast.$round.json" \
-      -n reference "$work/reference $cache" \
-      -n "termauth token" "$build/termauth token" >/dev/null
-  done
+  bench_rounds fast 200 -N -- reference "$work/reference $cache" \
+    "termauth token" "$build/termauth token"
   hyperfine -N --warmup 5 --runs 100 --export-json "$work/slow.json" \
     --prepare "rm -f $cache" \
     -n "cache emptied" "$build/termauth token" >&2

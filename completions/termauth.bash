@@ -17,7 +17,8 @@ _termauth()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	local commands="login token status logout setup-token exec exchange verify
-		kube-credential git-credential setup-git ssh agent aws-credentials setup-aws help"
+		kube-credential git-credential setup-git docker-credential setup-docker ssh
+		agent aws-credentials setup-aws help"
 	local common="-p --profile --store -v --verbose -h --help"
 
 	# The command, and where it is: the first word that is neither an
@@ -77,7 +78,7 @@ _termauth()
 	--token)
 		COMPREPLY=($(compgen -W "access id" -- "$cur"))
 		return ;;
-	--host)
+	--host | --registry)
 		COMPREPLY=($(compgen -A hostname -- "$cur"))
 		return ;;
 	--jwks | --token-file | --socket)
@@ -105,7 +106,7 @@ _termauth()
 	exchange) COMPREPLY=($(compgen -W "$exchange $common" -- "$cur")) ;;
 	verify) COMPREPLY=($(compgen -W "--token-file --jwks --issuer --audience --leeway $common" -- "$cur")) ;;
 	kube-credential) COMPREPLY=($(compgen -W "--min-ttl --token $common" -- "$cur")) ;;
-	git-credential)
+	git-credential | docker-credential)
 		# One operation; after it, nothing.
 		for ((j = at + 1; j < COMP_CWORD; j++)); do
 			case ${COMP_WORDS[j]} in
@@ -114,8 +115,11 @@ _termauth()
 			*) return ;;
 			esac
 		done
-		COMPREPLY=($(compgen -W "get store erase $common" -- "$cur")) ;;
+		local ops="get store erase"
+		[[ $cmd == docker-credential ]] && ops="$ops list"
+		COMPREPLY=($(compgen -W "$ops $common" -- "$cur")) ;;
 	setup-git) COMPREPLY=($(compgen -W "--host $common" -- "$cur")) ;;
+	setup-docker) COMPREPLY=($(compgen -W "--registry $common" -- "$cur")) ;;
 	ssh)
 		# termauth's options are long ones; the rest is ssh's, from a host on.
 		if [[ $cur == -* ]]; then

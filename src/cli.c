@@ -16,16 +16,27 @@
 #include "suggest.h"
 #include "term.h"
 
+/* Where errors go when not to stderr (cli_errors_to). */
+static FILE *errors_to;
+
+void cli_errors_to(FILE *to)
+{
+	errors_to = to;
+}
+
 __attribute__((format(printf, 2, 0))) static void say(const char *tag, const char *fmt,
                                                        va_list ap)
 {
-	fputs("termauth: ", stderr);
-	if (tag && term_colour())
-		fprintf(stderr, "\033[1;31m%s:\033[0m ", tag);
+	FILE *to = tag && errors_to ? errors_to : stderr;
+
+	fputs("termauth: ", to);
+	if (tag && to == stderr && term_colour())
+		fprintf(to, "\033[1;31m%s:\033[0m ", tag);
 	else if (tag)
-		fprintf(stderr, "%s: ", tag);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		fprintf(to, "%s: ", tag);
+	vfprintf(to, fmt, ap);
+	fputc('\n', to);
+	fflush(to);
 }
 
 void cli_error(const char *fmt, ...)

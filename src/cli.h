@@ -41,6 +41,7 @@ extern const struct opt cli_login_options[];
 
 extern const struct command cli_termauth, cmd_login, cmd_token, cmd_status, cmd_logout,
 	cmd_setup_token, cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git,
+	cmd_docker_credential, cmd_setup_docker,
 	cmd_exchange, cmd_verify, cmd_ssh, cmd_agent;
 extern const struct command cmd_aws_credentials, cmd_setup_aws;
 
@@ -72,6 +73,9 @@ int cli_dump_options(void);
  * unless NO_COLOR is set or TERM is dumb. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Errors (not notices) to this stream from now on instead: stdout for
+ * docker's credential helper, whose clients show only its stdout. */
+void cli_errors_to(FILE *to);
 /* Usage error: the message, a hint to --help, and EXIT_USAGE. */
 int cli_usage_error(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

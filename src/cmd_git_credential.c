@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "fresh_token.h"
 #include "gitcred.h"
+#include "helper_host.h"
 #include "token_common.h"
 
 static const char about[] =
@@ -59,12 +59,7 @@ static int get(struct cli *cli, const char *username)
 	struct fresh_token t;
 	int rc;
 
-	/* stdin and stdout are git's: a sign-in, only with someone at a
-	 * terminal, talks to them there, whatever git did with stderr. */
-	cli_paste_from_tty(cli);
-	if (cli->paste_fd >= 0)
-		dup2(cli->paste_fd, 2);
-	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, &t)) != EXIT_OK)
+	if ((rc = fresh_token_for_helper(cli, &t)) != EXIT_OK)
 		return rc;
 	printf("username=%s\npassword=%s\n", username, t.token);
 	if (t.expires_at)
@@ -100,7 +95,8 @@ static int answer(struct cli *cli, const char *op, const struct gitcred *g)
 
 	if (cli_client_new(cli, &c) != TA_OK)
 		return EXIT_FAIL;
-	found = gitcred_profile(c, g, cli->profile_given ? cli->profile : NULL, &profile, &username);
+	found = helper_host_profile(c, "git_hosts", "git_username", g->host,
+	                            cli->profile_given ? cli->profile : NULL, &profile, &username);
 	if (found < 0) {
 		rc = cli_fail(c, TA_E_CONFIG);
 	} else if (!found) {

@@ -12,10 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "aws_config.h"
 #include "cli.h"
 #include "file_replace.h"
-#include "self_path.h"
+#include "setup_common.h"
 
 #define AWS_CONFIG_MAX (1024 * 1024)
 
@@ -71,7 +72,7 @@ static char *command_line(const char *profile, const char *role)
 	char exe[PATH_MAX], *line = NULL;
 	size_t i;
 
-	if (termauth_path(exe, sizeof(exe)))
+	if (setup_termauth_path(exe, sizeof(exe)))
 		return NULL;
 	words[0] = exe;
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -82,12 +83,15 @@ static char *command_line(const char *profile, const char *role)
 	return line;
 }
 
-/* The file with the line in place; 0 when it was there already. */
+/* The file with the line in place (unchanged when it was there), read
+ * and written in termauth's turn, so that setup-aws runs at once keep
+ * each other's lines. Returns an exit code, having said what failed. */
 static int write_config(const char *path, const char *aws_profile, const char *value)
 {
 	char *old = NULL, *text = NULL;
 	size_t len = 0;
-	int rc = EXIT_FAIL, got = file_read_all(path, AWS_CONFIG_MAX, &old, &len);
+	int turn = setup_take_turn(), rc = EXIT_FAIL;
+	int got = file_read_all(path, AWS_CONFIG_MAX, &old, &len);
 
 	if (got < 0)
 		cli_error("cannot read %s: %s", path, strerror(errno));
@@ -95,10 +99,12 @@ static int write_config(const char *path, const char *aws_profile, const char *v
 		cli_error("out of memory");
 	else if (old && !strcmp(old, text))
 		rc = EXIT_OK;
-	else if (file_replace(path, text, strlen(text), 0600))
+	else if (file_replace(path, text, strlen(text), NULL, 0600))
 		cli_error("cannot write %s: %s", path, strerror(errno));
 	else
 		rc = EXIT_OK;
+	if (turn >= 0)
+		close(turn); /* releases the flock */
 	free(old);
 	free(text);
 	return rc;
@@ -126,9 +132,11 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 		cli_error("cannot find the termauth executable to write into %s", path);
 		return EXIT_FAIL;
 	}
-	if ((rc = write_config(path, o->aws_profile, value)) == EXIT_OK)
+	if ((rc = write_config(path, o->aws_profile, value)) == EXIT_OK) {
 		cli_say("AWS CLI profile '%s' gets its credentials from termauth profile '%s' (%s)",
 		        o->aws_profile, cli->profile, path);
+		setup_warn_signed_out(cli, "the AWS CLI");
+	}
 	free(value);
 	return rc;
 }
@@ -142,5 +150,6 @@ const struct command cmd_setup_aws = {
 	.opts = options,
 	.defaults = &defaults,
 	.size = sizeof(defaults),
+	.flags = CMD_PROFILE, /* a mistyped profile is refused before any change */
 	.run = run,
 };

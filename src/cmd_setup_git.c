@@ -9,20 +9,18 @@
  * configuration's lock, and the runs of git config take turns on it).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "base/match.h"
 #include "cli.h"
 #include "gitcred.h"
-#include "self_path.h"
+#include "helper_host.h"
+#include "setup_common.h"
 
 extern char **environ;
 
@@ -65,7 +63,7 @@ static int parse_host(const char *arg, char *url, size_t urlsize, char *host, si
 		return -1;
 	memcpy(host, rest, n);
 	host[n] = '\0';
-	if (!strcmp(scheme, "http") && !gitcred_host_is_loopback(host))
+	if (!strcmp(scheme, "http") && !helper_host_is_loopback(host))
 		return -1;
 	n = (size_t)snprintf(url, urlsize, "%s://%s", scheme, host);
 	return n < urlsize ? 0 : -1;
@@ -85,36 +83,6 @@ static int git(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* git does not wait for a config file another git is changing: it fails
- * ("could not lock config file"), so ten setup-git at once for ten hosts
- * would not all get through. termauth's runs of git config take turns on
- * the lock termauth's configuration file is changed under (FILE.lock,
- * which add_host has released by then). -1 when it cannot be had: git is
- * run anyway, as before, since the lock only orders termauth's own. */
-static int take_turn(void)
-{
-	char *path = NULL, *lock = NULL;
-	int fd = -1;
-	size_t n;
-
-	if (ta_config_path(&path) != TA_OK)
-		return -1;
-	n = strlen(path) + sizeof(".lock");
-	if ((lock = malloc(n))) {
-		snprintf(lock, n, "%s.lock", path);
-		fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-	}
-	/* Each holder only runs git config three times: wait for it. */
-	while (fd >= 0 && flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			close(fd);
-			fd = -1;
-		}
-	free(lock);
-	free(path);
-	return fd;
-}
-
 static int register_helper(const char *url, const char *exe)
 {
 	char key[600], helper[PATH_MAX + 64];
@@ -125,7 +93,7 @@ static int register_helper(const char *url, const char *exe)
 
 	snprintf(key, sizeof(key), "credential.%s.helper", url);
 	snprintf(helper, sizeof(helper), "!'%s' git-credential", exe);
-	turn = take_turn();
+	turn = setup_take_turn();
 	/* 5: there was none to remove. */
 	if (((rc = git(unset)) != 0 && rc != 5) || git(empty) != 0 || git(ours) != 0) {
 		cli_error("git config failed for %s: is git installed, and ~/.gitconfig writable?", key);
@@ -136,87 +104,6 @@ static int register_helper(const char *url, const char *exe)
 	if (turn >= 0)
 		close(turn); /* releases the flock */
 	return rc;
-}
-
-/* Adds host to the profile's git_hosts, unless it is there. */
-static int add_host(struct cli *cli, const char *host)
-{
-	struct ta_client *c = NULL;
-	struct ta_profile *p = NULL;
-	const char *hosts;
-	char *both = NULL;
-	enum ta_result r;
-	int rc = EXIT_OK;
-
-	if (cli_client_new(cli, &c) != TA_OK)
-		return EXIT_FAIL;
-	if ((r = ta_profile_load(c, cli->profile, &p)) != TA_OK) {
-		rc = cli_fail(c, r);
-		goto out;
-	}
-	hosts = ta_profile_get(p, "git_hosts");
-	if (hosts && ta_list_holds(hosts, host))
-		goto out;
-	if ((hosts && !(both = strdup(hosts))) || cli_append_word(&both, host)) {
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	/* Saving adds host to the list as the file has it by then: another
-	 * setup-git may have added its own meanwhile. */
-	if ((r = ta_profile_set(p, "git_hosts", both)) == TA_E_TOO_LARGE) {
-		cli_error("the git_hosts of profile '%s' would not fit in a line of the configuration file (198 characters)",
-		          cli->profile);
-		rc = EXIT_FAIL;
-	} else if (r != TA_OK || (r = ta_profile_save(c, p)) != TA_OK) {
-		rc = cli_fail(c, r);
-	}
-out:
-	free(both);
-	ta_profile_free(p);
-	ta_client_free(c);
-	return rc;
-}
-
-/* git asks only once the profile has a session to answer with: says so
- * when it has none yet (or it cannot be told: a locked keychain, an
- * unreadable store - then nothing), and how to sign in. On a far side the
- * broker answers: nothing to say. */
-static void warn_signed_out(struct cli *cli)
-{
-	struct ta_client *c = NULL;
-	struct ta_profile *p = NULL;
-	struct ta_session *s = NULL;
-	char hint[160], buf[256];
-
-	if (cli_agent_socket())
-		return;
-	if (cli_open_profile(cli, cli->profile, &c, &p) == EXIT_OK &&
-	    ta_store_load(c, cli->profile, &s) == TA_E_NO_SESSION && !ta_keychain_locked(c)) {
-		/* A profile made here has no IdP yet: login needs to be told it. */
-		snprintf(hint, sizeof(hint), "'termauth login%s'",
-		         ta_client_get(c, TA_OPT_ISSUER) || ta_client_get(c, TA_OPT_PROVIDER) ||
-		                         ta_client_get(c, TA_OPT_TOKEN_ENDPOINT)
-		                 ? ""
-		                 : " --issuer URL --client-id ID");
-		cli_say("warning: profile '%s' is not signed in yet: run %s before git asks",
-		        cli->profile, cli_for_profile(cli->profile, hint, buf, sizeof(buf)));
-	}
-	ta_session_free(s);
-	ta_profile_free(p);
-	ta_client_free(c);
-}
-
-/* The git server: --host, else the argument. NULL (having said why) when
- * there is none, or more than one. */
-static const char *which_host(const char *host, int argc, char **argv)
-{
-	if (argc > 1 || (argc == 1 && host)) {
-		cli_usage_error(&cmd_setup_git, "one git server at a time: --host HOST, or HOST");
-		return NULL;
-	}
-	if (!host && !argc)
-		cli_usage_error(&cmd_setup_git, "which git server? give --host HOST");
-	return host ? host : argc ? argv[0] : NULL;
 }
 
 struct setup_git_options {
@@ -241,20 +128,20 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	const char *given;
 	int rc;
 
-	if (!(given = which_host(o->host, argc, argv)))
+	if (!(given = setup_which_server(&cmd_setup_git, o->host, argc, argv, "git server", "--host")))
 		return EXIT_USAGE;
 	if (parse_host(given, url, sizeof(url), host, sizeof(host)))
 		return cli_usage_error(&cmd_setup_git,
 		                       "'%s' is not a host name or an https URL (http only to a loopback address)",
 		                       given);
-	if (termauth_path(exe, sizeof(exe)) || strchr(exe, '\'')) {
+	if (setup_termauth_path(exe, sizeof(exe)) || strchr(exe, '\'')) {
 		cli_error("cannot tell where the termauth executable is, to register it");
 		return EXIT_FAIL;
 	}
-	if ((rc = add_host(cli, host)) != EXIT_OK || (rc = register_helper(url, exe)) != EXIT_OK)
+	if ((rc = setup_add_host(cli, "git_hosts", host)) != EXIT_OK || (rc = register_helper(url, exe)) != EXIT_OK)
 		return rc;
 	cli_say("git now asks termauth (profile '%s') for the credentials of %s", cli->profile, url);
-	warn_signed_out(cli);
+	setup_warn_signed_out(cli, "git");
 	return EXIT_OK;
 }
 

@@ -1,13 +1,14 @@
 /*
  * fast.c - the `termauth` executable people and programs run. It serves the
- * hot cases itself - `termauth token`, and git's `termauth git-credential
- * get`, when the stored access token is still fresh - using only libc and
- * jansson and inih (static where they are installed), so that git,
- * kubectl and scripts pay no more than a minimal C program. Everything
- * else - other commands, options it does not know, a token to refresh, a
- * missing session, any error - goes
- * unchanged to `termauth-full`, the whole tool, which then says what is
- * wrong (git's request, once read, is put back on its standard input).
+ * hot cases itself - `termauth token`, git's `termauth git-credential get`
+ * and docker's `docker-credential-termauth get`, when the stored access
+ * token is still fresh - using only libc and jansson and inih (static
+ * where they are installed), so that git, kubectl, podman and scripts pay
+ * no more than a minimal C program. Everything else - other commands,
+ * options it does not know, a token to refresh, a missing session, any
+ * error - goes unchanged to `termauth-full`, the whole tool, which then
+ * says what is wrong (a helper's request, once read, is put back on its
+ * standard input).
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,7 +21,9 @@
 #include "agent/client.h"
 #include "base/fileio.h"
 #include "exit_codes.h"
+#include "dockercred.h"
 #include "gitcred.h"
+#include "helper_host.h"
 #include "harden.h"
 #include "store/store.h"
 #include "token_common.h"
@@ -190,7 +193,8 @@ static int answer_git(const struct gitcred *g, const char *given, long long now)
 		return 0; /* no token over plain http to another machine */
 	if (token_from_env() || env_set("TERMAUTH_CREDENTIAL") || env_set("TERMAUTH_AGENT_SOCK"))
 		return -1; /* the full tool's: a credential, a forwarded sign-in */
-	if ((found = gitcred_profile(NULL, g, given, &profile, &username)) <= 0) {
+	if ((found = helper_host_profile(NULL, "git_hosts", "git_username", g->host, given, &profile,
+	                                  &username)) <= 0) {
 		rc = found; /* 0: no profile answers for this host */
 		goto out;
 	}
@@ -207,13 +211,43 @@ out:
 	return rc;
 }
 
-/* `[-p NAME] git-credential get`, the request on stdin. */
-static int serve_git(int argc, char **argv)
+/* docker's request (a registry's server URL), answered when no sign-in,
+ * refresh or message is needed - "not found" included, for a registry no
+ * profile lists or one over plain http to another machine. */
+static int answer_docker(const struct dockercred *d, const char *given, long long now)
+{
+	char *profile = NULL, *username = NULL;
+	struct ta_session *s = NULL;
+	int found = 0, rc = -1;
+
+	if (token_from_env() || env_set("TERMAUTH_CREDENTIAL") || env_set("TERMAUTH_AGENT_SOCK"))
+		return -1; /* the full tool's: a credential, a forwarded sign-in */
+	if (dockercred_secure(d) &&
+	    (found = helper_host_profile(NULL, "registry_hosts", "registry_username", d->host, given,
+	                                 &profile, &username)) < 0)
+		goto out;
+	if (!found) {
+		rc = puts(DOCKERCRED_NOT_FOUND) < 0 || fflush(stdout) ? -1 : 1; /* as the protocol has it */
+		goto out;
+	}
+	if ((s = fresh_session(profile, TOKEN_DEFAULT_MIN_TTL, now)))
+		rc = dockercred_print(d->server_url, username, ta_session_access_token(s)) ? 1 : 0;
+out:
+	ta_session_free(s);
+	free(profile);
+	free(username);
+	return rc;
+}
+
+/* `[-p NAME] COMMAND get`, the request on stdin, for git's helper or
+ * docker's: answered with the answer function below, else put back for
+ * the full tool. */
+static int serve_helper(int argc, char **argv, const char *command)
 {
 	const char *given = NULL, *v;
 	int i, words = 0, rc = -1;
-	struct gitcred g;
-	size_t len = 0, n;
+	long long now = (long long)time(NULL);
+	size_t len = 0, n, max = strcmp(command, "git-credential") ? DOCKERCRED_MAX : GITCRED_MAX;
 	char *buf;
 
 	for (i = 1; i < argc; i++) {
@@ -221,20 +255,29 @@ static int serve_git(int argc, char **argv)
 			given = argv[++i];
 		else if ((v = option_value(argc, argv, &i, "--profile")))
 			given = v;
-		else if (words == 0 && !strcmp(argv[i], "git-credential"))
+		else if (words == 0 && !strcmp(argv[i], command))
 			words++;
 		else if (words == 1 && !strcmp(argv[i], "get"))
 			words++;
 		else
 			return -1;
 	}
-	if (words != 2 || !(buf = malloc(GITCRED_MAX + 1)))
+	if (words != 2 || !(buf = malloc(max + 1)))
 		return -1;
-	while (len <= GITCRED_MAX && (n = fread(buf + len, 1, GITCRED_MAX + 1 - len, stdin)) > 0)
+	while (len <= max && (n = fread(buf + len, 1, max + 1 - len, stdin)) > 0)
 		len += n;
-	if (gitcred_parse(buf, len, &g) == TA_OK) {
-		rc = answer_git(&g, given, (long long)time(NULL));
-		gitcred_clear(&g);
+	if (!strcmp(command, "git-credential")) {
+		struct gitcred g;
+		if (gitcred_parse(buf, len, &g) == TA_OK) {
+			rc = answer_git(&g, given, now);
+			gitcred_clear(&g);
+		}
+	} else {
+		struct dockercred d;
+		if (dockercred_parse(buf, len, &d) == TA_OK) {
+			rc = answer_docker(&d, given, now);
+			dockercred_clear(&d);
+		}
 	}
 	if (rc < 0)
 		restore_stdin(buf, len);
@@ -270,14 +313,38 @@ static int hand_over(char **argv)
 	return 1;
 }
 
+/* Run as docker-credential-termauth OP: that is `termauth
+ * docker-credential OP`, for this executable and the full tool. */
+static char **as_docker_helper(int *argc, char **argv)
+{
+	const char *name = strrchr(argv[0], '/');
+	char **args;
+	int i;
+
+	if (strcmp(name ? name + 1 : argv[0], "docker-credential-termauth") ||
+	    !(args = calloc((size_t)*argc + 2, sizeof(*args))))
+		return argv;
+	args[0] = argv[0];
+	args[1] = "docker-credential";
+	for (i = 1; i < *argc; i++)
+		args[i + 1] = argv[i];
+	++*argc;
+	return args;
+}
+
 int main(int argc, char **argv)
 {
 	harden_process(1); /* first: no core dump, no ptrace (harden.h) */
-	int rc = serve_cached(argc, argv);
+	char **args = as_docker_helper(&argc, argv);
+	int rc = serve_cached(argc, args);
 
 	if (rc < 0)
-		rc = serve_git(argc, argv);
-	if (rc >= 0)
-		return rc;
-	return hand_over(argv);
+		rc = serve_helper(argc, args, "git-credential");
+	if (rc < 0)
+		rc = serve_helper(argc, args, "docker-credential");
+	if (rc < 0)
+		rc = hand_over(args); /* returns only when it could not */
+	if (args != argv)
+		free(args);
+	return rc;
 }

@@ -99,12 +99,27 @@ static int make_parent(const char *path)
 	return mkdir(dir, 0700) && errno != EEXIST ? -1 : 0;
 }
 
-int file_replace(const char *path, const char *data, size_t len, mode_t new_mode)
+/* Writes all of data; 0, or -1 with errno. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int file_replace(const char *path, const char *data, size_t len, const char *tail,
+                 mode_t new_mode)
 {
 	char real[PATH_MAX], tmp[PATH_MAX + 16];
 	struct stat st;
 	mode_t mode = new_mode;
-	size_t done = 0;
 	int fd, e;
 
 	if (resolve(path, real, sizeof(real)) || make_parent(real))
@@ -119,15 +134,8 @@ int file_replace(const char *path, const char *data, size_t len, mode_t new_mode
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
 		return -1;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		done += (size_t)n;
-	}
-	if (fchmod(fd, mode) || fsync(fd))
+	if (write_all(fd, data, len) || (tail && write_all(fd, tail, strlen(tail))) ||
+	    fchmod(fd, mode) || fsync(fd))
 		goto fail;
 	if (close(fd)) {
 		fd = -1;

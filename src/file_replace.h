@@ -14,12 +14,14 @@
  * of at most max bytes. 0 when read, 1 when there is no such file (*out
  * NULL), -1 with errno otherwise (EFBIG for one larger than max). */
 int file_read_all(const char *path, size_t max, char **out, size_t *len);
-/* Replaces path's content with data: written to a new file in the same
+/* Replaces path's content with data and then tail (a string, e.g. the
+ * line break a JSON dump lacks; may be NULL): written to a new file in the same
  * directory, flushed to disk, then renamed over it, so that a reader sees
  * the old file or the new one, never a part. The new file gets the old
  * one's mode (new_mode when there was none); a symbolic link at path is
  * kept, and the file it points to replaced. A missing parent directory is
  * made, 0700. 0, or -1 with errno. */
-int file_replace(const char *path, const char *data, size_t len, mode_t new_mode);
+int file_replace(const char *path, const char *data, size_t len, const char *tail,
+                 mode_t new_mode);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "fresh_token.h"
 #include "token_common.h"
 
@@ -156,6 +157,14 @@ int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_
 	t->type = ta_session_token_type(t->s);
 	t->expires_at = ta_session_expires_at(t->s);
 	return EXIT_OK;
+}
+
+int fresh_token_for_helper(struct cli *cli, struct fresh_token *t)
+{
+	cli_paste_from_tty(cli);
+	if (cli->paste_fd >= 0)
+		dup2(cli->paste_fd, 2);
+	return fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, cli->paste_fd >= 0, t);
 }
 
 int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t)

@@ -34,6 +34,11 @@ int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fre
  * gone or a profile not forwarded). */
 int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req,
                           long long min_ttl, struct ta_session **s, int *own);
+/* fresh_token_get for a credential helper that another program runs (git,
+ * docker): its stdin and stdout are that program's, so a sign-in happens
+ * only with someone at a terminal, and talks to them there, whatever the
+ * program did with stderr. */
+int fresh_token_for_helper(struct cli *cli, struct fresh_token *t);
 /* Releases (and wipes) what fresh_token_get or fresh_id_token_get filled. */
 void fresh_token_clear(struct fresh_token *t);
 

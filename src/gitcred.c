@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/match.h"
 #include "gitcred.h"
+#include "helper_host.h"
 
 static void free_secret(char *s)
 {
@@ -83,65 +83,11 @@ enum ta_result gitcred_parse(const char *buf, size_t len, struct gitcred *out)
 	return r;
 }
 
-/* "127.0.0.1.evil.example" or "[::1]@evil.example" are other machines. */
-int gitcred_host_is_loopback(const char *host)
-{
-	const char *port;
-	size_t n;
-
-	if (host[0] == '[') {
-		if (!(port = strchr(host, ']')))
-			return 0;
-		port++;
-	} else {
-		port = host + strcspn(host, ":");
-	}
-	n = (size_t)(port - host);
-	if (*port && (*port != ':' || !port[1] || strlen(port + 1) > 5 ||
-	              strspn(port + 1, "0123456789") != strlen(port + 1)))
-		return 0;
-	return ta_host_is_loopback(host, n);
-}
-
 int gitcred_secure(const struct gitcred *g)
 {
 	if (!g->protocol || !g->host || !*g->host)
 		return 0;
 	if (!strcmp(g->protocol, "https"))
 		return 1;
-	return !strcmp(g->protocol, "http") && gitcred_host_is_loopback(g->host);
-}
-
-int gitcred_profile(struct ta_client *c, const struct gitcred *g, const char *given,
-                    char **profile, char **username)
-{
-	struct ta_profile *p = NULL;
-	const char *hosts, *user;
-	char *found = NULL;
-	int rc = -1;
-
-	*profile = *username = NULL;
-	if (!given && ta_profile_find(c, "git_hosts", g->host, &found) != TA_OK)
-		return -1;
-	if (!given && !found)
-		return 0;
-	if (ta_profile_load(c, given ? given : found, &p) != TA_OK)
-		goto out;
-	hosts = ta_profile_get(p, "git_hosts");
-	user = ta_profile_get(p, "git_username");
-	rc = 0;
-	if (!hosts || !ta_list_holds(hosts, g->host))
-		goto out;
-	rc = -1;
-	if (!(*profile = strdup(given ? given : found)) ||
-	    !(*username = strdup(user && *user ? user : "oauth2"))) {
-		free(*profile);
-		*profile = NULL;
-		goto out;
-	}
-	rc = 1;
-out:
-	ta_profile_free(p);
-	free(found);
-	return rc;
+	return !strcmp(g->protocol, "http") && helper_host_is_loopback(g->host);
 }

@@ -30,17 +30,4 @@ void gitcred_clear(struct gitcred *g);
  * loopback address (127.0.0.0/8, [::1], localhost) - never in plaintext
  * across a network. */
 int gitcred_secure(const struct gitcred *g);
-/* 1 when host (as git names it: host[:port], IPv6 in brackets) is a
- * loopback address with at most a port of 1-5 digits after it. */
-int gitcred_host_is_loopback(const char *host);
-
-/* The profile that answers for g's host: given (-p), else the first whose
- * git_hosts lists the host; either way it must list it, so that a token
- * goes only to hosts its profile names. 1 with *profile and *username
- * (its git_username, default "oauth2"; free() both) when one does, 0 when
- * none does, -1 when the configuration cannot be read (c's message says
- * why). */
-int gitcred_profile(struct ta_client *c, const struct gitcred *g, const char *given,
-                    char **profile, char **username);
-
 #endif

@@ -30,7 +30,8 @@
 static const char *const known_keys[] = {
 	"issuer", "client_id", "scopes", "flow", "port", "timeout", "provider", "tenant",
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
-	"git_hosts", "git_username", "client_expires_at", "forward",
+	"git_hosts", "git_username", "registry_hosts", "registry_username", "client_expires_at",
+	"forward",
 	"aws_role_arn", "aws_endpoint", "aws_audience",
 };
 
@@ -592,7 +593,7 @@ static enum ta_result merge_words(struct ta_client *c, struct ta_profile *slot, 
 /* Keys whose value is a set of words, merged rather than replaced. */
 static int word_list(const char *key)
 {
-	return !strcmp(key, "git_hosts");
+	return !strcmp(key, "git_hosts") || !strcmp(key, "registry_hosts");
 }
 
 /* One key of p onto slot, the profile as the file has it now: unless p

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/match.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,6 +56,30 @@ FUZZ_HELPER int fuzz_printable(const char *s)
 FUZZ_HELPER int fuzz_same(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* Whether host (as a credential helper is given it: host, then ":port" or
+ * not) names a loopback address as lib/url.c judges one, with a port of
+ * 1-5 digits. */
+FUZZ_HELPER int fuzz_strict_loopback(const char *host)
+{
+	size_t n;
+	const char *rest;
+
+	if (host[0] == '[') {
+		const char *close = strchr(host, ']');
+		if (!close)
+			return 0;
+		n = (size_t)(close - host) + 1;
+	} else {
+		n = strcspn(host, ":");
+	}
+	rest = host + n;
+	/* A port is 1 to 5 digits: "[::1]:" or a longer number is refused. */
+	if (*rest && (*rest != ':' || !rest[1] || strlen(rest + 1) > 5 ||
+	              strspn(rest + 1, "0123456789") != strlen(rest + 1)))
+		return 0;
+	return ta_host_is_loopback(host, n);
 }
 
 #endif

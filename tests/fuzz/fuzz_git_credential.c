@@ -16,7 +16,6 @@
 #include "fuzz.h"
 #include "gitcred.h"
 #include "base/match.h"
-#include "base/url.h"
 
 #define NFIELDS 5
 
@@ -72,29 +71,6 @@ static enum ta_result model_parse(const char *buf, size_t len, struct span v[NFI
 	return TA_OK;
 }
 
-/* Whether host (as git gives it: the host, then ":port" or not) names a
- * loopback address, as lib/url.c judges one, with a port of 1-5 digits. */
-static int strict_loopback(const char *host)
-{
-	size_t n;
-	const char *rest;
-
-	if (host[0] == '[') {
-		const char *close = strchr(host, ']');
-		if (!close)
-			return 0;
-		n = (size_t)(close - host) + 1;
-	} else {
-		n = strcspn(host, ":");
-	}
-	rest = host + n;
-	/* A port is 1 to 5 digits: "[::1]:" or a longer number is refused. */
-	if (*rest && (*rest != ':' || !rest[1] || strlen(rest + 1) > 5 ||
-	              strspn(rest + 1, "0123456789") != strlen(rest + 1)))
-		return 0;
-	return ta_host_is_loopback(host, n);
-}
-
 static void check_secure(const struct gitcred *g)
 {
 	int got = gitcred_secure(g), want = 0;
@@ -104,7 +80,7 @@ static void check_secure(const struct gitcred *g)
 		if (!strcmp(g->protocol, "https"))
 			want = 1;
 		else if (!strcmp(g->protocol, "http"))
-			want = strict_loopback(g->host);
+			want = fuzz_strict_loopback(g->host);
 	}
 	if (got)
 		FUZZ_CHECK(want, "a token allowed over plain http to a host that is not loopback");

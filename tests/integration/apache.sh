@@ -1,17 +1,22 @@
-# apache.sh - a real OAuth 2.0 resource server in front of git and kubectl,
-# for the integration scenarios: Apache httpd (Debian's apache2-bin) with
-# mod_auth_openidc, which accepts a request only when the test IdP's
-# introspection endpoint says its access token is active, asked as the
-# confidential client termauth-rs (tests/idp/server.mjs), on every request.
+# apache.sh - a real OAuth 2.0 resource server in front of git and kubectl
+# (or a container registry: registry.sh), for the integration scenarios:
+# Apache httpd (Debian's apache2-bin) with mod_auth_openidc, which accepts
+# a request only when the test IdP's introspection endpoint says its access
+# token is active, asked as the confidential client termauth-rs
+# (tests/idp/server.mjs), on every request.
 # Sourced after lib.sh (it uses $T, $ISSUER, fail and lib.sh's cleanup);
 # start_idp first, then start_apache. Everything listens on 127.0.0.1, runs
 # from a config generated under $T/apache (no /etc/apache2, no system
 # service), and is stopped on exit. Not a model of a production setup.
 #
 # Provides:
-#   start_apache [--git-only|--kube-only] [--introspection-interval N]
+#   start_apache [--git-only|--kube-only|--registry-only PORT]
+#                [--introspection-interval N]
 #                      starts Apache (stops the one running first, if any) and
-#                      returns once it answers; ends the test when it cannot
+#                      returns once it answers; ends the test when it cannot.
+#                      --registry-only PORT: only the registry front, for the
+#                      registry listening on 127.0.0.1:PORT (registry.sh's
+#                      start_registry calls this; use that)
 #   stop_apache        stops it (also done on exit); safe to call twice
 #   make_bare_repo NAME  $APACHE_GIT_ROOT/NAME.git with one commit on main
 #                      (README), push allowed; served at $GIT_URL/NAME.git
@@ -29,6 +34,9 @@
 #   APACHE_CA          the PEM CA certificate that signed KUBE_URL's
 #                      certificate (subjectAltName IP:127.0.0.1)
 #   KUBE_BODY          the file served at every KUBE_URL path (rewrite at will)
+#   APACHE_REGISTRY_HOST  127.0.0.1:PORT, the registry front (--registry-only):
+#                      /v2/ proxied to the registry, the token as the Basic
+#                      password, any username; Authorization is not passed on
 #   APACHE_GIT_ROOT    $T/git-repos, git-http-backend's GIT_PROJECT_ROOT
 #   APACHE_DIR, APACHE_CONF, APACHE_ERROR_LOG, APACHE_ACCESS_LOG: where its
 #                      files are; APACHE_PID, APACHE_WATCH_PID: its processes
@@ -43,7 +51,9 @@
 # A request without a token, or with one the IdP calls inactive (unknown,
 # expired, revoked), gets 401 with "WWW-Authenticate: Basic realm=..." on
 # GIT_URL (so git asks its credential helper, and tells it to erase a
-# refused password) and "WWW-Authenticate: Bearer ..." on KUBE_URL.
+# refused password) and on APACHE_REGISTRY_HOST (so podman and docker send
+# the credential helper's answer as Basic), "WWW-Authenticate: Bearer ..."
+# on KUBE_URL.
 
 # shellcheck disable=SC2034 # (the variables are for the test that sources this)
 APACHE_DIR=$T/apache
@@ -57,6 +67,7 @@ APACHE_PID=
 APACHE_WATCH_PID=
 GIT_URL=
 KUBE_URL=
+APACHE_REGISTRY_HOST=
 APACHE_MODULES=/usr/lib/apache2/modules
 apache_test_shell=$$
 
@@ -82,13 +93,19 @@ stop_apache() {
 # shellcheck disable=SC2154 # (apache_status is set in the trap itself)
 trap 'apache_status=$?; stop_apache || :; (exit "$apache_status") || cleanup; cleanup' EXIT
 
-# apache_free_ports: two distinct free TCP ports on 127.0.0.1, on one line.
-# Another process may take one before Apache binds it: start_apache retries.
+# apache_free_ports [N]: N (default 2) distinct free TCP ports on 127.0.0.1,
+# on one line. Another process may take one before Apache (or the registry)
+# binds it: start_apache and start_registry retry.
 apache_free_ports() {
   node -e '
-    const net = require("net"), a = net.createServer(), b = net.createServer();
-    a.listen(0, "127.0.0.1", () => b.listen(0, "127.0.0.1", () => {
-      console.log(a.address().port + " " + b.address().port); a.close(); b.close(); }));'
+    const net = require("net"), n = Number(process.argv[1]), s = [];
+    const next = () => {
+      if (s.length === n) {
+        console.log(s.map(x => x.address().port).join(" ")); s.forEach(x => x.close()); return;
+      }
+      const x = net.createServer(); s.push(x); x.listen(0, "127.0.0.1", next);
+    };
+    next();' "${1:-2}"
 }
 
 # apache_certs: a throwaway CA ($APACHE_CA) and a certificate for 127.0.0.1
@@ -109,10 +126,10 @@ apache_certs() {
   { fail "start_apache: cannot make the certificates: $(cat "$d/openssl.err")"; exit 1; }
 }
 
-# apache_config HTTP_PORT HTTPS_PORT INTERVAL: writes $APACHE_CONF; an empty
-# port leaves that server out.
+# apache_config HTTP_PORT HTTPS_PORT INTERVAL REGISTRY_PORT UPSTREAM: writes
+# $APACHE_CONF; an empty port leaves that server out.
 apache_config() {
-  http_port=$1 https_port=$2 interval=$3
+  http_port=$1 https_port=$2 interval=$3 registry_port=$4 upstream=$5
   run_as=
   # Apache refuses to serve as root: started as root, its children become
   # nobody, which needs a way into $T (mktemp's 0700) and, to push, into the
@@ -144,6 +161,9 @@ LoadModule alias_module $APACHE_MODULES/mod_alias.so
 LoadModule cgi_module $APACHE_MODULES/mod_cgi.so
 LoadModule env_module $APACHE_MODULES/mod_env.so
 LoadModule mime_module $APACHE_MODULES/mod_mime.so
+LoadModule headers_module $APACHE_MODULES/mod_headers.so
+LoadModule proxy_module $APACHE_MODULES/mod_proxy.so
+LoadModule proxy_http_module $APACHE_MODULES/mod_proxy_http.so
 LoadModule socache_shmcb_module $APACHE_MODULES/mod_socache_shmcb.so
 LoadModule ssl_module $APACHE_MODULES/mod_ssl.so
 
@@ -240,11 +260,47 @@ SSLSessionCache "shmcb:$APACHE_DIR/run/ssl_scache(512000)"
 </VirtualHost>
 EOF
   fi
+  if [ -n "$registry_port" ]; then
+    cat >>"$APACHE_CONF" <<EOF
+
+Listen 127.0.0.1:$registry_port http
+<VirtualHost 127.0.0.1:$registry_port>
+  ServerName 127.0.0.1
+  # The registry (distribution) API, proxied as it is: nocanon and NoDecode
+  # keep upload URLs' escaped query strings intact; the registry builds
+  # upload Locations from Host, which must stay the front's.
+  AllowEncodedSlashes NoDecode
+  ProxyRequests Off
+  ProxyPreserveHost On
+  ProxyPass /v2/ http://127.0.0.1:$upstream/v2/ nocanon
+  ProxyPassReverse /v2/ http://127.0.0.1:$upstream/v2/
+  # The token is the Basic password, as podman and docker send a credential
+  # helper's answer (they send Basic when the 401 names Basic). Neither it
+  # nor the module's copies of it and its claims (headers OIDC_access_token,
+  # OIDC_CLAIM_*, which it adds by default) reach the registry: it has no
+  # auth of its own and need not see a secret. (RequestHeader runs after
+  # authentication, which reads Authorization.)
+  <Location /v2/>
+    AuthType oauth20
+    AuthName "termauth test registry"
+    OIDCOAuthAcceptTokenAs basic
+    OIDCPassClaimsAs none
+    Require valid-user
+    RequestHeader unset Authorization
+  </Location>
+</VirtualHost>
+EOF
+  fi
 }
 
-# apache_answers HTTP_PORT HTTPS_PORT: whether every server asked for gives
-# an HTTP answer (any status: 401 is an answer).
+# apache_answers HTTP_PORT HTTPS_PORT REGISTRY_PORT: whether every server
+# asked for gives an HTTP answer (any status: 401 is an answer).
 apache_answers() {
+  if [ -n "${3:-}" ]; then
+    code=$(curl -s --noproxy '*' --max-time 2 -o /dev/null -w '%{http_code}' \
+      "http://127.0.0.1:$3/v2/") || :
+    [ "$code" != 000 ] && [ -n "$code" ] || return 1
+  fi
   if [ -n "$1" ]; then
     code=$(curl -s --noproxy '*' --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/git/") || :
     [ "$code" != 000 ] && [ -n "$code" ] || return 1
@@ -259,11 +315,12 @@ apache_answers() {
 
 start_apache() {
   : "${ISSUER:?start_apache: start_idp first}"
-  want_git=1 want_kube=1 interval=-1
+  want_git=1 want_kube=1 interval=-1 upstream=
   while [ $# -gt 0 ]; do
     case "$1" in
       --git-only) want_kube= ;;
       --kube-only) want_git= ;;
+      --registry-only) want_git='' want_kube='' upstream=$2; shift ;;
       --introspection-interval) interval=$2; shift ;;
       *) fail "start_apache: unknown option $1"; exit 1 ;;
     esac
@@ -278,9 +335,9 @@ start_apache() {
   attempt=1
   while :; do
     # shellcheck disable=SC2046
-    set -- $(apache_free_ports)
-    http_port=${want_git:+$1} https_port=${want_kube:+$2}
-    apache_config "$http_port" "$https_port" "$interval"
+    set -- $(apache_free_ports 3)
+    http_port=${want_git:+$1} https_port=${want_kube:+$2} registry_port=${upstream:+$3}
+    apache_config "$http_port" "$https_port" "$interval" "$registry_port" "$upstream"
     : >"$APACHE_ERROR_LOG"
     # A clean environment: no proxy variables for the module's libcurl, no
     # test settings for the CGI. -DNO_DETACH, not -DFOREGROUND: both stay in
@@ -291,11 +348,12 @@ start_apache() {
       apache2 -d "$APACHE_DIR" -f "$APACHE_CONF" -DNO_DETACH </dev/null >"$APACHE_DIR/stderr.log" 2>&1 &
     APACHE_PID=$!
     i=0
-    while [ $i -lt 300 ] && kill -0 "$APACHE_PID" 2>/dev/null && ! apache_answers "$http_port" "$https_port"; do
+    while [ $i -lt 300 ] && kill -0 "$APACHE_PID" 2>/dev/null &&
+      ! apache_answers "$http_port" "$https_port" "$registry_port"; do
       sleep 0.1; i=$((i + 1))
     done
     if kill -0 "$APACHE_PID" 2>/dev/null; then
-      apache_answers "$http_port" "$https_port" && break
+      apache_answers "$http_port" "$https_port" "$registry_port" && break
       why="no answer within 30 s"
     else
       why="it exited"
@@ -318,6 +376,7 @@ $APACHE_ERROR_LOG: $(tail -n 20 "$APACHE_ERROR_LOG")"
   APACHE_WATCH_PID=$!
   GIT_URL=${http_port:+http://127.0.0.1:$http_port/git}
   KUBE_URL=${https_port:+https://127.0.0.1:$https_port}
+  APACHE_REGISTRY_HOST=${registry_port:+127.0.0.1:$registry_port}
 }
 
 make_bare_repo() { # NAME

@@ -232,6 +232,17 @@ rc=0; AWS_ENDPOINT_URL_STS=$BAD "$TERMAUTH" aws-credentials --session-name p1 \
   >"$T/p1.json" 2>"$T/p1.err" || rc=$?
 assert_eq "the role and endpoint from the profile (over the variable)" "0 $((A + 4))" \
   "$rc $(assumes)"
+# aws_audience: the token exchange gives for that audience goes to STS
+# instead. The test IdP's exchanged tokens are opaque, which STS refuses, as
+# a real one would (an IdP whose exchanged tokens are JWTs passes).
+printf '[profile default]\naws_audience = sts.amazonaws.com\n' >"$T/config/termauth/config"
+exchanges() { grep -c '"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","status":200,"audience":"sts.amazonaws.com"' "$T/idp-record.jsonl" || true; }
+X=$(exchanges)
+creds x1 --session-name x1
+assert_eq "aws_audience: one exchange for that audience" $((X + 1)) "$(exchanges)"
+assert_eq "... its token, not the ID token, given to STS (which wants a JWT): exit 4" 4 "$rc"
+assert_eq "... STS saw no JWT" '"error": "InvalidIdentityToken", "why": "Not enough segments"' \
+  "$(tail -n 1 "$T/sts.jsonl" | grep -o '"error": "InvalidIdentityToken", "why": "Not enough segments"')"
 rm "$T/config/termauth/config"
 rc=0; "$TERMAUTH" aws-credentials >/dev/null 2>"$T/norole.err" || rc=$?
 assert_eq "no role: usage error" 2 "$rc"

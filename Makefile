@@ -91,6 +91,7 @@ bench: bootstrap build
 	bench/git $(BUILD)
 	bench/verify $(BUILD)
 	bench/forward $(BUILD)
+	bench/aws $(BUILD)
 
 fuzz: bootstrap
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DTA_FUZZ=ON -DBUILD_TESTING=ON >/dev/null

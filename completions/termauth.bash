@@ -18,7 +18,7 @@ _termauth()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	local commands="login token status logout setup-token exec exchange verify
 		kube-credential git-credential setup-git docker-credential setup-docker ssh
-		agent help"
+		agent aws-credentials setup-aws help"
 	local common="-p --profile --store -v --verbose -h --help"
 
 	# The command, and where it is: the first word that is neither an
@@ -88,7 +88,8 @@ _termauth()
 		return ;;
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
 	--authorization-endpoint | --token-endpoint | --device-endpoint | \
-	--audience | --resource | --requested-token-type | --leeway)
+	--audience | --resource | --requested-token-type | --leeway | \
+	--role-arn | --duration | --session-name | --endpoint | --aws-profile)
 		return ;;
 	esac
 
@@ -127,6 +128,8 @@ _termauth()
 			COMPREPLY=($(compgen -A hostname -- "$cur"))
 		fi ;;
 	agent) COMPREPLY=($(compgen -W "--socket --confirm $common" -- "$cur")) ;;
+	aws-credentials) COMPREPLY=($(compgen -W "--role-arn --duration --session-name --endpoint $common" -- "$cur")) ;;
+	setup-aws) COMPREPLY=($(compgen -W "--role-arn --aws-profile $common" -- "$cur")) ;;
 	help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	esac
 }

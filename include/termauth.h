@@ -51,7 +51,7 @@
  *   - No type of any dependency appears here. Handles are opaque.
  *   - A handle may be used by one thread at a time.
  *   - The structs a program fills (struct ta_callbacks, struct
- *     ta_verify_options, struct ta_exchange_request) start with a member
+ *     ta_verify_options, struct ta_exchange_request, ...) start with a member
  *     size, which the program sets to the sizeof the struct had when it
  *     was built: the _INIT macro of each struct does it, e.g.
  *       struct ta_verify_options o = TA_VERIFY_OPTIONS_INIT(.audience = "api");
@@ -404,6 +404,52 @@ TA_API enum ta_result ta_credential_fresh(struct ta_client *c, const char *crede
  * received; one of unknown age, as expired. */
 TA_API enum ta_result ta_session_check_fresh(const struct ta_session *s,
                                              long long now, long long min_ttl);
+
+/* ---------------------------------------------------------------------- */
+/* AWS: role credentials from STS AssumeRoleWithWebIdentity, for the AWS
+ * CLI's and SDKs' credential_process. */
+
+/* Which role to assume; role_arn is required, the others may be 0/NULL. */
+struct ta_aws_request {
+	size_t size; /* sizeof(struct ta_aws_request): TA_AWS_REQUEST_INIT sets it */
+	const char *role_arn;     /* arn:aws:iam::ACCOUNT:role/NAME */
+	const char *session_name; /* RoleSessionName; NULL: "termauth-PROFILE" */
+	long long duration;       /* DurationSeconds, 900-43200; 0: STS's (1 h) */
+	const char *endpoint;     /* NULL: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
+	                           * the AWS_REGION's (or AWS_DEFAULT_REGION's),
+	                           * else https://sts.amazonaws.com */
+	const char *audience;     /* NULL: the web identity is the session's ID
+	                           * token; else an access token exchanged for
+	                           * this audience (ta_exchange) */
+};
+#define TA_AWS_REQUEST_INIT(...) { .size = sizeof(struct ta_aws_request), __VA_ARGS__ }
+struct ta_aws_credentials;
+/* Credentials for req: from their own cache (one per profile, role,
+ * session name, duration and audience; beside the exchanged tokens, bound
+ * to the session like them) while they have more than 15 minutes left -
+ * the AWS SDKs refresh earlier than that - or, when STS gives them no
+ * longer, half their life; else from STS, with a fresh ID token (or
+ * exchanged token), refreshed first when needed, under the profile's lock
+ * after looking at the cache again. STS's ExpiredTokenException is retried
+ * once with a token refreshed for it. Free *out with
+ * ta_aws_credentials_free. On failure the message says what STS said and
+ * what to do: TA_E_VERIFY (InvalidIdentityToken, IDPRejectedClaim: the IAM
+ * OIDC provider), TA_E_EXPIRED (expired again, or the session cannot be
+ * refreshed: sign in again), TA_E_DENIED (AccessDenied: the trust policy),
+ * TA_E_UNREACHABLE (no answer, HTTP 5xx, IDPCommunicationError), TA_E_IDP
+ * (throttling, other STS errors), TA_E_INSECURE (an http endpoint off
+ * loopback), TA_E_ARG (a bad req), the rest as ta_session_fresh_id. */
+TA_API enum ta_result ta_aws_credentials_get(struct ta_client *c, const char *profile,
+                                             const struct ta_aws_request *req,
+                                             struct ta_aws_credentials **out);
+/* Accessors; the strings belong to cr. The secret access key and the
+ * session token are secrets. */
+TA_API const char *ta_aws_access_key_id(const struct ta_aws_credentials *cr);
+TA_API const char *ta_aws_secret_access_key(const struct ta_aws_credentials *cr);
+TA_API const char *ta_aws_session_token(const struct ta_aws_credentials *cr);
+TA_API long long ta_aws_expires_at(const struct ta_aws_credentials *cr); /* epoch seconds */
+/* Wipes and frees; NULL is allowed. */
+TA_API void ta_aws_credentials_free(struct ta_aws_credentials *cr);
 
 /* ---------------------------------------------------------------------- */
 /* Forwarding: a broker on the machine where the person signed in (termauth

@@ -43,6 +43,7 @@ extern const struct command cli_termauth, cmd_login, cmd_token, cmd_status, cmd_
 	cmd_setup_token, cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git,
 	cmd_docker_credential, cmd_setup_docker,
 	cmd_exchange, cmd_verify, cmd_ssh, cmd_agent;
+extern const struct command cmd_aws_credentials, cmd_setup_aws;
 
 struct ta_session;
 /* login and setup-token: configures a client from the profile and the

@@ -15,6 +15,7 @@ static const struct command *const commands[] = {
 	&cmd_exchange, &cmd_verify, &cmd_kube_credential, &cmd_git_credential, &cmd_setup_git,
 	&cmd_docker_credential, &cmd_setup_docker,
 	&cmd_ssh, &cmd_agent,
+	&cmd_aws_credentials, &cmd_setup_aws,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -102,9 +102,11 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
 	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url, shown);
 }
 
-/* GET, or POST body (of content_type, when not a form). */
+/* GET, or POST body (of content_type, when not a form), asking for an
+ * answer of type accept. */
 static enum ta_result perform(struct ta_client *c, const char *url, const char *form,
-                              const char *content_type, struct ta_http_response *resp)
+                              const char *content_type, const char *accept,
+                              struct ta_http_response *resp)
 {
 	char detail[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = NULL;
@@ -118,7 +120,7 @@ static enum ta_result perform(struct ta_client *c, const char *url, const char *
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_result != CURLE_OK || !(h = curl_easy_init()))
 		return ta_fail(c, TA_E_INTERNAL, "libcurl could not start");
-	headers = curl_slist_append(headers, "Accept: application/json");
+	headers = curl_slist_append(headers, accept);
 	if (headers && content_type) {
 		struct curl_slist *more = curl_slist_append(headers, content_type);
 		if (!more)
@@ -184,17 +186,24 @@ out:
 enum ta_result ta_http_get(struct ta_client *c, const char *url,
                            struct ta_http_response *resp)
 {
-	return perform(c, url, NULL, NULL, resp);
+	return perform(c, url, NULL, NULL, "Accept: application/json", resp);
 }
 
 enum ta_result ta_http_post_form(struct ta_client *c, const char *url,
                                  const char *form, struct ta_http_response *resp)
 {
-	return perform(c, url, form, NULL, resp);
+	return perform(c, url, form, NULL, "Accept: application/json", resp);
+}
+
+enum ta_result ta_http_post_form_xml(struct ta_client *c, const char *url, const char *form,
+                                     struct ta_http_response *resp)
+{
+	return perform(c, url, form, NULL, "Accept: text/xml", resp);
 }
 
 enum ta_result ta_http_post_json(struct ta_client *c, const char *url, const char *json,
                                  struct ta_http_response *resp)
 {
-	return perform(c, url, json, "Content-Type: application/json", resp);
+	return perform(c, url, json, "Content-Type: application/json", "Accept: application/json",
+	               resp);
 }

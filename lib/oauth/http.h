@@ -28,6 +28,11 @@ TA_HIDDEN enum ta_result ta_http_get(struct ta_client *c, const char *url,
 TA_HIDDEN enum ta_result ta_http_post_form(struct ta_client *c, const char *url,
                                            const char *form,
                                            struct ta_http_response *resp);
+/* The same, asking for XML: AWS's query APIs (STS) answer JSON of another
+ * shape when asked for JSON. */
+TA_HIDDEN enum ta_result ta_http_post_form_xml(struct ta_client *c, const char *url,
+                                               const char *form,
+                                               struct ta_http_response *resp);
 /* POST an application/json body. */
 TA_HIDDEN enum ta_result ta_http_post_json(struct ta_client *c, const char *url,
                                            const char *json, struct ta_http_response *resp);

@@ -32,6 +32,7 @@ static const char *const known_keys[] = {
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
 	"git_hosts", "git_username", "registry_hosts", "registry_username", "client_expires_at",
 	"forward",
+	"aws_role_arn", "aws_endpoint", "aws_audience",
 };
 
 static int key_known(const char *key)

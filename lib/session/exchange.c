@@ -31,7 +31,7 @@ static int cached(struct ta_client *c, const char *profile, const char *const ke
 {
 	struct ta_session *d = NULL;
 
-	if (ta_derived_load(profile, key, &d) == TA_OK &&
+	if (ta_derived_load(profile, NULL, key, &d) == TA_OK &&
 	    ta_session_usable(c, profile, d, (long long)time(NULL), min_ttl)) {
 		*out = d;
 		return 1;
@@ -131,7 +131,7 @@ enum ta_result ta_exchange(struct ta_client *c, const char *profile,
 		goto out;
 	if ((r = exchange(c, s, req, &d)) != TA_OK)
 		goto out;
-	if ((r = ta_derived_save(c, profile, key, d)) != TA_OK)
+	if ((r = ta_derived_save(c, profile, NULL, key, d)) != TA_OK)
 		goto out;
 	if ((r = ta_session_received(c, profile, d, min_ttl, "an exchanged token")) != TA_OK)
 		goto out;

@@ -251,11 +251,21 @@ static enum ta_result id_received(struct ta_client *c, const char *profile,
 	               profile, profile);
 }
 
+/* 1 when s holds the token stale (a token that was refused), which must
+ * not be served again however valid it looks. */
+static int is_stale(const struct ta_session *s, enum want want, const char *stale)
+{
+	const char *t = want == WANT_ID ? s->id_token : s->access_token;
+
+	return stale && t && ta_secret_equal(t, stale);
+}
+
 /* ta_session_fresh_from for what is wanted: served from the store, or
- * refreshed once for all the processes that ask at the same time. */
+ * refreshed once for all the processes that ask at the same time; never
+ * the token stale (NULL: none is). */
 static enum ta_result fresh_session(struct ta_client *c, const struct ta_store_backend *only,
                                     const char *profile, long long min_ttl, enum want want,
-                                    struct ta_session **out)
+                                    const char *stale, struct ta_session **out)
 {
 	struct ta_session *s = NULL, *fresh = NULL;
 	enum ta_result r;
@@ -269,7 +279,7 @@ static enum ta_result fresh_session(struct ta_client *c, const struct ta_store_b
 			r = no_id_token(c, profile);
 			goto out;
 		}
-		if (usable(c, profile, s, min_ttl, want))
+		if (!is_stale(s, want, stale) && usable(c, profile, s, min_ttl, want))
 			goto done;
 		ta_session_free(s);
 		s = NULL;
@@ -285,7 +295,7 @@ static enum ta_result fresh_session(struct ta_client *c, const struct ta_store_b
 		r = no_id_token(c, profile);
 		goto out;
 	}
-	if (usable(c, profile, s, min_ttl, want)) {
+	if (!is_stale(s, want, stale) && usable(c, profile, s, min_ttl, want)) {
 		ta_debug(c, 1, "another process refreshed the session meanwhile");
 		goto done;
 	}
@@ -318,7 +328,7 @@ enum ta_result ta_session_fresh_from(struct ta_client *c, const struct ta_store_
                                      const char *profile, long long min_ttl,
                                      struct ta_session **out)
 {
-	return fresh_session(c, only, profile, min_ttl, WANT_ACCESS, out);
+	return fresh_session(c, only, profile, min_ttl, WANT_ACCESS, NULL, out);
 }
 
 enum ta_result ta_session_fresh(struct ta_client *c, const char *profile, long long min_ttl,
@@ -332,7 +342,13 @@ enum ta_result ta_session_fresh_id(struct ta_client *c, const char *profile, lon
                                    struct ta_session **out)
 {
 	ta_call_begin(c);
-	return fresh_session(c, NULL, profile, min_ttl, WANT_ID, out);
+	return fresh_session(c, NULL, profile, min_ttl, WANT_ID, NULL, out);
+}
+
+enum ta_result ta_session_renew_id(struct ta_client *c, const char *profile, const char *stale,
+                                   long long min_ttl, struct ta_session **out)
+{
+	return fresh_session(c, NULL, profile, min_ttl, WANT_ID, stale, out);
 }
 
 long long ta_session_id_token_expires_at(const struct ta_session *s)

@@ -23,6 +23,14 @@ TA_HIDDEN enum ta_result ta_session_fresh_from(struct ta_client *c,
                                                const char *profile, long long min_ttl,
                                                struct ta_session **out);
 
+/* refresh.c: ta_session_fresh_id, but never with the ID token stale (one
+ * a server called expired, though its exp says otherwise): refreshed for
+ * another - unless the store holds another by then (a process refreshed
+ * meanwhile), which is served. */
+TA_HIDDEN enum ta_result ta_session_renew_id(struct ta_client *c, const char *profile,
+                                             const char *stale, long long min_ttl,
+                                             struct ta_session **out);
+
 /* refresh.c: TA_OK when s, just received from the IdP (what: "an access
  * token", "an exchanged token"), may be handed out for a min_ttl request:
  * ta_session_usable (which warns of a short-lived one), or else valid for

@@ -209,14 +209,17 @@ TA_HIDDEN int ta_open_own_dir(int at, const char *path);
 TA_HIDDEN int ta_open_runtime_dir(const char *run, const char *sub);
 
 /* store_derived.c: the tokens a session was exchanged for, one per key
- * (audience, resource, scope, requested token type; NULL for absent).
+ * (audience, resource, scope, requested token type; NULL for absent), and
+ * of another kind (a file name prefix, "aws-"; NULL for exchanged tokens)
+ * what else is derived from it, keyed alike.
  * Loading gives TA_E_NO_SESSION also for a token of another session than
  * the store's (ta_mark_matches), and removes it. Saving records the
  * runtime directory (ta_places_add). */
-TA_HIDDEN enum ta_result ta_derived_load(const char *profile, const char *const key[4],
-                                         struct ta_session **out);
+TA_HIDDEN enum ta_result ta_derived_load(const char *profile, const char *kind,
+                                         const char *const key[4], struct ta_session **out);
 TA_HIDDEN enum ta_result ta_derived_save(struct ta_client *c, const char *profile,
-                                         const char *const key[4], const struct ta_session *s);
+                                         const char *kind, const char *const key[4],
+                                         const struct ta_session *s);
 TA_HIDDEN void ta_derived_remove_all(const char *profile);
 /* The derived tokens of profile under the runtime directory run. */
 TA_HIDDEN void ta_derived_remove_in(const char *run, const char *profile);

@@ -1,7 +1,8 @@
 /*
  * store_derived.c - the tokens a profile's session was exchanged for
  * (RFC 8693), cached apart: one file per (audience, resource, scope,
- * requested token type) in derived/<profile>/ under the runtime directory
+ * requested token type) - and the AWS credentials (aws-*.json, session/aws.c)
+ * - in derived/<profile>/ under the runtime directory
  * ($XDG_RUNTIME_DIR/termauth, in memory), or the file store's directory
  * when there is none; 0600 files in 0700 directories. They are short-lived
  * access tokens, kept without refresh or ID token: when one expires it is
@@ -39,11 +40,12 @@ static enum ta_result base_dirs(char *dirs[2])
 	return r == TA_E_STORE && dirs[0] ? TA_OK : r;
 }
 
-/* <base>/<profile>/<32 hex digits of the SHA-256 of the request>.json */
-static enum ta_result derived_path(const char *profile, const char *const key[4], char **path)
+/* <base>/<profile>/<kind><32 hex digits of the SHA-256 of the request>.json */
+static enum ta_result derived_path(const char *profile, const char *kind, const char *const key[4],
+                                   char **path)
 {
 	unsigned char d[SHA256_DIGEST_LENGTH];
-	char *dirs[2], hex[33], *text = NULL, *dir = NULL;
+	char *dirs[2], hex[33], name[64], *text = NULL, *dir = NULL;
 	size_t size = 0;
 	enum ta_result r;
 	FILE *f;
@@ -66,33 +68,34 @@ static enum ta_result derived_path(const char *profile, const char *const key[4]
 	free(text);
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	snprintf(name, sizeof(name), "%.16s%s", kind ? kind : "", hex);
 	if ((r = base_dirs(dirs)) == TA_OK && (r = ta_path_join(dirs[0] ? dirs[0] : dirs[1], profile, "", &dir)) == TA_OK)
-		r = ta_path_join(dir, hex, ".json", path);
+		r = ta_path_join(dir, name, ".json", path);
 	free(dir);
 	free(dirs[0]);
 	free(dirs[1]);
 	return r;
 }
 
-enum ta_result ta_derived_load(const char *profile, const char *const key[4],
+enum ta_result ta_derived_load(const char *profile, const char *kind, const char *const key[4],
                                struct ta_session **out)
 {
 	char *path = NULL;
 	enum ta_result r;
 
-	if ((r = derived_path(profile, key, &path)) == TA_OK)
+	if ((r = derived_path(profile, kind, key, &path)) == TA_OK)
 		r = ta_copy_read(NULL, profile, path, DERIVED_FILE_MAX, 1, out);
 	free(path);
 	return r;
 }
 
-enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const char *const key[4],
-                               const struct ta_session *s)
+enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const char *kind,
+                               const char *const key[4], const struct ta_session *s)
 {
 	char *path = NULL;
 	enum ta_result r;
 
-	if ((r = derived_path(profile, key, &path)) == TA_OK) {
+	if ((r = derived_path(profile, kind, key, &path)) == TA_OK) {
 		ta_places_add(profile); /* before the write: a sign-out finds it */
 		/* termauth/, derived/ and the profile's directory: each 0700. */
 		r = ta_session_write(c, path, 3, TA_SESSION_ACCESS, s);

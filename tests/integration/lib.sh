@@ -74,7 +74,7 @@ forget_kernel_keys() {
 
 cleanup() {
   status=$?
-  for pid in $IDP_PID $SHIM_PID $KEYRING_PID; do stop_helper "$pid"; done
+  for pid in $IDP_PID $SHIM_PID $KEYRING_PID ${STUB_PIDS:-}; do stop_helper "$pid"; done
   forget_kernel_keys
   # A detached browser driver may still be writing its log here: removing
   # the directory is best effort, and never changes the test's verdict.
@@ -317,6 +317,19 @@ age_session() {
     fs.renameSync(f + ".test", f);' "$as_cache" "$1"
 }
 
+# age_id_token SECONDS: the stored ID token's exp in SECONDS, iat an hour
+# before (as if time had passed). Its signature no longer matches: what is
+# read from the store was checked when it came, and is not checked again.
+age_id_token() {
+  node -e '
+    const fs = require("fs"), f = process.argv[1];
+    const j = JSON.parse(fs.readFileSync(f)), [h, p, s] = j.id_token.split(".");
+    const c = JSON.parse(Buffer.from(p, "base64url"));
+    c.exp = Math.floor(Date.now() / 1000) + Number(process.argv[2]); c.iat = c.exp - 3600;
+    j.id_token = [h, Buffer.from(JSON.stringify(c)).toString("base64url"), s].join(".");
+    fs.writeFileSync(f + ".test", JSON.stringify(j), { mode: 0o600 });
+    fs.renameSync(f + ".test", f);' "$STORE_DIR/${PROFILE:-default}.json" "$1"
+}
 # introspect TOKEN: "true" or "false", the IdP's word on whether the token
 # is active (the token goes to curl through a file, never through argv).
 introspect() {

@@ -32,19 +32,6 @@ claim() {
 }
 # expiry FILE: the ExecCredential's expirationTimestamp, in seconds since the epoch.
 expiry() { json "$1" 'Date.parse(j.status.expirationTimestamp) / 1000'; }
-# age_id_token SECONDS: the stored ID token's exp in SECONDS, iat an hour
-# before (as if time had passed). Its signature no longer matches: what is
-# read from the store was checked when it came, and is not checked again.
-age_id_token() {
-  node -e '
-    const fs = require("fs"), f = process.argv[1];
-    const j = JSON.parse(fs.readFileSync(f)), [h, p, s] = j.id_token.split(".");
-    const c = JSON.parse(Buffer.from(p, "base64url"));
-    c.exp = Math.floor(Date.now() / 1000) + Number(process.argv[2]); c.iat = c.exp - 3600;
-    j.id_token = [h, Buffer.from(JSON.stringify(c)).toString("base64url"), s].join(".");
-    fs.writeFileSync(f + ".test", JSON.stringify(j), { mode: 0o600 });
-    fs.renameSync(f + ".test", f);' "$STORE_DIR/${PROFILE:-default}.json" "$1"
-}
 # verify_id FILE: termauth verify, as the cluster would: the IdP's keys
 # (discovery), its issuer, the client id as the audience.
 verify_id() {

@@ -472,8 +472,8 @@ static void copies_are_removed_from_another_runtime_dir(void **state)
 		assert_int_equal(setenv("XDG_RUNTIME_DIR", e->run, 1), 0);
 		store_holds("work");
 		assert_int_equal(ta_cache_save(e->c, "work", s), TA_OK);
-		assert_int_equal(ta_derived_save(e->c, "work", keys, s), TA_OK);
-		assert_int_equal(ta_derived_load("work", keys, &back), TA_OK);
+		assert_int_equal(ta_derived_save(e->c, "work", NULL, keys, s), TA_OK);
+		assert_int_equal(ta_derived_load("work", NULL, keys, &back), TA_OK);
 		ta_session_free(back);
 		back = NULL;
 		/* The record: the id, then the runtime directory, once. */
@@ -640,7 +640,7 @@ static void every_writer_removes_its_leftovers(void **state)
 	DIR *d;
 
 	store_holds("work");
-	assert_int_equal(ta_derived_save(e->c, "work", keys, s), TA_OK);
+	assert_int_equal(ta_derived_save(e->c, "work", NULL, keys, s), TA_OK);
 	assert_non_null(d = opendir(ddir));
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
@@ -658,10 +658,10 @@ static void every_writer_removes_its_leftovers(void **state)
 	other = unit_join(ddir, "0123.json.tmp-0123456789ab");
 	unit_write_file(left, "{}");
 	unit_write_file(other, "{}");
-	assert_int_equal(ta_derived_save(e->c, "work", keys, s), TA_OK);
+	assert_int_equal(ta_derived_save(e->c, "work", NULL, keys, s), TA_OK);
 	UNIT_ASSERT_MSG(access(left, F_OK) != 0, "%s.tmp-... stayed", name);
 	assert_int_equal(access(other, F_OK), 0);
-	assert_int_equal(ta_derived_load("work", keys, &back), TA_OK);
+	assert_int_equal(ta_derived_load("work", NULL, keys, &back), TA_OK);
 	ta_session_free(back);
 	back = NULL;
 	free(left);

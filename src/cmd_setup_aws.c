@@ -1,0 +1,155 @@
+/*
+ * cmd_setup_aws.c - `termauth setup-aws --role-arn ARN --aws-profile NAME`:
+ * makes an AWS CLI profile get its credentials from termauth: the line
+ * credential_process = 'termauth' -p PROFILE aws-credentials --role-arn ARN
+ * in that profile's section of ~/.aws/config ($AWS_CONFIG_FILE), every
+ * other line kept, the file replaced atomically with its mode. Running it
+ * again changes nothing; another role replaces the line.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "aws_config.h"
+#include "cli.h"
+#include "file_replace.h"
+#include "setup_common.h"
+
+#define AWS_CONFIG_MAX (1024 * 1024)
+
+static const char about[] =
+	"Make an AWS CLI profile get its credentials from termauth: writes\n"
+	"credential_process (termauth aws-credentials for this profile and role)\n"
+	"into that profile's section of ~/.aws/config ($AWS_CONFIG_FILE), keeping\n"
+	"everything else. Running it again changes nothing.\n";
+
+static const char more[] =
+	"Example:\n"
+	"  termauth -p work setup-aws --role-arn arn:aws:iam::111122223333:role/dev \\\n"
+	"      --aws-profile dev\n"
+	"  aws --profile dev sts get-caller-identity\n";
+
+struct setup_aws_options {
+	const char *role_arn, *aws_profile;
+};
+
+static const struct setup_aws_options defaults;
+
+static const struct opt options[] = {
+	{ .name = "role-arn", .kind = OPT_STRING,
+	  .offset = offsetof(struct setup_aws_options, role_arn), .arg = "ARN",
+	  .hint = "an IAM role's ARN", .help = "the role to assume (required)",
+	  .missing = "which role? give --role-arn" },
+	{ .name = "aws-profile", .kind = OPT_STRING,
+	  .offset = offsetof(struct setup_aws_options, aws_profile), .arg = "NAME",
+	  .hint = "an AWS CLI profile's name", .help = "the AWS CLI profile to set up (required)",
+	  .missing = "which AWS CLI profile? give --aws-profile (default for [default])" },
+	{ 0 },
+};
+
+/* $AWS_CONFIG_FILE (~ expanded, as botocore does), else ~/.aws/config. */
+static int config_path(char *out, size_t size)
+{
+	const char *file = getenv("AWS_CONFIG_FILE"), *home = getenv("HOME");
+	int n;
+
+	if (file && *file && strncmp(file, "~/", 2))
+		n = snprintf(out, size, "%s", file);
+	else if (home && *home)
+		n = snprintf(out, size, "%s/%s", home, file && *file ? file + 2 : ".aws/config");
+	else
+		return -1;
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* The credential_process line's value, quoted for shlex; free() it. */
+static char *command_line(const char *profile, const char *role)
+{
+	const char *words[] = { NULL, "-p", profile, "aws-credentials", "--role-arn", role };
+	char exe[PATH_MAX], *line = NULL;
+	size_t i;
+
+	if (setup_termauth_path(exe, sizeof(exe)))
+		return NULL;
+	words[0] = exe;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (aws_shell_word(&line, words[i])) {
+			free(line);
+			return NULL;
+		}
+	return line;
+}
+
+/* The file with the line in place (unchanged when it was there), read
+ * and written in termauth's turn, so that setup-aws runs at once keep
+ * each other's lines. Returns an exit code, having said what failed. */
+static int write_config(const char *path, const char *aws_profile, const char *value)
+{
+	char *old = NULL, *text = NULL;
+	size_t len = 0;
+	int turn = setup_take_turn(), rc = EXIT_FAIL;
+	int got = file_read_all(path, AWS_CONFIG_MAX, &old, &len);
+
+	if (got < 0)
+		cli_error("cannot read %s: %s", path, strerror(errno));
+	else if (aws_config_set(old ? old : "", aws_profile, "credential_process", value, &text))
+		cli_error("out of memory");
+	else if (old && !strcmp(old, text))
+		rc = EXIT_OK;
+	else if (file_replace(path, text, strlen(text), NULL, 0600))
+		cli_error("cannot write %s: %s", path, strerror(errno));
+	else
+		rc = EXIT_OK;
+	if (turn >= 0)
+		close(turn); /* releases the flock */
+	free(old);
+	free(text);
+	return rc;
+}
+
+static int run(struct cli *cli, void *opts, int argc, char **argv)
+{
+	const struct setup_aws_options *o = opts;
+	char path[PATH_MAX], *value = NULL;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	if (!aws_profile_name_ok(o->aws_profile))
+		return cli_usage_error(&cmd_setup_aws, "'%s' cannot be an AWS profile's name",
+		                       o->aws_profile);
+	if (strncmp(o->role_arn, "arn:", 4) || strpbrk(o->role_arn, " \t\r\n"))
+		return cli_usage_error(&cmd_setup_aws, "'%s' is not a role ARN "
+		                       "(arn:aws:iam::ACCOUNT:role/NAME)", o->role_arn);
+	if (config_path(path, sizeof(path))) {
+		cli_error("where is the AWS CLI's configuration? set HOME or AWS_CONFIG_FILE");
+		return EXIT_FAIL;
+	}
+	if (!(value = command_line(cli->profile, o->role_arn))) {
+		cli_error("cannot find the termauth executable to write into %s", path);
+		return EXIT_FAIL;
+	}
+	if ((rc = write_config(path, o->aws_profile, value)) == EXIT_OK) {
+		cli_say("AWS CLI profile '%s' gets its credentials from termauth profile '%s' (%s)",
+		        o->aws_profile, cli->profile, path);
+		setup_warn_signed_out(cli, "the AWS CLI");
+	}
+	free(value);
+	return rc;
+}
+
+const struct command cmd_setup_aws = {
+	.name = "setup-aws",
+	.summary = "make an AWS CLI profile use aws-credentials",
+	.synopsis = "--role-arn ARN --aws-profile NAME",
+	.about = about,
+	.more = more,
+	.opts = options,
+	.defaults = &defaults,
+	.size = sizeof(defaults),
+	.flags = CMD_PROFILE, /* a mistyped profile is refused before any change */
+	.run = run,
+};

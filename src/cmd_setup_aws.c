@@ -88,24 +88,21 @@ static char *command_line(const char *profile, const char *role)
  * each other's lines. Returns an exit code, having said what failed. */
 static int write_config(const char *path, const char *aws_profile, const char *value)
 {
-	char *old = NULL, *text = NULL;
-	size_t len = 0;
+	struct other_file f;
+	char *text = NULL;
 	int turn = setup_take_turn(), rc = EXIT_FAIL;
-	int got = file_read_all(path, AWS_CONFIG_MAX, &old, &len);
 
-	if (got < 0)
-		cli_error("cannot read %s: %s", path, strerror(errno));
-	else if (aws_config_set(old ? old : "", aws_profile, "credential_process", value, &text))
-		cli_error("out of memory");
-	else if (old && !strcmp(old, text))
-		rc = EXIT_OK;
-	else if (file_replace(path, text, strlen(text), NULL, 0600))
-		cli_error("cannot write %s: %s", path, strerror(errno));
-	else
-		rc = EXIT_OK;
+	/* Its mode is kept: the AWS CLI's config holds no secret of its own. */
+	if (other_file_read(path, AWS_CONFIG_MAX, &f) == 0) {
+		if (aws_config_set(f.text ? f.text : "", aws_profile, "credential_process", value, &text))
+			cli_error("out of memory");
+		else if ((f.text && !strcmp(f.text, text)) ||
+		         !other_file_replace(&f, text, strlen(text), NULL, 0600, 0666))
+			rc = EXIT_OK;
+	}
 	if (turn >= 0)
 		close(turn); /* releases the flock */
-	free(old);
+	other_file_release(&f);
 	free(text);
 	return rc;
 }

@@ -59,7 +59,8 @@ int insecure_entry_covers(const char *entry, size_t len, const char *host)
 	if (n == 1 && entry[0] == '*')
 		return 1;
 	if (n > 2 && entry[0] == '*' && entry[1] == '.')
-		return ends_with(host, nn, entry + 1, n - 1) || ends_with(host, hn, entry + 1, n - 1);
+		return ends_with(host, nn, entry + 1, n - 1) ||
+		       ends_with(host, hn, entry + 1, n - 1);
 	if (n == hn && !strncasecmp(entry, host, n))
 		return 1;
 	/* "example.com" covers "example.com:5000" as a prefix in
@@ -133,9 +134,10 @@ struct str {
 
 static void endpoint_close(struct scan *sc, struct endpoint *e)
 {
-	if (e->open && e->insecure &&
-	    ((e->location[0] && insecure_entry_covers(e->location, strlen(e->location), sc->host)) ||
-	     (e->prefix[0] && insecure_entry_covers(e->prefix, strlen(e->prefix), sc->host))))
+	const char *l = e->location, *p = e->prefix;
+
+	if (e->open && e->insecure && ((*l && insecure_entry_covers(l, strlen(l), sc->host)) ||
+	                               (*p && insecure_entry_covers(p, strlen(p), sc->host))))
 		sc->hit = 1;
 	memset(e, 0, sizeof(*e));
 }
@@ -154,14 +156,21 @@ static void skip_blank(struct scan *sc)
 		sc->p++;
 }
 
+/* To the end of a comment's line (most of a stock registries.conf). */
+static void skip_comment(struct scan *sc)
+{
+	const char *nl = memchr(sc->p, '\n', (size_t)(sc->end - sc->p));
+
+	sc->p = nl ? nl : sc->end;
+}
+
 /* Blanks, comments and line breaks: between an array's items. */
 static void skip_space(struct scan *sc)
 {
 	for (;;) {
 		skip_blank(sc);
 		if (sc->p < sc->end && *sc->p == '#')
-			while (sc->p < sc->end && *sc->p != '\n')
-				sc->p++;
+			skip_comment(sc);
 		if (sc->p < sc->end && *sc->p == '\n')
 			sc->p++;
 		else if (sc->end - sc->p >= 2 && sc->p[0] == '\r' && sc->p[1] == '\n')
@@ -176,8 +185,7 @@ static void line_end(struct scan *sc)
 {
 	skip_blank(sc);
 	if (sc->p < sc->end && *sc->p == '#')
-		while (sc->p < sc->end && *sc->p != '\n')
-			sc->p++;
+		skip_comment(sc);
 	if (sc->end - sc->p >= 2 && sc->p[0] == '\r' && sc->p[1] == '\n')
 		sc->p++;
 	if (sc->p < sc->end && *sc->p != '\n')

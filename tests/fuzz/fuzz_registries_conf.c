@@ -7,7 +7,8 @@
  * Checked against what insecure_registry.h promises: the answer is 0 or 1
  * and *understood 0 or 1; the same text gives the same answer twice; a
  * host is found insecure only in a text that names it, holds a wildcard
- * or a \u escape (which may spell the name); a text it understood with no "insecure" in it marks no host.
+ * or a \u escape (which may spell the name); a text it understood with no
+ * "insecure" in it marks no host.
  *
  * insecure_registry.c is in both executables, not in the library: CMake
  * compiles it into this target.
@@ -53,6 +54,8 @@ static void check_conf(const char *buf, size_t len, const char *host)
 	FUZZ_CHECK(got == 0 || got == 1, "an answer that is neither 0 nor 1");
 	FUZZ_CHECK(understood == 0 || understood == 1, "understood neither 0 nor 1");
 	FUZZ_CHECK(got == got2 && understood == again, "the same text judged twice differently");
+	FUZZ_CHECK(insecure_registries_conf(buf, len, host, NULL) == got,
+	           "another answer when not asked whether the text was understood");
 	name_of(host, name, sizeof(name));
 	FUZZ_CHECK(!got || has(buf, len, name) || memchr(buf, '*', len) ||
 	                   has(buf, len, "\\u"),

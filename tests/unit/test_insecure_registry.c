@@ -48,113 +48,118 @@ static void covers_table(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEMS(rows); i++)
-		ROW_CHECK(insecure_entry_covers(rows[i].entry, strlen(rows[i].entry), rows[i].host) ==
-		                  rows[i].want,
+		ROW_CHECK(insecure_entry_covers(rows[i].entry, strlen(rows[i].entry),
+		                                rows[i].host) == rows[i].want,
 		          i, "%s covers %s: want %d", rows[i].entry, rows[i].host, rows[i].want);
 }
 
 #define H "registry.example.com"
+#define REG "[[registry]]\n"
+
+struct text_row {
+	const char *text, *host;
+	int want, understood;
+};
+
+static const struct text_row conf_rows[] = {
+	/* v2. */
+	{ REG "location = \"" H "\"\ninsecure = true\n", H, 1, 1 },
+	{ REG "insecure = true\nlocation = \"" H "\"\n", H, 1, 1 },
+	{ REG "location = \"" H "\"\ninsecure = false\n", H, 0, 1 },
+	{ REG "location = \"" H "\"\n", H, 0, 1 },
+	{ REG "location = \"other.example.com\"\ninsecure = true\n", H, 0, 1 },
+	{ REG "location = \"" H "/team\"\ninsecure = true\n", H, 1, 1 },
+	{ REG "location='" H ":5000'\ninsecure=true\n", H ":5000", 1, 1 },
+	{ REG "location='" H ":5000'\ninsecure=true\n", H, 0, 1 },
+	{ REG "location='" H "'\ninsecure=true\n", H ":5000", 1, 1 },
+	/* The prefix, and the location it sends to, both count. */
+	{ REG "prefix = \"" H "\"\nlocation = \"mirror.example.net\"\n"
+	  "insecure = true\n", H, 1, 1 },
+	{ REG "prefix = \"docker.io\"\nlocation = \"" H "\"\ninsecure = true\n",
+	  H, 1, 1 },
+	{ REG "prefix = \"*.example.com\"\ninsecure = true\n", H, 1, 1 },
+	{ REG "prefix = \"*.example.com\"\ninsecure = true\n", "example.com", 0, 1 },
+	/* Each registry table judged alone. */
+	{ REG "location = \"" H "\"\n[[registry]]\nlocation = \"b.example\"\n"
+	  "insecure = true\n", H, 0, 1 },
+	{ REG "location = \"" H "\"\ninsecure = true\n[[registry]]\n"
+	  "location = \"b.example\"\n", H, 1, 1 },
+	/* Mirrors: their own insecure. */
+	{ REG "location = \"docker.io\"\n[[registry.mirror]]\nlocation = \"" H "\"\n"
+	  "insecure = true\n", H, 1, 1 },
+	{ REG "location = \"docker.io\"\n[[registry.mirror]]\nlocation = \"" H "\"\n"
+	  "[[registry.mirror]]\nlocation = \"b.example\"\ninsecure = true\n", H, 0, 1 },
+	{ REG "location = \"docker.io\"\ninsecure = true\n[[registry.mirror]]\n"
+	  "location = \"" H "\"\n", H, 0, 1 },
+	{ REG "location = \"" H "\"\ninsecure = true\n[[registry.mirror]]\n"
+	  "location = \"m.example\"\n", H, 1, 1 },
+	/* Other tables end a registry. */
+	{ REG "location = \"" H "\"\n[aliases]\ninsecure = true\n", H, 0, 1 },
+	/* Keys and tables without regard to case, as the tools' decoder. */
+	{ "[[Registry]]\nLocation = \"" H "\"\nInsecure = true\n", H, 1, 1 },
+	/* Dotted and quoted keys. */
+	{ "[[\"registry\"]]\n'location' = \"" H "\"\n\"insecure\" = true\n", H, 1, 1 },
+	{ "[registries]\ninsecure.registries = [\"" H "\"]\n", H, 1, 1 },
+	{ "registries.insecure.registries = [\"" H "\"]\n", H, 1, 1 },
+	{ "registry.location = \"" H "\"\nregistry.insecure = true\n", H, 1, 1 },
+	{ REG "location = \"docker.io\"\nmirror.location = \"" H "\"\n"
+	  "mirror.insecure = true\n", H, 1, 1 },
+	{ REG "location = \"docker.io\"\n[registry.x]\n[[registry.mirror]]\n"
+	  "location = \"" H "\"\ninsecure = true\n", H, 1, 1 },
+	/* v1. */
+	{ "[registries.search]\nregistries = ['docker.io']\n[registries.insecure]\n"
+	  "registries = ['" H "']\n", H, 1, 1 },
+	{ "[registries.insecure]\nregistries = [\n  \"a.example\", # a comment\n"
+	  "  \"" H ":5000\",\n]\n", H ":5000", 1, 1 },
+	{ "[registries.insecure]\nregistries = []\n", H, 0, 1 },
+	{ "[registries.search]\nregistries = ['" H "']\n", H, 0, 1 },
+	{ "[registries.block]\nregistries = ['" H "']\n", H, 0, 1 },
+	/* Comments and blank lines, CRLF, a BOM, other keys. */
+	{ "# [[registry]]\n# location = \"" H "\"\n# insecure = true\n", H, 0, 1 },
+	{ "[[registry]] # x\r\nlocation = \"" H "\" # y\r\ninsecure = true # z\r\n", H, 1, 1 },
+	{ "\xef\xbb\xbfunqualified-search-registries = [\"docker.io\", \"quay.io\"]\n"
+	  "short-name-mode = \"enforcing\"\n[aliases]\n\"fedora\" = \"" H "/fedora\"\n",
+	  H, 0, 1 },
+	{ REG "location = \"" H "\"\nblocked = false\nmirror-by-digest-only = true\n"
+	  "insecure = true\n", H, 1, 1 },
+	{ "answer = 42\n", H, 0, 1 },
+	{ "s = \"a \\\"quoted\\\" \\\\ string\\t\"\n", H, 0, 1 },
+	{ "", H, 0, 1 },
+	/* Not understood: insecure when the name appears, else not. */
+	{ REG "location = \"" H "\"\ninsecure = \"true\"\n", H, 1, 0 },
+	{ REG "location = \"" H "\"\ninsecure = yes\n", H, 1, 0 },
+	{ REG "location = \"\"\"" H "\"\"\"\ninsecure = true\n", H, 1, 0 },
+	{ "registry = [{ location = \"" H "\", insecure = true }]\n", H, 1, 0 },
+	{ REG "location = \"\\u0072egistry.example.com\"\ninsecure = true\n", H, 1, 1 },
+	{ REG "location = \"\\U00000072egistry.example.com\"\ninsecure = true\n",
+	  H, 1, 1 },
+	{ REG "location = \"\\u00e9egistry.example.com\"\ninsecure = true\n", H, 0, 1 },
+	{ REG "location = \"\\ud800" H "\"\ninsecure = true\n", H, 1, 0 },
+	{ REG "location = \"\\u00" H "\"\ninsecure = true\n", H, 1, 0 },
+	{ REG "location = \"\\x72" H "\"\ninsecure = true\n", H, 1, 0 },
+	{ "[[registry]\nlocation = \"" H "\"\n", H, 1, 0 },
+	{ REG "location = \"" H "\n", H, 1, 0 },
+	{ REG "location = \"" H "\" insecure = true\n", H, 1, 0 },
+	{ REG "location = [\"" H "\"]\n", H, 1, 0 },
+	{ "[registries.insecure]\nregistries = [\"a.example\" \"b.example\"]\n", H, 0, 0 },
+	{ "[registries.insecure]\nregistries = [\"a.example\"\n", H, 0, 0 },
+	{ "[registries.insecure]\nregistries = [\"*.example.com\"\n", H, 1, 0 },
+	{ "location = \n", H, 0, 0 },
+	{ "= true\n", H, 0, 0 },
+	{ "when = 1979-05-27T07:32:00Z\n" H "\n", "REGISTRY.example.com", 1, 0 },
+	{ "x = 1.5\n# *.example.com\n", H, 1, 0 },
+	{ "x = 1.5\n# \"*\"\n", H, 1, 0 },
+	{ "x = 1.5\n::1\n", "[::1]:5000", 1, 0 },
+};
 
 static void conf_table(void **state)
 {
-	static const struct {
-		const char *text, *host;
-		int want, understood;
-	} rows[] = {
-		/* v2. */
-		{ "[[registry]]\nlocation = \"" H "\"\ninsecure = true\n", H, 1, 1 },
-		{ "[[registry]]\ninsecure = true\nlocation = \"" H "\"\n", H, 1, 1 },
-		{ "[[registry]]\nlocation = \"" H "\"\ninsecure = false\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"" H "\"\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"other.example.com\"\ninsecure = true\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"" H "/team\"\ninsecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nlocation='" H ":5000'\ninsecure=true\n", H ":5000", 1, 1 },
-		{ "[[registry]]\nlocation='" H ":5000'\ninsecure=true\n", H, 0, 1 },
-		{ "[[registry]]\nlocation='" H "'\ninsecure=true\n", H ":5000", 1, 1 },
-		/* The prefix, and the location it sends to, both count. */
-		{ "[[registry]]\nprefix = \"" H "\"\nlocation = \"mirror.example.net\"\n"
-		  "insecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nprefix = \"docker.io\"\nlocation = \"" H "\"\ninsecure = true\n",
-		  H, 1, 1 },
-		{ "[[registry]]\nprefix = \"*.example.com\"\ninsecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nprefix = \"*.example.com\"\ninsecure = true\n", "example.com", 0, 1 },
-		/* Each registry table judged alone. */
-		{ "[[registry]]\nlocation = \"" H "\"\n[[registry]]\nlocation = \"b.example\"\n"
-		  "insecure = true\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"" H "\"\ninsecure = true\n[[registry]]\n"
-		  "location = \"b.example\"\n", H, 1, 1 },
-		/* Mirrors: their own insecure. */
-		{ "[[registry]]\nlocation = \"docker.io\"\n[[registry.mirror]]\nlocation = \"" H "\"\n"
-		  "insecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nlocation = \"docker.io\"\n[[registry.mirror]]\nlocation = \"" H "\"\n"
-		  "[[registry.mirror]]\nlocation = \"b.example\"\ninsecure = true\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"docker.io\"\ninsecure = true\n[[registry.mirror]]\n"
-		  "location = \"" H "\"\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"" H "\"\ninsecure = true\n[[registry.mirror]]\n"
-		  "location = \"m.example\"\n", H, 1, 1 },
-		/* Other tables end a registry. */
-		{ "[[registry]]\nlocation = \"" H "\"\n[aliases]\ninsecure = true\n", H, 0, 1 },
-		/* Keys and tables without regard to case, as the tools' decoder. */
-		{ "[[Registry]]\nLocation = \"" H "\"\nInsecure = true\n", H, 1, 1 },
-		/* Dotted and quoted keys. */
-		{ "[[\"registry\"]]\n'location' = \"" H "\"\n\"insecure\" = true\n", H, 1, 1 },
-		{ "[registries]\ninsecure.registries = [\"" H "\"]\n", H, 1, 1 },
-		{ "registries.insecure.registries = [\"" H "\"]\n", H, 1, 1 },
-		{ "registry.location = \"" H "\"\nregistry.insecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nlocation = \"docker.io\"\nmirror.location = \"" H "\"\n"
-		  "mirror.insecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nlocation = \"docker.io\"\n[registry.x]\n[[registry.mirror]]\n"
-		  "location = \"" H "\"\ninsecure = true\n", H, 1, 1 },
-		/* v1. */
-		{ "[registries.search]\nregistries = ['docker.io']\n[registries.insecure]\n"
-		  "registries = ['" H "']\n", H, 1, 1 },
-		{ "[registries.insecure]\nregistries = [\n  \"a.example\", # a comment\n"
-		  "  \"" H ":5000\",\n]\n", H ":5000", 1, 1 },
-		{ "[registries.insecure]\nregistries = []\n", H, 0, 1 },
-		{ "[registries.search]\nregistries = ['" H "']\n", H, 0, 1 },
-		{ "[registries.block]\nregistries = ['" H "']\n", H, 0, 1 },
-		/* Comments and blank lines, CRLF, a BOM, other keys. */
-		{ "# [[registry]]\n# location = \"" H "\"\n# insecure = true\n", H, 0, 1 },
-		{ "[[registry]] # x\r\nlocation = \"" H "\" # y\r\ninsecure = true # z\r\n", H, 1, 1 },
-		{ "\xef\xbb\xbfunqualified-search-registries = [\"docker.io\", \"quay.io\"]\n"
-		  "short-name-mode = \"enforcing\"\n[aliases]\n\"fedora\" = \"" H "/fedora\"\n",
-		  H, 0, 1 },
-		{ "[[registry]]\nlocation = \"" H "\"\nblocked = false\nmirror-by-digest-only = true\n"
-		  "insecure = true\n", H, 1, 1 },
-		{ "answer = 42\n", H, 0, 1 },
-		{ "s = \"a \\\"quoted\\\" \\\\ string\\t\"\n", H, 0, 1 },
-		{ "", H, 0, 1 },
-		/* Not understood: insecure when the name appears, else not. */
-		{ "[[registry]]\nlocation = \"" H "\"\ninsecure = \"true\"\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"" H "\"\ninsecure = yes\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"\"\"" H "\"\"\"\ninsecure = true\n", H, 1, 0 },
-		{ "registry = [{ location = \"" H "\", insecure = true }]\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"\\u0072egistry.example.com\"\ninsecure = true\n", H, 1, 1 },
-		{ "[[registry]]\nlocation = \"\\U00000072egistry.example.com\"\ninsecure = true\n",
-		  H, 1, 1 },
-		{ "[[registry]]\nlocation = \"\\u00e9egistry.example.com\"\ninsecure = true\n", H, 0, 1 },
-		{ "[[registry]]\nlocation = \"\\ud800" H "\"\ninsecure = true\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"\\u00" H "\"\ninsecure = true\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"\\x72" H "\"\ninsecure = true\n", H, 1, 0 },
-		{ "[[registry]\nlocation = \"" H "\"\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"" H "\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = \"" H "\" insecure = true\n", H, 1, 0 },
-		{ "[[registry]]\nlocation = [\"" H "\"]\n", H, 1, 0 },
-		{ "[registries.insecure]\nregistries = [\"a.example\" \"b.example\"]\n", H, 0, 0 },
-		{ "[registries.insecure]\nregistries = [\"a.example\"\n", H, 0, 0 },
-		{ "[registries.insecure]\nregistries = [\"*.example.com\"\n", H, 1, 0 },
-		{ "location = \n", H, 0, 0 },
-		{ "= true\n", H, 0, 0 },
-		{ "when = 1979-05-27T07:32:00Z\n" H "\n", "REGISTRY.example.com", 1, 0 },
-		{ "x = 1.5\n# *.example.com\n", H, 1, 0 },
-		{ "x = 1.5\n# \"*\"\n", H, 1, 0 },
-		{ "x = 1.5\n::1\n", "[::1]:5000", 1, 0 },
-	};
+	const struct text_row *rows = conf_rows;
 	size_t i;
 	int understood, got;
 
 	(void)state;
-	for (i = 0; i < NELEMS(rows); i++) {
+	for (i = 0; i < NELEMS(conf_rows); i++) {
 		understood = -1;
 		got = insecure_registries_conf(rows[i].text, strlen(rows[i].text), rows[i].host,
 		                               &understood);
@@ -234,10 +239,12 @@ static const char *at(struct tree *t, const char *rel)
 
 static void tree_make(struct tree *t)
 {
-	static const char *dirs[] = { "etc", "etc/containers", "etc/containers/registries.conf.d",
-		                      "etc/docker", "home", "home/.config", "home/.config/containers",
-		                      "home/.config/containers/registries.conf.d", "home/.docker",
-		                      "xdg", "xdg/containers", "xdg/docker" };
+	static const char *dirs[] = {
+		"etc", "etc/containers", "etc/containers/registries.conf.d", "etc/docker",
+		"home", "home/.config", "home/.config/containers",
+		"home/.config/containers/registries.conf.d", "home/.docker",
+		"xdg", "xdg/containers", "xdg/docker",
+	};
 	size_t i;
 
 	t->dir = unit_tmpdir();

@@ -56,6 +56,8 @@ int insecure_entry_covers(const char *entry, size_t len, const char *host)
 		entry += 8, len -= 8;
 	for (n = 0; n < len && entry[n] != '/'; n++)
 		;
+	if (!hn)
+		return 0; /* no registry is named "" */
 	if (n == 1 && entry[0] == '*')
 		return 1;
 	if (n > 2 && entry[0] == '*' && entry[1] == '.')

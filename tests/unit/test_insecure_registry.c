@@ -43,6 +43,8 @@ static void covers_table(void **state)
 		{ "[::1]", "[::1]:5000", 1 },
 		{ "10.0.0.1", "10.0.0.10", 0 },
 		{ "", "registry.example.com", 0 },
+		{ "", "", 0 },
+		{ "*", "", 0 },
 	};
 	size_t i;
 

@@ -11,6 +11,7 @@
  * The clients show a helper's standard output, not its standard error,
  * when it fails: errors go there; a sign-in talks on the terminal.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,7 @@ static int erase(struct cli *cli)
 static int answer(struct cli *cli, const char *op, const struct dockercred *d)
 {
 	struct ta_client *c = NULL;
-	char *profile = NULL, *username = NULL;
+	char *profile = NULL, *username = NULL, where[PATH_MAX];
 	int rc = EXIT_FAIL, found = 0;
 
 	if (cli_client_new(cli, &c) != TA_OK)
@@ -112,7 +113,9 @@ static int answer(struct cli *cli, const char *op, const struct dockercred *d)
 	} else if (!found && cli->verbose) {
 		cli_say("debug: no profile lists %s in its registry_hosts", d->host);
 	}
-	if (found > 0) {
+	if (found > 0 && !strcmp(op, "get") && dockercred_insecure(d, where, sizeof(where))) {
+		cli_error(DOCKERCRED_INSECURE_FMT, where, d->host, profile);
+	} else if (found > 0) {
 		cli->profile = profile; /* for the rest of the run */
 		rc = !strcmp(op, "get") ? get(cli, d, username) : erase(cli);
 	} else if (found == 0 && !strcmp(op, "get")) {

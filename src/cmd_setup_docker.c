@@ -224,13 +224,15 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	const struct setup_docker_options *o = opts;
 	struct dockercred d = { 0 };
-	char exe[PATH_MAX], *files[2] = { NULL, NULL };
+	char exe[PATH_MAX], where[PATH_MAX], *files[2] = { NULL, NULL };
 	const char *host;
 	int rc = EXIT_FAIL;
 
 	if (!(host = which_registry(o->registry, argc, argv, &d)))
 		return EXIT_USAGE;
-	if (setup_termauth_path(exe, sizeof(exe)))
+	if (dockercred_insecure(&d, where, sizeof(where)))
+		cli_error(DOCKERCRED_INSECURE_FMT, where, host, cli->profile);
+	else if (setup_termauth_path(exe, sizeof(exe)))
 		cli_error("cannot tell where the termauth executable is, to find %s", HELPER);
 	/* The files first (the profile takes the lock they are changed under). */
 	else if (!config_files(files) && (rc = register_in(files, host)) == EXIT_OK)

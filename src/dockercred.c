@@ -8,6 +8,7 @@
 #include <strings.h>
 #include "dockercred.h"
 #include "helper_host.h"
+#include "insecure_registry.h"
 #include "token_common.h"
 
 void dockercred_clear(struct dockercred *d)
@@ -92,6 +93,11 @@ int dockercred_secure(const struct dockercred *d)
 	if (!d->host[0])
 		return 0;
 	return strcmp(d->scheme, "http") || helper_host_is_loopback(d->host);
+}
+
+int dockercred_insecure(const struct dockercred *d, char *where, size_t size)
+{
+	return !helper_host_is_loopback(d->host) && insecure_registry(d->host, where, size);
 }
 
 int dockercred_print(const char *server_url, const char *username, const char *secret)

@@ -34,6 +34,15 @@ void dockercred_clear(struct dockercred *d);
  * the clients use when the URL names no scheme), or http to a loopback
  * address - never in plaintext across a network. */
 int dockercred_secure(const struct dockercred *d);
+/* 1 when the clients may speak to this registry, not on this machine, in
+ * plain http (or over TLS they do not verify): their configuration marks
+ * it insecure (insecure_registry.h), the file that does in where. The
+ * request never says so: it names no scheme. */
+int dockercred_insecure(const struct dockercred *d, char *where, size_t size);
+/* The error for that, naming the file and the profile: said on stderr
+ * (stdout for the clients, cli_errors_to). */
+#define DOCKERCRED_INSECURE_FMT \
+	"%s marks %s insecure, so the clients may send it the token in plain http: termauth gives none for profile '%s' (make it https there, or drop it from the profile's registry_hosts)"
 /* The answer to get, {"ServerURL","Username","Secret"}, on one line of
  * stdout; the text is wiped. 0, or -1 when stdout or memory failed. */
 int dockercred_print(const char *server_url, const char *username, const char *secret);

@@ -216,7 +216,7 @@ out:
  * profile lists or one over plain http to another machine. */
 static int answer_docker(const struct dockercred *d, const char *given, long long now)
 {
-	char *profile = NULL, *username = NULL;
+	char *profile = NULL, *username = NULL, where[PATH_MAX];
 	struct ta_session *s = NULL;
 	int found = 0, rc = -1;
 
@@ -230,7 +230,9 @@ static int answer_docker(const struct dockercred *d, const char *given, long lon
 		rc = puts(DOCKERCRED_NOT_FOUND) < 0 || fflush(stdout) ? -1 : 1; /* as the protocol has it */
 		goto out;
 	}
-	if ((s = fresh_session(profile, TOKEN_DEFAULT_MIN_TTL, now)))
+	/* Refused by the full tool, which says why. */
+	if (!dockercred_insecure(d, where, sizeof(where)) &&
+	    (s = fresh_session(profile, TOKEN_DEFAULT_MIN_TTL, now)))
 		rc = dockercred_print(d->server_url, username, ta_session_access_token(s)) ? 1 : 0;
 out:
 	ta_session_free(s);

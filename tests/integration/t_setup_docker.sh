@@ -157,8 +157,24 @@ for bad in http://registry.example.com http://127.0.0.1.evil.example ftp://x 'a 
     "'$bad' is not a registry's host name or https URL (http only to a loopback address)"
 done
 check "refused: config.json unchanged" cmp -s "$T/before.json" "$T/dotfiles/docker.json"
-setup http://127.0.0.1:5000
-assert_eq "http to a loopback registry: exit 0" 0 "$rc"
+# A registry the clients are told to speak plain http (or unverified TLS)
+# to: they never say so to a helper, so their configuration is read.
+cat >"$T/registries.conf" <<'TOML'
+[[registry]]
+location = "plain.example.com"
+insecure = true
+[[registry]]
+location = "127.0.0.1:5000"
+insecure = true
+TOML
+cp "$T/dotfiles/docker.json" "$T/before.json"
+CONTAINERS_REGISTRIES_CONF=$T/registries.conf setup plain.example.com
+assert_eq "a registry marked insecure: refused, said" \
+  "1 termauth: error: $T/registries.conf marks plain.example.com insecure, so the clients may send it the token in plain http: termauth gives none for profile 'default' (make it https there, or drop it from the profile's registry_hosts)" \
+  "$rc $(cat "$T/setup.err")"
+check "... nothing changed" cmp -s "$T/before.json" "$T/dotfiles/docker.json"
+CONTAINERS_REGISTRIES_CONF=$T/registries.conf setup http://127.0.0.1:5000
+assert_eq "http to a loopback registry, marked insecure too: exit 0" 0 "$rc"
 
 # Eight at once, for eight registries: all of them in both files and in
 # the profile's list.
@@ -206,6 +222,16 @@ assert_eq "termauth get, not as the helper: a usage error" 2 "$rc"
 rc=0; printf '%s' "$REG" | "$TERMAUTH" docker-credential get >"$T/get.out" 2>/dev/null || rc=$?
 assert_eq "termauth docker-credential get: the same answer" "0 $token" \
   "$rc $(at "$T/get.out" Secret)"
+# Marked insecure after setup-docker: get refuses it, said on stdout (the
+# small executable, cache fresh or not, leaves it to the full tool).
+printf '[registries.insecure]\nregistries = ["%s"]\n' "$REG" >"$T/v1.conf"
+rc=0; printf '%s' "$REG" | CONTAINERS_REGISTRIES_CONF=$T/v1.conf "$HELPER" get >"$T/get.out" 2>&1 || rc=$?
+assert_eq "get, a registry marked insecure: exit 1, said on stdout" \
+  "1 termauth: error: $T/v1.conf marks $REG insecure, so the clients may send it the token in plain http: termauth gives none for profile 'default' (make it https there, or drop it from the profile's registry_hosts)" \
+  "$rc $(cat "$T/get.out")"
+rc=0; printf '%s' "$REG" | CONTAINERS_REGISTRIES_CONF=$T/v1.conf "$T/alone/docker-credential-termauth" get \
+  >"$T/get.out" 2>/dev/null || rc=$?
+assert_eq "... the small executable alone serves no token either" "1 " "$rc $(cat "$T/get.out")"
 get 'ftp://x'
 assert_eq "a request that is no server URL: exit 1" 1 "$rc"
 assert_contains "a request that is no server URL: said on stdout" "$T/get.out" \

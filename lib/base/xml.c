@@ -216,6 +216,9 @@ static int attributes(struct reader *r, int *empty)
 	}
 }
 
+/* Records the element at r->path: a leaf with its text, or (text NULL)
+ * one with children, so that a path seen twice is refused whichever it
+ * is - two Credentials elements are not merged into one. */
 static enum ta_result add_leaf(struct reader *r, struct ta_buf *text)
 {
 	struct ta_xml *x = r->x;
@@ -226,8 +229,12 @@ static enum ta_result add_leaf(struct reader *r, struct ta_buf *text)
 			return TA_E_PROTOCOL;
 	if (x->n == TA_XML_MAX_LEAVES)
 		return TA_E_PROTOCOL;
-	if (text->failed || !(x->paths[x->n] = strdup(r->path)))
+	if ((text && text->failed) || !(x->paths[x->n] = strdup(r->path)))
 		return TA_E_NOMEM;
+	if (!text) {
+		x->texts[x->n++] = NULL;
+		return TA_OK;
+	}
 	if (ta_set_secret(&x->texts[x->n], text->data ? text->data : "") != TA_OK) {
 		free(x->paths[x->n]);
 		return TA_E_NOMEM;
@@ -267,7 +274,7 @@ static enum ta_result content(struct reader *r, int depth, const char *name, siz
 	skip_space(r);
 	if (r->p >= r->end || *r->p++ != '>')
 		goto out;
-	res = children ? TA_OK : add_leaf(r, &text);
+	res = add_leaf(r, children ? NULL : &text);
 out:
 	ta_buf_clear(&text);
 	return res;

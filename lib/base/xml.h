@@ -21,8 +21,9 @@
 
 struct ta_xml {
 	size_t n;
-	char *paths[TA_XML_MAX_LEAVES];
-	char *texts[TA_XML_MAX_LEAVES]; /* entity-decoded UTF-8; may be secrets */
+	char *paths[TA_XML_MAX_LEAVES]; /* every element's, in document order */
+	char *texts[TA_XML_MAX_LEAVES]; /* a leaf's entity-decoded UTF-8 (may be
+	                                 * a secret); NULL: it has children */
 };
 
 /* Reads buf[0..len) into x (which it clears first). TA_E_PROTOCOL for
@@ -30,7 +31,7 @@ struct ta_xml {
  * TA_XML_MAX_LEN, TA_E_NOMEM. No message: the caller knows what the
  * document was. */
 TA_HIDDEN enum ta_result ta_xml_parse(const char *buf, size_t len, struct ta_xml *x);
-/* The text of the leaf at path, or NULL. */
+/* The text of the leaf at path, or NULL (none, or not a leaf). */
 TA_HIDDEN const char *ta_xml_get(const struct ta_xml *x, const char *path);
 /* Wipes and frees. */
 TA_HIDDEN void ta_xml_clear(struct ta_xml *x);

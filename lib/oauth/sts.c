@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <termauth.h>
 #include "oauth/sts.h"
@@ -36,13 +37,16 @@ static int region_ok(const char *s)
 
 enum ta_result ta_sts_endpoint(struct ta_client *c, const char *given, char **out)
 {
-	const char *url = given && *given ? given : env("AWS_ENDPOINT_URL_STS");
+	/* AWS's switch for the endpoint variables (and its config files'). */
+	const char *ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	int use_env = !ignore || strcasecmp(ignore, "true");
+	const char *url = given && *given ? given : use_env ? env("AWS_ENDPOINT_URL_STS") : NULL;
 	const char *region = env("AWS_REGION") ? env("AWS_REGION") : env("AWS_DEFAULT_REGION");
 	char regional[128];
 	enum ta_result r;
 
 	*out = NULL;
-	if (!url)
+	if (!url && use_env)
 		url = env("AWS_ENDPOINT_URL");
 	if (!url && region) {
 		if (!region_ok(region))
@@ -63,7 +67,8 @@ enum ta_result ta_sts_endpoint(struct ta_client *c, const char *given, char **ou
 long long ta_sts_time(const char *s)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	struct tm tm = { 0 };
+	struct tm tm = { 0 }, back;
+	time_t t;
 	int v[6] = { 0 }, field = 0;
 	size_t i;
 
@@ -92,7 +97,12 @@ long long ta_sts_time(const char *s)
 	tm.tm_hour = v[3];
 	tm.tm_min = v[4];
 	tm.tm_sec = v[5];
-	return (long long)timegm(&tm);
+	t = timegm(&tm);
+	/* timegm makes February 31st March 3rd: a day the month has not is
+	 * no date. */
+	if (!gmtime_r(&t, &back) || back.tm_mday != v[2] || back.tm_mon != v[1] - 1)
+		return -1;
+	return (long long)t;
 }
 
 /* Printable ASCII, no white space, not empty, of sane length. */
@@ -123,6 +133,7 @@ static enum ta_result success(struct ta_client *c, const struct ta_xml *x,
 {
 	struct ta_aws_credentials *cr = calloc(1, sizeof(*cr));
 	const char *exp = ta_xml_get(x, OK_PREFIX "Expiration");
+	long long now = (long long)time(NULL);
 	enum ta_result r;
 
 	if (!cr)
@@ -133,6 +144,14 @@ static enum ta_result success(struct ta_client *c, const struct ta_xml *x,
 		goto out;
 	if (!exp || (cr->expires_at = ta_sts_time(exp)) <= 0) {
 		r = ta_fail(c, TA_E_PROTOCOL, "STS's answer has no usable Expiration");
+		goto out;
+	}
+	/* Credentials already over, or lasting longer than STS ever gives
+	 * (12 hours, and an hour for clocks that disagree): not STS's. */
+	if (cr->expires_at < now + 60 || cr->expires_at > now + 43200 + 3600) {
+		r = ta_fail(c, TA_E_PROTOCOL,
+		            "STS's credentials expire at %s, %s: check this machine's clock and the STS endpoint",
+		            exp, cr->expires_at < now + 60 ? "already past" : "later than STS ever gives");
 		goto out;
 	}
 	*out = cr;
@@ -189,6 +208,21 @@ static enum ta_result failure(struct ta_client *c, long status, const struct ta_
 	               shown_code, shown[0] ? ": " : "", shown, next);
 }
 
+/* 1 when an element named Error is anywhere in the answer: credentials
+ * beside one are not taken. */
+static int has_error(const struct ta_xml *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		const char *p = x->paths[i], *e = strstr(p, "Error");
+		for (; e; e = strstr(e + 1, "Error"))
+			if ((e == p || e[-1] == '/') && (!e[5] || e[5] == '/'))
+				return 1;
+	}
+	return 0;
+}
+
 enum ta_result ta_sts_answer(struct ta_client *c, long status, const char *body, size_t len,
                              const char *role, struct ta_aws_credentials **out, int *expired)
 {
@@ -204,7 +238,7 @@ enum ta_result ta_sts_answer(struct ta_client *c, long status, const char *body,
 		return ta_fail(c, r == TA_E_TOO_LARGE ? r : TA_E_PROTOCOL,
 		               "STS's answer (HTTP %ld) is not the XML it sends", status);
 	}
-	if (status == 200 && ta_xml_get(&x, OK_PREFIX "AccessKeyId"))
+	if (status == 200 && ta_xml_get(&x, OK_PREFIX "AccessKeyId") && !has_error(&x))
 		r = success(c, &x, out);
 	else
 		r = failure(c, status, &x, role, expired);

@@ -29,7 +29,7 @@
 struct aws_call {
 	struct ta_aws_request req;
 	char name[65], secs[24], *endpoint;
-	const char *key[4];
+	const char *key[TA_DERIVED_KEY_PARTS];
 };
 
 static enum ta_result unpack(const struct ta_session *d, struct ta_aws_credentials **out)
@@ -143,6 +143,7 @@ static enum ta_result check(struct ta_client *c, const char *profile, struct aws
 	a->key[1] = req->session_name;
 	a->key[2] = a->secs;
 	a->key[3] = req->audience; /* the token source: NULL, the ID token */
+	a->key[4] = a->endpoint;   /* another STS's credentials are not these */
 	return TA_OK;
 }
 
@@ -188,10 +189,8 @@ static enum ta_result derive(struct ta_client *c, const char *profile, struct aw
 		ta_debug(c, 1, "another process assumed the role meanwhile");
 		goto out;
 	}
-	/* A session of an older termauth has no id to bind to: saved with one
-	 * (an exchanged token has its session's: ta_exchange saw to it). */
-	if (!a->req.audience && !ta_session_meta(s)->id[0] &&
-	    (r = ta_store_write_locked(c, NULL, profile, s)) != TA_OK)
+	/* (An exchanged token has its session's id: ta_exchange saw to it.) */
+	if (!a->req.audience && (r = ta_session_bind_locked(c, profile, s)) != TA_OK)
 		goto out;
 	if ((r = ta_sts_assume(c, &call, &cr, expired)) != TA_OK)
 		goto out;

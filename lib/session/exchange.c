@@ -26,7 +26,7 @@
 /* The cached token for key, when it has min_ttl left (or lives no longer
  * than that, and has half its life left: ta_session_usable) and was
  * derived from the session the store holds (ta_derived_load). */
-static int cached(struct ta_client *c, const char *profile, const char *const key[4],
+static int cached(struct ta_client *c, const char *profile, const char *const key[TA_DERIVED_KEY_PARTS],
                   long long min_ttl, struct ta_session **out)
 {
 	struct ta_session *d = NULL;
@@ -88,13 +88,30 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 	return r;
 }
 
+enum ta_result ta_session_bind_locked(struct ta_client *c, const char *profile,
+                                      struct ta_session *s)
+{
+	struct ta_session *stored = NULL;
+	enum ta_result r;
+
+	if (ta_session_meta(s)->id[0])
+		return TA_OK;
+	if ((r = ta_store_load(c, profile, &stored)) == TA_OK &&
+	    (ta_session_meta(stored)->id[0] ||
+	     (r = ta_store_write_locked(c, NULL, profile, stored)) == TA_OK))
+		memcpy(ta_session_meta(s)->id, ta_session_meta(stored)->id,
+		       sizeof(ta_session_meta(s)->id));
+	ta_session_free(stored);
+	return r;
+}
+
 enum ta_result ta_exchange(struct ta_client *c, const char *profile,
                            const struct ta_exchange_request *given, long long min_ttl,
                            struct ta_session **out)
 {
 	struct ta_exchange_request request;
 	const struct ta_exchange_request *req = &request;
-	const char *key[4];
+	const char *key[TA_DERIVED_KEY_PARTS] = { NULL };
 	struct ta_session *s = NULL, *d = NULL;
 	enum ta_result r;
 	int lock = -1;
@@ -125,9 +142,7 @@ enum ta_result ta_exchange(struct ta_client *c, const char *profile,
 		ta_debug(c, 1, "another process exchanged the token meanwhile");
 		goto out;
 	}
-	/* A session kept by an older termauth has no id to bind the token to:
-	 * it is saved once with one, or the token would never be served. */
-	if (!ta_session_meta(s)->id[0] && (r = ta_store_write_locked(c, NULL, profile, s)) != TA_OK)
+	if ((r = ta_session_bind_locked(c, profile, s)) != TA_OK)
 		goto out;
 	if ((r = exchange(c, s, req, &d)) != TA_OK)
 		goto out;

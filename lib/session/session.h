@@ -31,6 +31,14 @@ TA_HIDDEN enum ta_result ta_session_renew_id(struct ta_client *c, const char *pr
                                              const char *stale, long long min_ttl,
                                              struct ta_session **out);
 
+/* For what is derived from the session s (an exchanged token, AWS
+ * credentials), under the profile's lock: the id to bind it to. A session
+ * kept by an older termauth has none, and what is bound to none is never
+ * served: the stored session - loaded again, so that one another process
+ * refreshed meanwhile is not put back to s - is saved once with one, and
+ * s gets it. */
+TA_HIDDEN enum ta_result ta_session_bind_locked(struct ta_client *c, const char *profile,
+                                                struct ta_session *s);
 /* refresh.c: TA_OK when s, just received from the IdP (what: "an access
  * token", "an exchanged token"), may be handed out for a min_ttl request:
  * ta_session_usable (which warns of a short-lived one), or else valid for

@@ -208,17 +208,20 @@ TA_HIDDEN int ta_open_own_dir(int at, const char *path);
  * mode 0700 and no link; else -1. */
 TA_HIDDEN int ta_open_runtime_dir(const char *run, const char *sub);
 
-/* store_derived.c: the tokens a session was exchanged for, one per key
- * (audience, resource, scope, requested token type; NULL for absent), and
+/* store_derived.c: the tokens a session was exchanged for, one per key of
+ * TA_DERIVED_KEY_PARTS parts (audience, resource, scope, requested token
+ * type; NULL for absent: a part added later leaves old names as they
+ * were), and
  * of another kind (a file name prefix, "aws-"; NULL for exchanged tokens)
  * what else is derived from it, keyed alike.
  * Loading gives TA_E_NO_SESSION also for a token of another session than
  * the store's (ta_mark_matches), and removes it. Saving records the
  * runtime directory (ta_places_add). */
+#define TA_DERIVED_KEY_PARTS 5
 TA_HIDDEN enum ta_result ta_derived_load(const char *profile, const char *kind,
-                                         const char *const key[4], struct ta_session **out);
+                                         const char *const key[TA_DERIVED_KEY_PARTS], struct ta_session **out);
 TA_HIDDEN enum ta_result ta_derived_save(struct ta_client *c, const char *profile,
-                                         const char *kind, const char *const key[4],
+                                         const char *kind, const char *const key[TA_DERIVED_KEY_PARTS],
                                          const struct ta_session *s);
 TA_HIDDEN void ta_derived_remove_all(const char *profile);
 /* The derived tokens of profile under the runtime directory run. */

@@ -41,7 +41,7 @@ static enum ta_result base_dirs(char *dirs[2])
 }
 
 /* <base>/<profile>/<kind><32 hex digits of the SHA-256 of the request>.json */
-static enum ta_result derived_path(const char *profile, const char *kind, const char *const key[4],
+static enum ta_result derived_path(const char *profile, const char *kind, const char *const key[TA_DERIVED_KEY_PARTS],
                                    char **path)
 {
 	unsigned char d[SHA256_DIGEST_LENGTH];
@@ -57,7 +57,7 @@ static enum ta_result derived_path(const char *profile, const char *kind, const 
 	/* Each part with its length: no two requests hash alike. */
 	if (!(f = open_memstream(&text, &size)))
 		return TA_E_NOMEM;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < TA_DERIVED_KEY_PARTS; i++)
 		if (key[i])
 			fprintf(f, "%d:%zu:%s", i, strlen(key[i]), key[i]);
 	if (fclose(f) || !text) {
@@ -77,7 +77,8 @@ static enum ta_result derived_path(const char *profile, const char *kind, const 
 	return r;
 }
 
-enum ta_result ta_derived_load(const char *profile, const char *kind, const char *const key[4],
+enum ta_result ta_derived_load(const char *profile, const char *kind,
+                               const char *const key[TA_DERIVED_KEY_PARTS],
                                struct ta_session **out)
 {
 	char *path = NULL;
@@ -90,7 +91,7 @@ enum ta_result ta_derived_load(const char *profile, const char *kind, const char
 }
 
 enum ta_result ta_derived_save(struct ta_client *c, const char *profile, const char *kind,
-                               const char *const key[4], const struct ta_session *s)
+                               const char *const key[TA_DERIVED_KEY_PARTS], const struct ta_session *s)
 {
 	char *path = NULL;
 	enum ta_result r;

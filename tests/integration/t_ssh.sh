@@ -62,8 +62,11 @@ echo "SOCK $TERMAUTH_AGENT_SOCK"
 SCAN
 SCAN=$(far_install "$T/scan.sh")
 # A canary the scan must find, so that a scan that reads nothing fails.
-ssh_far -- 'echo canary-7f3a9 >"$HOME/canary"' # one word: ssh joins them
-printf '%s\n%s\ncanary-7f3a9\n' "$RT" "$IDT" >"$T/secrets"
+# Made now: a fixed one is also in every copy of this script, which the
+# scan then finds wherever a checkout of the project lies (/tmp).
+CANARY=canary-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+ssh_far -- "echo $CANARY >\"\$HOME/canary\"" # one word: ssh joins them
+printf '%s\n%s\n%s\n' "$RT" "$IDT" "$CANARY" >"$T/secrets"
 rc=0; "$TERMAUTH" ssh --profile work -F "$TA_SSH_CONFIG" far sh "$SCAN" "$FT" <"$T/secrets" >"$T/scan.out" 2>"$T/scan.err" || rc=$?
 assert_eq "the far side's scan ran" 0 "$rc"
 check "the far side's environment and argv were read" grep -q '^TERMAUTH_AGENT_SOCK=/tmp/termauth-agent\.' "$T/scan.out"

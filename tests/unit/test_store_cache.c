@@ -460,7 +460,7 @@ static void entry_of_another_session_is_not_served(void **state)
  * with another XDG_RUNTIME_DIR, or none; the record and the id go too. */
 static void copies_are_removed_from_another_runtime_dir(void **state)
 {
-	static const char *const keys[4] = { "https://api.example", NULL, NULL, NULL };
+	static const char *const keys[TA_DERIVED_KEY_PARTS] = { "https://api.example" };
 	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-away"), *back = NULL;
 	char *cache = unit_join(e->cdir, "work.json"), *derived = unit_join(e->cdir, "derived/work");
@@ -630,7 +630,7 @@ static void pending_follows_its_sign_in(void **state)
  * aside holds it all. */
 static void every_writer_removes_its_leftovers(void **state)
 {
-	static const char *const keys[4] = { "https://api.example", NULL, NULL, NULL };
+	static const char *const keys[TA_DERIVED_KEY_PARTS] = { "https://api.example" };
 	struct unit_store_env *e = *state;
 	struct ta_session *s = full_session("AT-left"), *back = NULL;
 	char *ddir = unit_join(e->cdir, "derived/work"), *sdir = NULL, *pdir, *where = NULL;

@@ -3,6 +3,7 @@
  * AWS's variables, STS's answers read into credentials or into a result
  * and message, and its times.
  */
+#include <time.h>
 #include "unit.h"
 #include "oauth/sts.h"
 
@@ -70,23 +71,85 @@ static void endpoint_order(void **state)
 		free(got);
 	}
 	clear_env();
+	/* AWS's switch: the variables ignored, an explicit endpoint kept. */
+	setenv("AWS_ENDPOINT_URL_STS", "https://sts.example", 1);
+	setenv("AWS_ENDPOINT_URL", "https://any.example", 1);
+	setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+	for (i = 0; i < 2; i++) {
+		char *got = NULL;
+		assert_int_equal(ta_sts_endpoint(NULL, i ? "https://given.example" : NULL, &got), TA_OK);
+		assert_string_equal(got, i ? "https://given.example" : "https://sts.amazonaws.com");
+		free(got);
+	}
+	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	clear_env();
+}
+
+/* STS's Expiration for credentials that end secs from now. */
+static void expiration(long long secs, char *out, size_t size)
+{
+	time_t t = time(NULL) + (time_t)secs;
+	struct tm tm;
+
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_true(strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0);
 }
 
 static void answer_credentials(void **state)
 {
-	static const char ok[] = CREDS("ASIAEXAMPLE", "se/cr+et", "to&amp;ken=", "2026-12-02T15:31:31Z");
 	struct ta_aws_credentials *cr = NULL;
+	char exp[32], ok[1024];
 	int expired = 1;
 
 	(void)state;
+	expiration(3600, exp, sizeof(exp));
+	snprintf(ok, sizeof(ok), CREDS("ASIAEXAMPLE", "se/cr+et", "to&amp;ken=", "%s"), exp);
 	assert_int_equal(ta_sts_answer(NULL, 200, ok, strlen(ok), "r", &cr, &expired), TA_OK);
 	assert_int_equal(expired, 0);
 	assert_string_equal(ta_aws_access_key_id(cr), "ASIAEXAMPLE");
 	assert_string_equal(ta_aws_secret_access_key(cr), "se/cr+et");
 	assert_string_equal(ta_aws_session_token(cr), "to&ken=");
-	assert_int_equal(ta_aws_expires_at(cr), 1796225491LL);
+	assert_int_equal(ta_aws_expires_at(cr), ta_sts_time(exp));
 	ta_aws_credentials_free(cr);
 	ta_aws_credentials_free(NULL);
+}
+
+/* Credentials STS would not give: already over, or lasting longer than
+ * any STS gives (12 hours; an hour more for clocks apart). */
+static void answer_expiry_bounded(void **state)
+{
+	static const struct {
+		long long secs;
+		enum ta_result r;
+		const char *msg;
+	} rows[] = {
+		{ -3600, TA_E_PROTOCOL, "already past" },
+		{ 30, TA_E_PROTOCOL, "already past" },
+		{ 120, TA_OK, "" },
+		{ 43200 + 3500, TA_OK, "" },
+		{ 43200 + 3700, TA_E_PROTOCOL, "later than STS ever gives" },
+		{ 10LL * 365 * 86400, TA_E_PROTOCOL, "later than STS ever gives" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_aws_credentials *cr = NULL;
+		struct ta_client *c;
+		char exp[32], body[1024];
+		enum ta_result r;
+		int expired;
+
+		expiration(rows[i].secs, exp, sizeof(exp));
+		snprintf(body, sizeof(body), CREDS("AK", "S", "T", "%s"), exp);
+		assert_int_equal(ta_client_new(&c), TA_OK);
+		r = ta_sts_answer(c, 200, body, strlen(body), "R", &cr, &expired);
+		ROW_CHECK(r == rows[i].r, i, "gave %d: %s", (int)r, ta_client_message(c));
+		ROW_CHECK(strstr(ta_client_message(c), rows[i].msg), i, "message: %s",
+		          ta_client_message(c));
+		ta_aws_credentials_free(cr);
+		ta_client_free(c);
+	}
 }
 
 static void answer_refused(void **state)
@@ -116,6 +179,17 @@ static void answer_refused(void **state)
 		{ 200, CREDS("AK", "S S", "T", "2026-12-02T15:31:31Z"), TA_E_PROTOCOL, 0, "no usable SecretAccessKey" },
 		{ 200, CREDS("AK", "S", "", "2026-12-02T15:31:31Z"), TA_E_PROTOCOL, 0, "no usable SessionToken" },
 		{ 200, CREDS("A&quot;K", "S", "T", "2026-12-02T15:31:31Z"), TA_E_PROTOCOL, 0, "no usable AccessKeyId" },
+		{ 200, CREDS("AK", "S", "T", "2030-02-31T15:31:31Z"), TA_E_PROTOCOL, 0, "no usable Expiration" },
+		/* Credentials beside an Error, or split over two Credentials. */
+		{ 200, OK_HEAD "<AccessKeyId>AK</AccessKeyId><SecretAccessKey>S</SecretAccessKey>"
+		       "<SessionToken>T</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration>"
+		       "</Credentials><Error><Code>AccessDenied</Code></Error>"
+		       "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+		  TA_E_PROTOCOL, 0, "neither credentials nor an error" },
+		{ 200, OK_HEAD "<AccessKeyId>AK</AccessKeyId><SecretAccessKey>S</SecretAccessKey>"
+		       "</Credentials><Credentials><SessionToken>T</SessionToken>"
+		       "<Expiration>2030-01-01T00:00:00Z</Expiration>" OK_TAIL,
+		  TA_E_PROTOCOL, 0, "is not the XML it sends" },
 	};
 	size_t i;
 
@@ -154,6 +228,9 @@ static void times(void **state)
 		{ "2026-12-02T15:31:31.1234567890Z", -1 },
 		{ "2026-00-02T15:31:31Z", -1 },
 		{ "2026-12-32T15:31:31Z", -1 },
+		{ "2026-02-29T00:00:00Z", -1 }, /* no such day: not March 1st */
+		{ "2026-04-31T00:00:00Z", -1 },
+		{ "2028-02-29T00:00:00Z", 1835395200LL },
 		{ "2026-12-02T24:31:31Z", -1 },
 		{ "226-12-02T15:31:31Z", -1 },
 		{ "", -1 },
@@ -170,6 +247,7 @@ static void times(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(endpoint_order),
 	cmocka_unit_test(answer_credentials),
+	cmocka_unit_test(answer_expiry_bounded),
 	cmocka_unit_test(answer_refused),
 	cmocka_unit_test(times),
 };

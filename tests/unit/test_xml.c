@@ -19,7 +19,7 @@ static void reads_leaves(void **state)
 
 	(void)state;
 	assert_int_equal(ta_xml_parse(doc, strlen(doc), &x), TA_OK);
-	assert_int_equal(x.n, 5);
+	assert_int_equal(x.n, 7); /* five leaves, and R/A and R, which have children */
 	assert_string_equal(ta_xml_get(&x, "R/A/B"), "one & <two> \"'");
 	assert_string_equal(ta_xml_get(&x, "R/A/C"), "AB\xc3\xa9");
 	assert_string_equal(ta_xml_get(&x, "R/Empty"), "");
@@ -47,6 +47,8 @@ static void refuses(void **state)
 		"<R>a<A/></R>",           /* text beside a child */
 		"<R><A/>b</R>",
 		"<R><A>1</A><A>2</A></R>", /* a path twice */
+		"<R><A><B>1</B></A><A><C>2</C></A></R>", /* an element twice, unlike leaves */
+		"<R><A><B>1</B></A><A/></R>",
 		"<R/><R/>",                /* two roots */
 		"<R/>junk",
 		"<!DOCTYPE R><R/>",

@@ -65,22 +65,62 @@ static int config_path(char *out, size_t size)
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* The credential_process line's value, quoted for shlex; free() it. */
-static char *command_line(const char *profile, const char *role)
+/* s for a message: a control byte or one outside ASCII shown as '?', so
+ * that what was given cannot write to the terminal; cut at size. */
+static const char *shown(const char *s, char *buf, size_t size)
 {
-	const char *words[] = { NULL, "-p", profile, "aws-credentials", "--role-arn", role };
-	char exe[PATH_MAX], *line = NULL;
 	size_t i;
 
-	if (setup_termauth_path(exe, sizeof(exe)))
-		return NULL;
+	for (i = 0; s[i] && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* The rule of lib/session/aws.c's check(), which aws-credentials applies
+ * to the same ARN later: "arn:", at most 2048 bytes, no white space, no
+ * control byte or one outside ASCII. Checked here too, before the ARN is
+ * written into another program's file. */
+static int role_arn_ok(const char *arn)
+{
+	const unsigned char *p;
+
+	if (strncmp(arn, "arn:", 4) || strlen(arn) > 2048)
+		return 0;
+	for (p = (const unsigned char *)arn; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The credential_process line's value, quoted for shlex, in *out; free()
+ * it. Returns an exit code, having said what failed. */
+static int command_line(const char *profile, const char *role, const char *path, char **out)
+{
+	const char *words[] = { NULL, "-p", profile, "aws-credentials", "--role-arn", role };
+	char exe[PATH_MAX], show[PATH_MAX], *line = NULL;
+	size_t i;
+	int r = 0;
+
+	if (setup_termauth_path(exe, sizeof(exe))) {
+		cli_error("cannot find the termauth executable to write into %s", path);
+		return EXIT_FAIL;
+	}
 	words[0] = exe;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (aws_shell_word(&line, words[i])) {
-			free(line);
-			return NULL;
-		}
-	return line;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]) && !(r = aws_shell_word(&line, words[i]));
+	     i++)
+		;
+	if (r == -2)
+		cli_error("'%s' holds a control character or a byte outside ASCII: it cannot go "
+		          "into %s", shown(words[i], show, sizeof(show)), path);
+	else if (r)
+		cli_error("out of memory");
+	if (r) {
+		free(line);
+		return EXIT_FAIL;
+	}
+	*out = line;
+	return EXIT_OK;
 }
 
 /* The file with the line in place (unchanged when it was there), read
@@ -89,12 +129,18 @@ static char *command_line(const char *profile, const char *role)
 static int write_config(const char *path, const char *aws_profile, const char *value)
 {
 	struct other_file f;
-	char *text = NULL;
+	const char *why;
+	char show[PATH_MAX], *text = NULL;
 	int turn = setup_take_turn(), rc = EXIT_FAIL;
 
 	/* Its mode is kept: the AWS CLI's config holds no secret of its own. */
 	if (other_file_read(path, AWS_CONFIG_MAX, &f) == 0) {
-		if (aws_config_set(f.text ? f.text : "", aws_profile, "credential_process", value, &text))
+		const char *old = f.text ? f.text : "";
+
+		if ((why = aws_config_refused(old, f.text ? f.len : 0)))
+			cli_error("%s %s: termauth leaves it alone; fix it and run setup-aws again",
+			          shown(f.path, show, sizeof(show)), why);
+		else if (aws_config_set(old, aws_profile, "credential_process", value, &text))
 			cli_error("out of memory");
 		else if ((f.text && !strcmp(f.text, text)) ||
 		         !other_file_replace(&f, text, strlen(text), NULL, 0600, 0666))
@@ -110,25 +156,24 @@ static int write_config(const char *path, const char *aws_profile, const char *v
 static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	const struct setup_aws_options *o = opts;
-	char path[PATH_MAX], *value = NULL;
+	char path[PATH_MAX], show[256], *value = NULL;
 	int rc;
 
 	(void)argc;
 	(void)argv;
 	if (!aws_profile_name_ok(o->aws_profile))
 		return cli_usage_error(&cmd_setup_aws, "'%s' cannot be an AWS profile's name",
-		                       o->aws_profile);
-	if (strncmp(o->role_arn, "arn:", 4) || strpbrk(o->role_arn, " \t\r\n"))
+		                       shown(o->aws_profile, show, sizeof(show)));
+	if (!role_arn_ok(o->role_arn))
 		return cli_usage_error(&cmd_setup_aws, "'%s' is not a role ARN "
-		                       "(arn:aws:iam::ACCOUNT:role/NAME)", o->role_arn);
+		                       "(arn:aws:iam::ACCOUNT:role/NAME)",
+		                       shown(o->role_arn, show, sizeof(show)));
 	if (config_path(path, sizeof(path))) {
 		cli_error("where is the AWS CLI's configuration? set HOME or AWS_CONFIG_FILE");
 		return EXIT_FAIL;
 	}
-	if (!(value = command_line(cli->profile, o->role_arn))) {
-		cli_error("cannot find the termauth executable to write into %s", path);
-		return EXIT_FAIL;
-	}
+	if ((rc = command_line(cli->profile, o->role_arn, path, &value)) != EXIT_OK)
+		return rc;
 	if ((rc = write_config(path, o->aws_profile, value)) == EXIT_OK) {
 		cli_say("AWS CLI profile '%s' gets its credentials from termauth profile '%s' (%s)",
 		        o->aws_profile, cli->profile, path);

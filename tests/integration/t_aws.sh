@@ -83,6 +83,77 @@ $LINE" "$(sed -n '/^\[profile other\]/,/^\[/p' "$AWS_CONFIG_FILE" | grep -v '^\[
 rc=0; "$TERMAUTH" setup-aws --role-arn "$ROLE" --aws-profile 'a]b' 2>"$T/bad.err" || rc=$?
 assert_eq "... a profile name with a bracket: usage error" 2 "$rc"
 
+# setup-aws against files botocore reads in its own ways, each checked with
+# botocore's own parser. botocore KEY PROFILE FILE: the profile's KEY as
+# botocore reads it (ERROR when it cannot read the file).
+botocore() {
+  /usr/bin/python3 -c '
+import sys, awscli
+from botocore.configloader import raw_config_parse, build_profile_map
+try:
+    p = build_profile_map(raw_config_parse(sys.argv[3]))["profiles"]
+    print(p.get(sys.argv[2], {}).get(sys.argv[1], "-"))
+except Exception as e:
+    print("ERROR", type(e).__name__)' "$@"
+}
+# edge NAME CONTENT [setup-aws options]: setup-aws --role-arn $ROLE on a
+# config holding CONTENT (printf's format); sets rc, f=$T/aws/NAME (and
+# NAME.err); the role: $EDGE_ROLE, else $ROLE.
+edge() {
+  f=$T/aws/$1 c=$2; shift 2
+  printf "$c" >"$f"
+  cp "$f" "$f.before"
+  rc=0; AWS_CONFIG_FILE=$f "$TERMAUTH" setup-aws --role-arn "${EDGE_ROLE:-$ROLE}" "$@" \
+    2>"$f.err" || rc=$?
+}
+CP="$EXE -p default aws-credentials --role-arn $ROLE"
+edge trailing '[profile dev]\nregion = x\n[profile prod] # production\ncredential_process = /usr/bin/prod-tool\n' --aws-profile dev
+assert_eq "text after a header's ]: [profile prod]'s line kept" "0 /usr/bin/prod-tool" \
+  "$rc $(botocore credential_process prod "$f")"
+assert_eq "... dev's added" "$CP" "$(botocore credential_process dev "$f")"
+edge indented '[profile dev]\n  credential_process = old\n  region = x\n' --aws-profile dev
+assert_eq "an indented first key: replaced, readable" "0 $CP x" \
+  "$rc $(botocore credential_process dev "$f") $(botocore region dev "$f")"
+edge comment '[profile dev]\ncredential_process = old\n# note\n  --flag\nregion = x\n' --aws-profile dev
+assert_eq "a value continued after a comment: replaced whole" "0 $CP" \
+  "$rc $(botocore credential_process dev "$f")"
+edge crlf '[profile dev]\r\nregion = x\r\n' --aws-profile dev
+assert_eq "CRLF: added, with CRLF" "0 $CP" "$rc $(botocore credential_process dev "$f")"
+check "... every line CRLF" test "$(grep -c "$(printf '\r')\$" "$f")" -eq 3
+edge both '[default]\nregion = a\n\n[profile default]\nregion = b\n' --aws-profile default
+assert_eq "[default] then [profile default]: the later edited, which botocore reads" \
+  "0 $CP" "$rc $(botocore credential_process default "$f")"
+check "... [default] untouched" test "$(sed -n 2,3p "$f")" = "region = a"
+edge cr '[profile dev]\rregion = x\r' --aws-profile dev
+assert_eq "a lone CR: refused, exit 1" 1 "$rc"
+assert_eq "... says why, naming the file" "termauth: error: $f has a line ending in a lone CR (old Mac line endings): termauth leaves it alone; fix it and run setup-aws again" \
+  "$(cat "$f.err")"
+check "... unchanged" cmp -s "$f.before" "$f"
+edge nul '[profile dev]\nregion = x\0[profile y]\n' --aws-profile dev
+assert_eq "a NUL byte: refused, exit 1" 1 "$rc"
+assert_eq "... says why" "termauth: error: $f holds a NUL byte: termauth leaves it alone; fix it and run setup-aws again" \
+  "$(cat "$f.err")"
+check "... unchanged" cmp -s "$f.before" "$f"
+EDGE_ROLE=$(printf 'arn:aws:iam::1:role/a\n[profile prod]\033[2J') edge ctl '[profile dev]\nregion = x\n' \
+  --aws-profile dev
+assert_eq "an ARN with control characters: usage error" 2 "$rc"
+assert_eq "... echoed with '?' for them" "termauth: error: 'arn:aws:iam::1:role/a?[profile prod]?[2J' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)" \
+  "$(head -n 1 "$f.err")"
+check "... unchanged" cmp -s "$f.before" "$f"
+edge ctlp '' --aws-profile "$(printf 'a\033[2Jb')"
+assert_eq "a profile with control characters: usage error, echoed with '?'" "2 termauth: error: 'a?[2Jb' cannot be an AWS profile's name" \
+  "$rc $(head -n 1 "$f.err")"
+NLDIR="$T/bin
+x"
+mkdir -p "$NLDIR" && cp "$EXE" "$EXE-full" "$NLDIR/"
+printf '[profile dev]\nregion = x\n' >"$T/aws/nl"
+rc=0; AWS_CONFIG_FILE=$T/aws/nl "$NLDIR/termauth" setup-aws --role-arn "$ROLE" --aws-profile dev \
+  2>"$T/aws/nl.err" || rc=$?
+assert_eq "the executable's path with a line break: refused, exit 1" 1 "$rc"
+assert_eq "... says why" "termauth: error: '$(cd "$T" && pwd -P)/bin?x/termauth' holds a control character or a byte outside ASCII: it cannot go into $T/aws/nl" \
+  "$(cat "$T/aws/nl.err")"
+assert_eq "... unchanged" "$(printf '[profile dev]\nregion = x')" "$(cat "$T/aws/nl")"
+
 # The AWS CLI signs its call with termauth's credentials.
 awscli w1
 assert_eq "aws sts get-caller-identity: exit 0" 0 "$rc"

@@ -296,12 +296,24 @@ assert_eq "... says why" "termauth: error: AWS credentials for profile 'default'
 AWS_ENDPOINT_URL_STS=http://sts.example.com/ creds o5 --session-name o5
 assert_eq "... from AWS_ENDPOINT_URL_STS too" 1 "$rc"
 assert_eq "... and no STS call for either" $((A + 3)) "$(assumes)"
+# Another endpoint's credentials are not these (the same stub as
+# localhost: another endpoint to termauth): each its own cache entry.
+LOCAL_STS=$(printf '%s' "$STS" | sed 's|//127\.0\.0\.1:|//localhost:|')
+A=$(assumes)
+creds k1 --session-name kk --endpoint "$STS"
+creds k2 --session-name kk --endpoint "$LOCAL_STS"
+assert_eq "the same role at another endpoint: assumed there too" "0 $((A + 2))" "$rc $(assumes)"
+check "... other credentials" sh -c "! cmp -s '$T/k1.json' '$T/k2.json'"
+creds k3 --session-name kk --endpoint "$STS"
+assert_eq "... and the first endpoint's still cached" "0 $((A + 2))" "$rc $(assumes)"
+check "... the same as before" cmp -s "$T/k1.json" "$T/k3.json"
+A=$(assumes)
 mkdir -p "$T/config/termauth"
 printf '[profile default]\naws_role_arn = %s\naws_endpoint = %s\n' "$ROLE" "$STS" \
   >"$T/config/termauth/config"
 rc=0; AWS_ENDPOINT_URL_STS=$BAD "$TERMAUTH" aws-credentials --session-name p1 \
   >"$T/p1.json" 2>"$T/p1.err" || rc=$?
-assert_eq "the role and endpoint from the profile (over the variable)" "0 $((A + 4))" \
+assert_eq "the role and endpoint from the profile (over the variable)" "0 $((A + 1))" \
   "$rc $(assumes)"
 # aws_audience: the token exchange gives for that audience goes to STS
 # instead. The test IdP's exchanged tokens are opaque, which STS refuses, as

@@ -42,23 +42,17 @@ static const char more[] =
  * when it is more or cannot be read. */
 static char *read_input(size_t max, size_t *len)
 {
-	char *buf = malloc(max + 2);
-	size_t n;
+	char *buf = helper_read_request(max, len);
 
-	*len = 0;
-	if (!buf)
-		return NULL;
-	while (*len <= max && (n = fread(buf + *len, 1, max + 1 - *len, stdin)) > 0)
-		*len += n;
-	if (*len > max || ferror(stdin)) {
-		cli_error("docker-credential: the client's request is larger than %zu bytes, or cannot be read",
-		          max);
+	if (buf && *len <= max)
+		return buf;
+	cli_error("docker-credential: the client's request is larger than %zu bytes, or cannot be read",
+	          max);
+	if (buf) {
 		explicit_bzero(buf, *len);
 		free(buf);
-		return NULL;
 	}
-	buf[*len] = '\0';
-	return buf;
+	return NULL;
 }
 
 static int get(struct cli *cli, const struct dockercred *d, const char *username)

@@ -36,14 +36,14 @@ static const char more[] =
 /* Reads git's request from stdin, whole. */
 static int read_request(struct gitcred *g)
 {
-	char *buf = malloc(GITCRED_MAX + 1);
-	size_t len = 0, n;
+	size_t len;
+	char *buf = helper_read_request(GITCRED_MAX, &len);
 	enum ta_result r;
 
-	if (!buf)
+	if (!buf) {
+		cli_error("git-credential: git's request cannot be read");
 		return EXIT_FAIL;
-	while (len <= GITCRED_MAX && (n = fread(buf + len, 1, GITCRED_MAX + 1 - len, stdin)) > 0)
-		len += n;
+	}
 	r = gitcred_parse(buf, len, g);
 	explicit_bzero(buf, len);
 	free(buf);

@@ -249,7 +249,7 @@ static int serve_helper(int argc, char **argv, const char *command)
 	const char *given = NULL, *v;
 	int i, words = 0, rc = -1;
 	long long now = (long long)time(NULL);
-	size_t len = 0, n, max = strcmp(command, "git-credential") ? DOCKERCRED_MAX : GITCRED_MAX;
+	size_t len = 0, max = strcmp(command, "git-credential") ? DOCKERCRED_MAX : GITCRED_MAX;
 	char *buf;
 
 	for (i = 1; i < argc; i++) {
@@ -264,10 +264,8 @@ static int serve_helper(int argc, char **argv, const char *command)
 		else
 			return -1;
 	}
-	if (words != 2 || !(buf = malloc(max + 1)))
+	if (words != 2 || !(buf = helper_read_request(max, &len)))
 		return -1;
-	while (len <= max && (n = fread(buf + len, 1, max + 1 - len, stdin)) > 0)
-		len += n;
 	if (!strcmp(command, "git-credential")) {
 		struct gitcred g;
 		if (gitcred_parse(buf, len, &g) == TA_OK) {

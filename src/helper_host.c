@@ -1,10 +1,30 @@
 /*
  * helper_host.c - see helper_host.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/match.h"
 #include "helper_host.h"
+
+char *helper_read_request(size_t max, size_t *len)
+{
+	char *buf = malloc(max + 2);
+	size_t n;
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	while (*len <= max && (n = fread(buf + *len, 1, max + 1 - *len, stdin)) > 0)
+		*len += n;
+	if (ferror(stdin)) {
+		explicit_bzero(buf, *len);
+		free(buf);
+		return NULL;
+	}
+	buf[*len] = '\0';
+	return buf;
+}
 
 /* "127.0.0.1.evil.example" or "[::1]@evil.example" are other machines. */
 int helper_host_is_loopback(const char *host)

@@ -6,8 +6,14 @@
 #ifndef TA_HELPER_HOST_H
 #define TA_HELPER_HOST_H
 
+#include <stddef.h>
 #include <termauth.h>
 
+/* What the program running the helper wrote on stdin, up to max bytes
+ * and one more, so that the caller can tell a request larger than max
+ * (*len > max); NUL-terminated. NULL when memory or the read failed. The
+ * request may hold a secret: wipe *len bytes before free(). */
+char *helper_read_request(size_t max, size_t *len);
 /* 1 when host (host[:port], IPv6 in brackets) is a loopback address with
  * at most a port of 1-5 digits after it. */
 int helper_host_is_loopback(const char *host);

@@ -150,6 +150,33 @@ assert_eq "a chain of links: the file at its end changed" "termauth x" \
 assert_eq "no other user's file was changed" "{} {}" \
   "$(cat "$T/shared/config.json") $(cat "$T/theirs/config.json")"
 
+# A link to nowhere, a file too large to be a configuration, no HOME:
+# refused, said.
+mkdir -m 700 "$T/dangling"
+ln -s "$T/nowhere.json" "$T/dangling/config.json"
+DOCKER_CONFIG=$T/dangling setup reg4.example.com
+assert_eq "a link to nowhere: exit 1" \
+  "1 termauth: error: cannot open $T/dangling/config.json: a symbolic link to a file that is not there" \
+  "$rc $(cat "$T/setup.err")"
+mkdir -m 700 "$T/huge"
+head -c 1048577 /dev/zero | tr '\0' ' ' >"$T/huge/config.json"
+DOCKER_CONFIG=$T/huge setup reg4.example.com
+assert_eq "a file over 1 MiB: exit 1" \
+  "1 termauth: error: $T/huge/config.json is larger than 1048576 bytes: not a configuration file termauth changes" \
+  "$rc $(cat "$T/setup.err")"
+rc=0; env -u HOME -u DOCKER_CONFIG "$TERMAUTH" setup-docker reg4.example.com >/dev/null 2>"$T/setup.err" || rc=$?
+assert_eq "no HOME, no DOCKER_CONFIG: exit 1" \
+  "1 termauth: error: neither DOCKER_CONFIG nor HOME is set: cannot find docker's config.json" \
+  "$rc $(cat "$T/setup.err")"
+# Another docker-credential-termauth first on PATH: the clients would run
+# that one.
+mkdir -p "$T/otherbin"
+printf '#!/bin/sh\nexit 0\n' >"$T/otherbin/docker-credential-termauth"
+chmod 755 "$T/otherbin/docker-credential-termauth"
+PATH=$T/otherbin:$(dirname "$HELPER"):$PATH setup reg2.example.com:8443 # registered: no change
+assert_contains "another helper first on PATH: said" "$T/setup.err" \
+  "termauth: warning: the docker-credential-termauth on your PATH ($T/otherbin/docker-credential-termauth) is not this termauth's ($(dirname "$(readlink -f "$TERMAUTH")")/docker-credential-termauth)"
+
 for bad in http://registry.example.com http://127.0.0.1.evil.example ftp://x 'a b' user@host; do
   setup --registry "$bad"
   assert_eq "setup-docker '$bad': exit 2" 2 "$rc"
@@ -253,6 +280,11 @@ assert_eq "a listed host in capitals: its profile answers" \
 "$HELPER" list >"$T/list2.out" 2>&1 || true
 assert_eq "list: in lower case, and only what get answers" "oauth2 " \
   "$(at "$T/list2.out" upper.example.com) $(at "$T/list2.out" not/a/host)"
+head -c 5000 /dev/zero | tr '\0' a >"$T/big.req"
+rc=0; "$HELPER" get <"$T/big.req" >"$T/big.out" 2>&1 || rc=$?
+assert_eq "a request over 4 KiB: exit 1, said on stdout" \
+  "1 termauth: error: docker-credential: the client's request is larger than 4096 bytes, or cannot be read" \
+  "$rc $(cat "$T/big.out")"
 rc=0; "$HELPER" frobnicate </dev/null >"$T/op.out" 2>&1 || rc=$?
 assert_eq "another operation: exit 2" 2 "$rc"
 

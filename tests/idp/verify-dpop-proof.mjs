@@ -12,6 +12,7 @@
 // input: the proof on its first line; with --ath, the access token on the
 // second (a token is never an argument). Exit 0 and prints the header, the
 // claims and the thumbprint as JSON; else exit 1 and says why on stderr.
+// jose comes with oidc-provider; package.json does not name it itself.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -16,7 +16,7 @@ _termauth()
 	local cur prev cmd at i j
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="login token status logout setup-token exec exchange verify
+	local commands="login token status logout setup-token exec exchange dpop-proof verify
 		kube-credential git-credential setup-git docker-credential setup-docker ssh
 		agent aws-credentials setup-aws help"
 	local common="-p --profile --store -v --verbose -h --help"
@@ -89,18 +89,20 @@ _termauth()
 	--issuer | --client-id | --scope | --port | --timeout | --tenant | --min-ttl | \
 	--authorization-endpoint | --token-endpoint | --device-endpoint | \
 	--audience | --resource | --requested-token-type | --leeway | \
-	--role-arn | --duration | --session-name | --endpoint | --aws-profile)
+	--role-arn | --duration | --session-name | --endpoint | --aws-profile | \
+	--dpop | --url | --method | --nonce)
 		return ;;
 	esac
 
-	local login="--issuer --client-id --scope --resource --flow --port --timeout --provider --tenant
+	local login="--issuer --client-id --scope --resource --dpop --flow --port --timeout --provider --tenant
 		--authorization-endpoint --token-endpoint --device-endpoint --no-qr"
 	local exchange="--audience --resource --scope --requested-token-type --min-ttl --json"
 	case $cmd in
 	'') COMPREPLY=($(compgen -W "$commands $common --version" -- "$cur")) ;;
 	login | setup-token) COMPREPLY=($(compgen -W "$login $common" -- "$cur")) ;;
 	token) COMPREPLY=($(compgen -W "--min-ttl --resource --scope --json --header --json-headers
-		--login $common" -- "$cur")) ;;
+		--url --method --login $common" -- "$cur")) ;;
+	dpop-proof) COMPREPLY=($(compgen -W "--url --method --nonce $common" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--json $common" -- "$cur")) ;;
 	logout) COMPREPLY=($(compgen -W "--all $common" -- "$cur")) ;;
 	exec) COMPREPLY=($(compgen -W "--env --keep-env --min-ttl -- $common" -- "$cur")) ;;

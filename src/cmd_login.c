@@ -232,13 +232,19 @@ static enum ta_result ask_offline(struct ta_client *c)
 }
 
 /* The client id the sign-in used, and its expiry when it was registered
- * then, into the profile. */
+ * then, into the profile; so too the issuer and scopes a resource's
+ * metadata chose (RFC 9728), when the profile had none. */
 static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
 {
 	const char *id = ta_client_get(c, TA_OPT_CLIENT_ID);
 	const char *old = ta_profile_get(p, "client_id");
 	enum ta_result r;
 
+	if (!ta_profile_get(p, "issuer") && ta_client_get(c, TA_OPT_ISSUER) &&
+	    ((r = ta_profile_set(p, "issuer", ta_client_get(c, TA_OPT_ISSUER))) != TA_OK ||
+	     (!ta_profile_get(p, "scopes") && ta_client_get(c, TA_OPT_SCOPES) &&
+	      (r = ta_profile_set(p, "scopes", ta_client_get(c, TA_OPT_SCOPES))) != TA_OK)))
+		return r;
 	if (!id || (old && !strcmp(old, id)))
 		return TA_OK;
 	if ((r = ta_profile_set(p, "client_id", id)) != TA_OK)
@@ -247,12 +253,15 @@ static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
 }
 
 /* 1 when c knows where to sign in, and as which client (an issuer alone
- * will do: the IdP may register us, RFC 7591). */
+ * will do: the IdP may register us, RFC 7591; so will a resource alone,
+ * whose metadata names its IdP, RFC 9728). */
 static int has_idp(struct ta_client *c)
 {
 	int idp = ta_client_get(c, TA_OPT_ISSUER) || ta_client_get(c, TA_OPT_PROVIDER) ||
 	          ta_client_get(c, TA_OPT_TOKEN_ENDPOINT);
 
+	if (!idp && ta_client_get(c, TA_OPT_RESOURCE))
+		return 1;
 	return idp && (ta_client_get(c, TA_OPT_CLIENT_ID) || ta_client_get(c, TA_OPT_ISSUER));
 }
 
@@ -305,9 +314,10 @@ static int prepare(struct cli *cli, const struct command *cmd, const struct logi
 	if (!for_ci && !has_idp(*c) && first_run_usable() && (rc = first_run(cli, *c, *p)) != EXIT_OK)
 		return rc;
 	no_issuer = !ta_client_get(*c, TA_OPT_ISSUER) && !ta_client_get(*c, TA_OPT_PROVIDER) &&
-	            !ta_client_get(*c, TA_OPT_TOKEN_ENDPOINT);
+	            !ta_client_get(*c, TA_OPT_TOKEN_ENDPOINT) && !ta_client_get(*c, TA_OPT_RESOURCE);
 	/* An issuer alone will do: the IdP may register us (RFC 7591). */
-	no_client = !ta_client_get(*c, TA_OPT_CLIENT_ID) && !ta_client_get(*c, TA_OPT_ISSUER);
+	no_client = !ta_client_get(*c, TA_OPT_CLIENT_ID) && !ta_client_get(*c, TA_OPT_ISSUER) &&
+	            !ta_client_get(*c, TA_OPT_RESOURCE);
 	if (no_issuer || no_client)
 		return cli_usage_error(cmd, "profile '%s' has no %s yet: give --issuer URL --client-id ID",
 		                       cli->profile, no_issuer && no_client ? "issuer and no client id"

@@ -75,6 +75,8 @@ int ta_resource_token_ignored(const char *token, const char *resource, char *aud
 			ta_printable(aud_shown, cap, json_string_value(aud));
 		else if (json_is_string(json_array_get(aud, 0)))
 			ta_printable(aud_shown, cap, json_string_value(json_array_get(aud, 0)));
+		else if (cap && json_is_array(aud) && !json_array_size(aud))
+			snprintf(aud_shown, cap, "no audience");
 		else if (cap)
 			snprintf(aud_shown, cap, "an audience that is not a string");
 	}

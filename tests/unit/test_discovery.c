@@ -185,7 +185,48 @@ static void metadata_message_is_printable(void **state)
 	}
 }
 
+/* dpop_signing_alg_values_supported (RFC 9449 5.1): the names kept, joined;
+ * a name no JWS algorithm has is left out; a value that is no list is a
+ * document that cannot be used. */
+static void metadata_dpop_algs(void **state)
+{
+#define DOC(algs) "{\"issuer\":\"https://idp.example.com\"," \
+	"\"authorization_endpoint\":\"https://idp.example.com/a\"," \
+	"\"token_endpoint\":\"https://idp.example.com/t\"" algs "}"
+	static const struct {
+		const char *doc, *want;
+		enum ta_result r;
+	} rows[] = {
+		{ DOC(""), NULL, TA_OK },
+		{ DOC(",\"dpop_signing_alg_values_supported\":[]"), "", TA_OK },
+		{ DOC(",\"dpop_signing_alg_values_supported\":[\"ES256\",\"EdDSA\"]"), "ES256 EdDSA",
+		  TA_OK },
+		{ DOC(",\"dpop_signing_alg_values_supported\":[\"ES256\",\"bad name\",1,\"\",\"PS256\"]"),
+		  "ES256 PS256", TA_OK },
+		{ DOC(",\"dpop_signing_alg_values_supported\":[\"ES256 EdDSA\"]"), "", TA_OK },
+		{ DOC(",\"dpop_signing_alg_values_supported\":\"ES256\""), NULL, TA_E_PROTOCOL },
+		{ DOC(",\"dpop_signing_alg_values_supported\":null"), NULL, TA_E_PROTOCOL },
+	};
+	struct ta_metadata md;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++) {
+		enum ta_result r = ta_metadata_parse(NULL, MD_ISSUER, rows[i].doc,
+		                                     strlen(rows[i].doc), &md);
+		ROW_CHECK(r == rows[i].r, i, "result %d, want %d", r, rows[i].r);
+		if (r == TA_OK && rows[i].want)
+			ROW_CHECK(md.dpop_algs && !strcmp(md.dpop_algs, rows[i].want), i,
+			          "'%s', want '%s'", md.dpop_algs ? md.dpop_algs : "(null)", rows[i].want);
+		else if (r == TA_OK)
+			ROW_CHECK(!md.dpop_algs, i, "'%s', want none", md.dpop_algs);
+		ta_metadata_clear(&md);
+	}
+#undef DOC
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(metadata_dpop_algs),
 	cmocka_unit_test(metadata_good),
 	cmocka_unit_test(metadata_table),
 	cmocka_unit_test(metadata_message_is_printable),

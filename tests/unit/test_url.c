@@ -209,7 +209,52 @@ static void host_is_loopback_needs_an_address(void **state)
 	                 TA_E_INSECURE);
 }
 
+/* RFC 8707 2: an absolute URI, no fragment; and nothing that could break
+ * out of a form parameter or a header once it is sent. */
+static void resource_ok_table(void **state)
+{
+	static const struct {
+		const char *uri;
+		int want;
+	} rows[] = {
+		{ "https://api.example.com/mcp", 1 },
+		{ "https://api.example.com", 1 },
+		{ "http://127.0.0.1:8080/b?x=1", 1 },
+		{ "urn:example:api", 1 },
+		{ "a+b.c-d:x", 1 },
+		{ "", 0 },
+		{ "api.example.com", 0 },
+		{ "/relative/path", 0 },
+		{ "https:", 0 },
+		{ "1https://x", 0 },
+		{ "https://a.example/#frag", 0 },
+		{ "https://a.example/#", 0 },
+		{ "https://a.example/ b", 0 },
+		{ "https://a.example/\r\nX-Evil: 1", 0 },
+		{ "https://a.example/\tb", 0 },
+		{ "https://a.example/\x7f", 0 },
+		{ "https://a.example/\xc3\xa9", 0 },
+		{ ":nothing", 0 },
+		{ "ht tp://x", 0 },
+	};
+	char longest[TA_RESOURCE_MAX + 2];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++)
+		ROW_CHECK(ta_resource_ok(rows[i].uri, strlen(rows[i].uri)) == rows[i].want, i,
+		          "'%s': want %d", rows[i].uri, rows[i].want);
+	memcpy(longest, "https://a/", 10);
+	memset(longest + 10, 'x', sizeof(longest) - 11);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_int_equal(ta_resource_ok(longest, TA_RESOURCE_MAX), 1);
+	assert_int_equal(ta_resource_ok(longest, TA_RESOURCE_MAX + 1), 0);
+	/* The length given is what counts: a NUL inside is not the end. */
+	assert_int_equal(ta_resource_ok("https://a/\0b", 12), 0);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(resource_ok_table),
 	cmocka_unit_test(host_is_loopback_table),
 	cmocka_unit_test(url_check_table),
 	cmocka_unit_test(url_check_refuses_userinfo),

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <curl/curl.h>
 #include "oauth/http.h"
 #include "base/result.h"
@@ -52,12 +53,45 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 	return len;
 }
 
+/* Keeps the WWW-Authenticate fields; libcurl hands each header line
+ * with its CRLF. */
+static size_t on_header(char *data, size_t size, size_t n, void *userp)
+{
+	static const char name[] = "www-authenticate:";
+	struct ta_http_response *r = userp;
+	size_t len = size * n, old, add;
+	char *p;
+
+	if (len < sizeof(name) - 1 || strncasecmp(data, name, sizeof(name) - 1))
+		return len;
+	data += sizeof(name) - 1;
+	add = len - (sizeof(name) - 1);
+	while (add && (*data == ' ' || *data == '\t'))
+		data++, add--;
+	while (add && strchr(" \t\r\n", data[add - 1]))
+		add--;
+	old = r->www_authenticate ? strlen(r->www_authenticate) : 0;
+	if (!add || old + add + 2 > TA_HTTP_MAX_HEADER)
+		return len; /* too long: dropped whole, never cut */
+	if (!(p = realloc(r->www_authenticate, old + add + 3)))
+		return 0;
+	if (old) {
+		memcpy(p + old, ", ", 2);
+		old += 2;
+	}
+	memcpy(p + old, data, add);
+	p[old + add] = '\0';
+	r->www_authenticate = p;
+	return len;
+}
+
 void ta_http_response_clear(struct ta_http_response *resp)
 {
 	if (resp->body) {
 		ta_wipe(resp->body, resp->cap);
 		free(resp->body);
 	}
+	free(resp->www_authenticate);
 	memset(resp, 0, sizeof(*resp));
 }
 
@@ -136,6 +170,8 @@ static enum ta_result perform(struct ta_client *c, const char *url, const char *
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "termauth/" TA_VERSION);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);

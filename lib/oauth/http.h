@@ -18,7 +18,13 @@ struct ta_http_response {
 	size_t len;
 	size_t cap;
 	int too_large; /* the answer passed TA_HTTP_MAX_BODY */
+	/* The WWW-Authenticate header (a 401's challenges, RFC 6750, RFC
+	 * 9728); several are joined with ", " (RFC 9110 5.3), at most
+	 * TA_HTTP_MAX_HEADER bytes together. NULL when absent. */
+	char *www_authenticate;
 };
+
+#define TA_HTTP_MAX_HEADER 8192
 
 /* GET url. TA_E_UNREACHABLE (message: host and reason) on network or TLS
  * failure; any HTTP status is TA_OK, the caller judges it. */

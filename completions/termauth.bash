@@ -93,13 +93,14 @@ _termauth()
 		return ;;
 	esac
 
-	local login="--issuer --client-id --scope --flow --port --timeout --provider --tenant
+	local login="--issuer --client-id --scope --resource --flow --port --timeout --provider --tenant
 		--authorization-endpoint --token-endpoint --device-endpoint --no-qr"
 	local exchange="--audience --resource --scope --requested-token-type --min-ttl --json"
 	case $cmd in
 	'') COMPREPLY=($(compgen -W "$commands $common --version" -- "$cur")) ;;
 	login | setup-token) COMPREPLY=($(compgen -W "$login $common" -- "$cur")) ;;
-	token) COMPREPLY=($(compgen -W "--min-ttl --json --login $common" -- "$cur")) ;;
+	token) COMPREPLY=($(compgen -W "--min-ttl --resource --scope --json --header --json-headers
+		--login $common" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--json $common" -- "$cur")) ;;
 	logout) COMPREPLY=($(compgen -W "--all $common" -- "$cur")) ;;
 	exec) COMPREPLY=($(compgen -W "--env --keep-env --min-ttl -- $common" -- "$cur")) ;;

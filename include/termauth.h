@@ -213,7 +213,14 @@ enum ta_option {
 	/* The name the program knows this sign-in by (termauth: the profile's;
 	 * ta_profile_apply sets it). The browser's page at the end of a
 	 * sign-in names it, with the account signed in. */
-	TA_OPT_PROFILE_NAME = 17
+	TA_OPT_PROFILE_NAME = 17,
+	/* Resource indicators (RFC 8707): the APIs the sign-in asks tokens
+	 * for, space separated absolute URIs without a fragment (e.g.
+	 * "https://api.example.com/mcp"). Each is sent in the authorization
+	 * request; the first is also sent when the code is redeemed and at each
+	 * refresh, so that the session's own access token is for it (as MCP
+	 * clients must do). Tokens for the others: ta_resource_token. */
+	TA_OPT_RESOURCE = 18
 };
 
 /* Person-facing events. All members but size may be NULL. */
@@ -387,6 +394,27 @@ struct ta_exchange_request {
 TA_API enum ta_result ta_exchange(struct ta_client *c, const char *profile,
                                   const struct ta_exchange_request *req, long long min_ttl,
                                   struct ta_session **out);
+/* An access token for one API (RFC 8707 resource indicators), valid for
+ * at least min_ttl seconds: resource is its absolute URI
+ * ("https://api.example.com/mcp"), scope narrower scopes (NULL: the
+ * grant's). The session's own token when it is for resource (its first
+ * TA_OPT_RESOURCE) and no scope is asked: then as ta_session_fresh. Else
+ * from its own cache (one per profile, resource and scope, bound to the
+ * session like exchanged tokens) while it is fresh, or asked for with the
+ * session's refresh token and "resource", under the profile's lock, once
+ * for concurrent callers; a refresh token the IdP rotates meanwhile is
+ * saved into the session. The result holds the token, its type, expiry,
+ * scope and resource; free it with ta_session_free(). TA_E_IDP when the
+ * IdP refuses (invalid_target: most IdPs give tokens only for the
+ * resources the sign-in asked for - the message says to sign in with it),
+ * or when it ignored the resource (the token is a JWT whose aud does not
+ * name it: the message says what it names); TA_E_ARG for a resource that
+ * is not an absolute URI without a fragment; the rest as ta_session_fresh. */
+TA_API enum ta_result ta_resource_token(struct ta_client *c, const char *profile,
+                                        const char *resource, const char *scope,
+                                        long long min_ttl, struct ta_session **out);
+/* The resource (RFC 8707) the session's access token is for, or NULL. */
+TA_API const char *ta_session_resource(const struct ta_session *s);
 /* A server refused access_token (git's credential helper "erase"): when
  * it is still the profile's stored access token, it is dropped, so that
  * the next ta_session_fresh refreshes. TA_OK also when it was not. */

@@ -34,7 +34,8 @@ struct cli {
 struct login_options {
 	const char *issuer, *client_id, *port, *flow, *timeout, *provider, *tenant;
 	const char *authorization_endpoint, *token_endpoint, *device_endpoint;
-	char *scopes; /* --scope, repeated: the values joined */
+	char *scopes;    /* --scope, repeated: the values joined */
+	char *resources; /* --resource, repeated: the values joined */
 	int no_qr;
 };
 extern const struct opt cli_login_options[];

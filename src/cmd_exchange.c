@@ -104,7 +104,7 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	o->req.scope = o->scopes;
 	if ((rc = exchanged(cli, o, &d)) == EXIT_OK)
 		rc = o->json ? print_json(d, o->req.audience, (long long)time(NULL))
-		             : token_print(d, 0, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
+		             : token_print(d, TOKEN_RAW, (long long)time(NULL)) ? EXIT_FAIL : EXIT_OK;
 	ta_session_free(d);
 	return rc;
 }

@@ -45,6 +45,10 @@ const struct opt cli_login_options[] = {
 	{ .name = "scope", .kind = OPT_WORDS, .offset = offsetof(struct login_options, scopes),
 	  .flags = OPT_REPEAT, .arg = "SCOPES", .hint = "space-separated scopes",
 	  .help = "space-separated scopes (default: openid); repeatable" },
+	{ .name = "resource", .kind = OPT_WORDS, .offset = offsetof(struct login_options, resources),
+	  .flags = OPT_REPEAT, .arg = "URL", .hint = "an API's URI",
+	  .help = "ask for tokens for this API (RFC 8707); the first is the session's own; "
+	          "repeatable" },
 	{ .name = "port", .kind = LOGIN(port), .arg = "N", .hint = "a port number",
 	  .help = "loopback port for the redirect (default: a random free port)" },
 	{ .name = "timeout", .kind = LOGIN(timeout), .arg = "SECS", .hint = "a number of seconds",
@@ -82,6 +86,7 @@ static const struct { const char *key; enum ta_option opt; size_t offset; } sett
 	{ "issuer", TA_OPT_ISSUER, offsetof(struct login_options, issuer) },
 	{ "client_id", TA_OPT_CLIENT_ID, offsetof(struct login_options, client_id) },
 	{ "scopes", TA_OPT_SCOPES, offsetof(struct login_options, scopes) },
+	{ "resource", TA_OPT_RESOURCE, offsetof(struct login_options, resources) },
 	{ "port", TA_OPT_PORT, offsetof(struct login_options, port) },
 	{ NULL, TA_OPT_FLOW, offsetof(struct login_options, flow) },
 	{ "timeout", TA_OPT_TIMEOUT, offsetof(struct login_options, timeout) },

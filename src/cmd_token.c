@@ -33,7 +33,8 @@ static const char more[] =
 
 struct token_options {
 	long long min_ttl;
-	int json, login;
+	int json, header, json_headers, login;
+	const char *resource, *scope;
 };
 
 static const struct token_options defaults = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
@@ -45,21 +46,52 @@ static const struct opt options[] = {
 	{ .name = "login", .kind = OPT_FLAG, .offset = offsetof(struct token_options, login),
 	  .help = "sign in (as 'termauth login' would) when the session cannot be refreshed, "
 	          "instead of failing" },
+	{ .name = "resource", .kind = OPT_STRING, .offset = offsetof(struct token_options, resource),
+	  .arg = "URL", .hint = "the API's URI",
+	  .help = "a token for this API (RFC 8707), from the session's refresh token; "
+	          "cached apart" },
+	{ .name = "scope", .kind = OPT_STRING, .offset = offsetof(struct token_options, scope),
+	  .arg = "SCOPES", .hint = "space-separated scopes",
+	  .help = "with --resource: narrower scopes for that token" },
 	{ .name = "json", .kind = OPT_FLAG, .offset = offsetof(struct token_options, json),
 	  .help = "print {\"access_token\", \"token_type\", \"expires_at\", \"expires_in\"}" },
+	{ .name = "header", .kind = OPT_FLAG, .offset = offsetof(struct token_options, header),
+	  .help = "print the HTTP header: Authorization: Bearer TOKEN" },
+	{ .name = "json-headers", .kind = OPT_FLAG,
+	  .offset = offsetof(struct token_options, json_headers),
+	  .help = "print {\"Authorization\": \"Bearer TOKEN\"}, as MCP clients' header "
+	          "helpers hand it back" },
 	{ 0 },
 };
+
+/* The one way of printing asked for; -1 (said) when several are. */
+static int format_of(const struct token_options *o)
+{
+	if (o->json + o->header + o->json_headers > 1) {
+		cli_usage_error(&cmd_token, "--json, --header and --json-headers exclude each other");
+		return -1;
+	}
+	return o->json ? TOKEN_JSON : o->header ? TOKEN_HEADER
+	                            : o->json_headers ? TOKEN_JSON_HEADERS : TOKEN_RAW;
+}
 
 static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	const struct token_options *o = opts;
 	struct fresh_token t;
-	int rc;
+	int format = format_of(o), rc;
 
 	(void)argc;
 	(void)argv;
-	if ((rc = fresh_token_get(cli, o->min_ttl, o->login, &t)) == EXIT_OK)
-		rc = token_print_raw(t.token, t.type, t.expires_at, o->json, (long long)time(NULL))
+	if (format < 0)
+		return EXIT_USAGE;
+	if (o->scope && !o->resource)
+		return cli_usage_error(&cmd_token, "--scope asks for narrower scopes of a --resource's token: give --resource too");
+	rc = o->resource ? fresh_resource_token_get(cli, o->resource, o->scope, o->min_ttl, o->login, &t)
+	                 : fresh_token_get(cli, o->min_ttl, o->login, &t);
+	if (rc == EXIT_OK)
+		rc = token_print_raw(t.token, t.type, t.expires_at, (enum token_format)format,
+		                     (long long)time(NULL))
 		             ? EXIT_FAIL
 		             : EXIT_OK;
 	fresh_token_clear(&t);

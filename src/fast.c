@@ -56,7 +56,7 @@ static int parse_fast(int argc, char **argv, struct token_args *a)
 	if (!a->profile || !*a->profile)
 		a->profile = "default";
 	a->min_ttl = TOKEN_DEFAULT_MIN_TTL;
-	a->json = 0;
+	a->format = TOKEN_RAW;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "token") && !seen_token)
 			seen_token = 1;
@@ -67,8 +67,12 @@ static int parse_fast(int argc, char **argv, struct token_args *a)
 		else if (seen_token && (v = option_value(argc, argv, &i, "--min-ttl"))) {
 			if ((a->min_ttl = token_parse_seconds(v)) < 0)
 				return -1;
-		} else if (seen_token && !strcmp(argv[i], "--json"))
-			a->json = 1;
+		} else if (seen_token && a->format == TOKEN_RAW && !strcmp(argv[i], "--json"))
+			a->format = TOKEN_JSON;
+		else if (seen_token && a->format == TOKEN_RAW && !strcmp(argv[i], "--header"))
+			a->format = TOKEN_HEADER;
+		else if (seen_token && a->format == TOKEN_RAW && !strcmp(argv[i], "--json-headers"))
+			a->format = TOKEN_JSON_HEADERS;
 		else
 			return -1;
 	}
@@ -136,7 +140,7 @@ static int serve_forwarded(const struct token_args *a, long long now)
 	    ans.result == TA_E_NOT_FORWARDED) {
 		rc = -1;
 	} else if (ans.result == TA_OK) {
-		rc = token_print_raw(ans.access_token, ans.token_type, ans.expires_at, a->json, now) ? 1 : 0;
+		rc = token_print_raw(ans.access_token, ans.token_type, ans.expires_at, a->format, now) ? 1 : 0;
 	} else {
 		fprintf(stderr, "termauth: error: %s\n", ans.message);
 		rc = forwarded_exit_code(ans.result);
@@ -156,7 +160,7 @@ static int serve_cached(int argc, char **argv)
 		return -1;
 	if (token_from_env()) /* the full tool says what is wrong with one */
 		return token_printable(token_from_env())
-		               ? (token_print_raw(token_from_env(), "Bearer", 0, a.json, now) ? 1 : 0)
+		               ? (token_print_raw(token_from_env(), "Bearer", 0, a.format, now) ? 1 : 0)
 		               : -1;
 	/* A CI credential is refreshed by the full tool. */
 	if (env_set("TERMAUTH_CREDENTIAL"))
@@ -165,7 +169,7 @@ static int serve_cached(int argc, char **argv)
 		return serve_forwarded(&a, now);
 	if (!(s = fresh_session(a.profile, a.min_ttl, now)))
 		return -1;
-	rc = token_print(s, a.json, now) ? 1 : 0;
+	rc = token_print(s, a.format, now) ? 1 : 0;
 	ta_session_free(s);
 	return rc;
 }

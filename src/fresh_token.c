@@ -25,12 +25,25 @@ static int from_credential(struct cli *cli, const char *credential, long long mi
 }
 
 /* How the profile's session is made fresh: for its access token
- * (ta_session_fresh) or for its ID token (ta_session_fresh_id). */
+ * (ta_session_fresh) or for its ID token (ta_session_fresh_id), or a
+ * token for a resource (ta_resource_token) when resource is set. */
 typedef enum ta_result (*fresh_fn)(struct ta_client *c, const char *profile, long long min_ttl,
                                    struct ta_session **out);
+struct wanted {
+	fresh_fn fresh;
+	const char *resource, *scope;
+};
+
+static enum ta_result get(struct ta_client *c, const char *profile, long long min_ttl,
+                          const struct wanted *w, struct ta_session **s)
+{
+	if (w->resource)
+		return ta_resource_token(c, profile, w->resource, w->scope, min_ttl, s);
+	return w->fresh(c, profile, min_ttl, s);
+}
 
 /* The profile's session; with login, signing in when it has none. */
-static int from_profile(struct cli *cli, long long min_ttl, int login, fresh_fn fresh,
+static int from_profile(struct cli *cli, long long min_ttl, int login, const struct wanted *w,
                         struct ta_session **s)
 {
 	static const struct login_options none; /* the profile's settings only */
@@ -44,7 +57,7 @@ static int from_profile(struct cli *cli, long long min_ttl, int login, fresh_fn 
 	 * says where its session is kept. */
 	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
 		goto out;
-	r = fresh(c, cli->profile, min_ttl, s);
+	r = get(c, cli->profile, min_ttl, w, s);
 	if ((r == TA_E_NO_SESSION || r == TA_E_EXPIRED) && login) {
 		/* Sign in as `termauth login` would (its messages on stderr),
 		 * then serve the new session. */
@@ -52,7 +65,7 @@ static int from_profile(struct cli *cli, long long min_ttl, int login, fresh_fn 
 		ta_session_free(signed_in);
 		if (rc != EXIT_OK)
 			goto out;
-		r = fresh(c, cli->profile, min_ttl, s);
+		r = get(c, cli->profile, min_ttl, w, s);
 	}
 	if (r == TA_E_NO_SESSION) {
 		cli_not_signed_in(c, cli->profile, "run 'termauth login'", 1);
@@ -122,19 +135,26 @@ int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req
 }
 
 /* A far side's token comes from the broker, else from this machine's
- * own session, as on any machine. */
+ * own session, as on any machine. A resource's token is not forwarded:
+ * only this machine's own session can give one. */
 static int from_agent_or_profile(struct cli *cli, long long min_ttl, int login,
-                                 struct ta_session **s)
+                                 const struct wanted *w, struct ta_session **s)
 {
 	int own = 0, rc;
 
-	if (cli_agent_socket() && ((rc = fresh_token_forwarded(cli, NULL, min_ttl, s, &own)) != EXIT_OK ||
-	                           !own))
+	if (cli_agent_socket() && w->resource && !has_own_session(cli)) {
+		cli_error("a token for a resource (--resource) is not forwarded, and profile '%s' has no session on this machine: sign in here with 'termauth -p %s login --resource %s'",
+		          cli->profile, cli->profile, w->resource);
+		return EXIT_SIGNIN;
+	}
+	if (cli_agent_socket() && !w->resource &&
+	    ((rc = fresh_token_forwarded(cli, NULL, min_ttl, s, &own)) != EXIT_OK || !own))
 		return rc;
-	return from_profile(cli, min_ttl, login, ta_session_fresh, s);
+	return from_profile(cli, min_ttl, login, w, s);
 }
 
-int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t)
+static int fresh_access_token_get(struct cli *cli, const struct wanted *w, long long min_ttl,
+                                  int login, struct fresh_token *t)
 {
 	const char *credential = getenv("TERMAUTH_CREDENTIAL");
 	int rc;
@@ -149,14 +169,34 @@ int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_
 		t->type = "Bearer";
 		return EXIT_OK;
 	}
+	if (credential && *credential && w->resource) {
+		cli_error("TERMAUTH_CREDENTIAL gives the token of the resource it was made for, and no other: unset it to use profile '%s' for --resource",
+		          cli->profile);
+		return EXIT_USAGE;
+	}
 	rc = credential && *credential ? from_credential(cli, credential, min_ttl, &t->s)
-	                               : from_agent_or_profile(cli, min_ttl, login, &t->s);
+	                               : from_agent_or_profile(cli, min_ttl, login, w, &t->s);
 	if (rc != EXIT_OK)
 		return rc;
 	t->token = ta_session_access_token(t->s);
 	t->type = ta_session_token_type(t->s);
 	t->expires_at = ta_session_expires_at(t->s);
 	return EXIT_OK;
+}
+
+int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t)
+{
+	const struct wanted w = { ta_session_fresh, NULL, NULL };
+
+	return fresh_access_token_get(cli, &w, min_ttl, login, t);
+}
+
+int fresh_resource_token_get(struct cli *cli, const char *resource, const char *scope,
+                             long long min_ttl, int login, struct fresh_token *t)
+{
+	const struct wanted w = { ta_session_fresh, resource, scope };
+
+	return fresh_access_token_get(cli, &w, min_ttl, login, t);
 }
 
 int fresh_token_for_helper(struct cli *cli, struct fresh_token *t)
@@ -189,7 +229,8 @@ int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fre
 		          cli->profile, cli->profile);
 		return EXIT_SIGNIN;
 	}
-	if ((rc = from_profile(cli, min_ttl, login, ta_session_fresh_id, &t->s)) != EXIT_OK)
+	if ((rc = from_profile(cli, min_ttl, login, &(const struct wanted){ .fresh = ta_session_fresh_id },
+	                       &t->s)) != EXIT_OK)
 		return rc;
 	t->token = ta_session_id_token(t->s);
 	t->type = "Bearer";

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <jansson.h>
 #include "token_common.h"
 
@@ -23,18 +24,46 @@ int token_printable(const char *token)
 	return 1;
 }
 
-int token_print(const struct ta_session *s, int json, long long now)
+int token_print(const struct ta_session *s, enum token_format format, long long now)
 {
 	return token_print_raw(ta_session_access_token(s), ta_session_token_type(s),
-	                       ta_session_expires_at(s), json, now);
+	                       ta_session_expires_at(s), format, now);
 }
 
-int token_print_raw(const char *token, const char *type, long long exp, int json, long long now)
+const char *token_scheme(const char *type)
+{
+	if (!type || !strcasecmp(type, "bearer"))
+		return "Bearer";
+	return !strcasecmp(type, "dpop") ? "DPoP" : type;
+}
+
+/* The Authorization header, as a line or as a JSON object. */
+static int print_headers(const char *token, const char *type, int json)
+{
+	char *line = NULL;
+	int rc;
+
+	if (asprintf(&line, "%s %s", token_scheme(type), token) < 0)
+		return -1;
+	if (json) {
+		rc = json_print_secret(json_pack("{s:s}", "Authorization", line));
+	} else {
+		rc = printf("Authorization: %s\n", line) < 0 || fflush(stdout) ? -1 : 0;
+	}
+	explicit_bzero(line, strlen(line));
+	free(line);
+	return rc;
+}
+
+int token_print_raw(const char *token, const char *type, long long exp, enum token_format format,
+                    long long now)
 {
 	json_t *o;
 	int rc;
 
-	if (!json) {
+	if (format == TOKEN_HEADER || format == TOKEN_JSON_HEADERS)
+		return print_headers(token, type, format == TOKEN_JSON_HEADERS);
+	if (format == TOKEN_RAW) {
 		rc = printf("%s\n", token);
 		return rc < 0 || fflush(stdout) ? -1 : 0;
 	}

@@ -11,17 +11,28 @@
 
 #define TOKEN_DEFAULT_MIN_TTL 60
 
+/* How `termauth token` prints: the token; {"access_token", ...} (--json);
+ * an HTTP header line (--header); {"Authorization": ...}, the headers MCP
+ * clients' header helpers hand back (--json-headers). */
+enum token_format { TOKEN_RAW, TOKEN_JSON, TOKEN_HEADER, TOKEN_JSON_HEADERS };
+
 struct token_args {
 	const char *profile;
 	long long min_ttl;
-	int json;
+	enum token_format format;
 };
 
-/* Prints the token (or, with json, an object with the token and its
- * expiry) on stdout. Returns 0, or -1 when stdout failed. */
-int token_print(const struct ta_session *s, int json, long long now);
-/* The same for a token given as is: type may be NULL, exp 0 (unknown). */
-int token_print_raw(const char *token, const char *type, long long exp, int json, long long now);
+/* Prints the token in format on stdout. Returns 0, or -1 when stdout
+ * failed. */
+int token_print(const struct ta_session *s, enum token_format format, long long now);
+/* The same for a token given as is: type may be NULL (Bearer), exp 0
+ * (unknown). */
+int token_print_raw(const char *token, const char *type, long long exp, enum token_format format,
+                    long long now);
+/* The scheme of an Authorization header for a token of this type
+ * (RFC 6750 2.1, RFC 9449 7.1): "Bearer" for NULL and any case of bearer,
+ * "DPoP" for any case of dpop, else type as it is. */
+const char *token_scheme(const char *type);
 /* Prints o (a token's JSON, with the token in it) on one line of stdout,
  * then wipes the text and releases o. Returns 0, or -1 when stdout or
  * memory failed; o may be NULL (-1). */

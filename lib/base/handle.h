@@ -30,6 +30,7 @@ struct ta_client {
 	char *tenant;
 	char *client_expires_at; /* a registered client's expiry, decimal */
 	char *profile_name;      /* what the browser's last page calls this sign-in */
+	char *resources;         /* TA_OPT_RESOURCE: space separated */
 	unsigned preset_filled; /* 1 << option: filled by the provider's preset */
 	int port;
 	int timeout;      /* seconds, the whole sign-in */

@@ -133,3 +133,21 @@ bad:
 	free(out);
 	return NULL;
 }
+
+int ta_resource_ok(const char *uri, size_t n)
+{
+	size_t i = 0;
+
+	if (n > TA_RESOURCE_MAX || !n || !((uri[0] | 0x20) >= 'a' && (uri[0] | 0x20) <= 'z'))
+		return 0;
+	/* RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+	while (i < n && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.",
+	                       uri[i]) && uri[i])
+		i++;
+	if (i == n || uri[i] != ':' || i + 1 == n)
+		return 0;
+	for (; i < n; i++)
+		if (uri[i] <= 0x20 || uri[i] > 0x7e || uri[i] == '#')
+			return 0;
+	return 1;
+}

@@ -5,6 +5,7 @@
  * (only the curl tool does), so they are read here.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -53,38 +54,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 	return len;
 }
 
-/* Keeps the WWW-Authenticate fields; libcurl hands each header line
- * with its CRLF. */
-static size_t on_header(char *data, size_t size, size_t n, void *userp)
-{
-	static const char name[] = "www-authenticate:";
-	struct ta_http_response *r = userp;
-	size_t len = size * n, old, add;
-	char *p;
-
-	if (len < sizeof(name) - 1 || strncasecmp(data, name, sizeof(name) - 1))
-		return len;
-	data += sizeof(name) - 1;
-	add = len - (sizeof(name) - 1);
-	while (add && (*data == ' ' || *data == '\t'))
-		data++, add--;
-	while (add && strchr(" \t\r\n", data[add - 1]))
-		add--;
-	old = r->www_authenticate ? strlen(r->www_authenticate) : 0;
-	if (!add || old + add + 2 > TA_HTTP_MAX_HEADER)
-		return len; /* too long: dropped whole, never cut */
-	if (!(p = realloc(r->www_authenticate, old + add + 3)))
-		return 0;
-	if (old) {
-		memcpy(p + old, ", ", 2);
-		old += 2;
-	}
-	memcpy(p + old, data, add);
-	p[old + add] = '\0';
-	r->www_authenticate = p;
-	return len;
-}
-
 void ta_http_response_clear(struct ta_http_response *resp)
 {
 	if (resp->body) {
@@ -92,7 +61,63 @@ void ta_http_response_clear(struct ta_http_response *resp)
 		free(resp->body);
 	}
 	free(resp->www_authenticate);
+	free(resp->dpop_nonce);
 	memset(resp, 0, sizeof(*resp));
+}
+
+/* Appends one field's value to *dst (", " between fields of one name),
+ * without its surrounding white space. 0 when out of memory or too long. */
+static int header_keep(char **dst, const char *v, size_t len)
+{
+	size_t had = *dst ? strlen(*dst) : 0, need;
+	char *p;
+
+	while (len && (*v == ' ' || *v == '\t'))
+		v++, len--;
+	while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r' ||
+	               v[len - 1] == '\n'))
+		len--;
+	need = had + (had ? 2 : 0) + len + 1;
+	if (need > TA_HTTP_MAX_HEADER || !(p = realloc(*dst, need)))
+		return 0;
+	if (had)
+		memcpy(p + had, ", ", 2), had += 2;
+	memcpy(p + had, v, len);
+	p[had + len] = '\0';
+	*dst = p;
+	return 1;
+}
+
+/* libcurl hands each header line of each response here. A new status line
+ * starts a new response (an interim 1xx): what the one before said goes. */
+static size_t on_header(char *data, size_t size, size_t n, void *userp)
+{
+	static const struct { const char *name; size_t offset; } kept[] = {
+		{ "www-authenticate:", offsetof(struct ta_http_response, www_authenticate) },
+		{ "dpop-nonce:", offsetof(struct ta_http_response, dpop_nonce) },
+	};
+	struct ta_http_response *r = userp;
+	size_t len = size * n, i, nlen;
+	char **dst;
+
+	if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
+		for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+			dst = (char **)((char *)r + kept[i].offset);
+			free(*dst);
+			*dst = NULL;
+		}
+		return len;
+	}
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		nlen = strlen(kept[i].name);
+		dst = (char **)((char *)r + kept[i].offset);
+		if (len > nlen && !strncasecmp(data, kept[i].name, nlen) &&
+		    !header_keep(dst, data + nlen, len - nlen)) {
+			r->too_large = 1;
+			return 0; /* libcurl aborts: a header this large is not an answer */
+		}
+	}
+	return len;
 }
 
 static const char *ca_bundle(void)
@@ -136,12 +161,32 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
 	return ta_fail(c, TA_E_UNREACHABLE, "cannot reach %s: %s", url, shown);
 }
 
+/* The request's header lines, those of lines[] that are not NULL; NULL
+ * when out of memory. */
+static struct curl_slist *header_list(const char *const *lines, size_t n)
+{
+	struct curl_slist *list = NULL, *more;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!lines[i])
+			continue;
+		if (!(more = curl_slist_append(list, lines[i]))) {
+			curl_slist_free_all(list);
+			return NULL;
+		}
+		list = more;
+	}
+	return list;
+}
+
 /* GET, or POST body (of content_type, when not a form), asking for an
- * answer of type accept. */
+ * answer of type accept, with one more header line when extra is set. */
 static enum ta_result perform(struct ta_client *c, const char *url, const char *form,
                               const char *content_type, const char *accept,
-                              struct ta_http_response *resp)
+                              const char *extra, struct ta_http_response *resp)
 {
+	const char *lines[] = { accept, content_type, extra };
 	char detail[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = NULL;
 	enum ta_result r;
@@ -154,14 +199,7 @@ static enum ta_result perform(struct ta_client *c, const char *url, const char *
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_result != CURLE_OK || !(h = curl_easy_init()))
 		return ta_fail(c, TA_E_INTERNAL, "libcurl could not start");
-	headers = curl_slist_append(headers, accept);
-	if (headers && content_type) {
-		struct curl_slist *more = curl_slist_append(headers, content_type);
-		if (!more)
-			curl_slist_free_all(headers);
-		headers = more;
-	}
-	if (!headers) {
+	if (!(headers = header_list(lines, sizeof(lines) / sizeof(lines[0])))) {
 		curl_easy_cleanup(h);
 		return TA_E_NOMEM;
 	}
@@ -209,6 +247,7 @@ static enum ta_result perform(struct ta_client *c, const char *url, const char *
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 	ta_debug(c, 2, "%s answered HTTP %ld, %zu bytes", url, resp->status, resp->len);
 	if (!resp->body && !(resp->body = calloc(1, 1))) {
+		ta_http_response_clear(resp);
 		r = TA_E_NOMEM;
 		goto out;
 	}
@@ -222,24 +261,30 @@ out:
 enum ta_result ta_http_get(struct ta_client *c, const char *url,
                            struct ta_http_response *resp)
 {
-	return perform(c, url, NULL, NULL, "Accept: application/json", resp);
+	return perform(c, url, NULL, NULL, "Accept: application/json", NULL, resp);
 }
 
 enum ta_result ta_http_post_form(struct ta_client *c, const char *url,
                                  const char *form, struct ta_http_response *resp)
 {
-	return perform(c, url, form, NULL, "Accept: application/json", resp);
+	return perform(c, url, form, NULL, "Accept: application/json", NULL, resp);
+}
+
+enum ta_result ta_http_post_form_header(struct ta_client *c, const char *url, const char *form,
+                                        const char *header, struct ta_http_response *resp)
+{
+	return perform(c, url, form, NULL, "Accept: application/json", header, resp);
 }
 
 enum ta_result ta_http_post_form_xml(struct ta_client *c, const char *url, const char *form,
                                      struct ta_http_response *resp)
 {
-	return perform(c, url, form, NULL, "Accept: text/xml", resp);
+	return perform(c, url, form, NULL, "Accept: text/xml", NULL, resp);
 }
 
 enum ta_result ta_http_post_json(struct ta_client *c, const char *url, const char *json,
                                  struct ta_http_response *resp)
 {
 	return perform(c, url, json, "Content-Type: application/json", "Accept: application/json",
-	               resp);
+	               NULL, resp);
 }

@@ -18,10 +18,11 @@ struct ta_http_response {
 	size_t len;
 	size_t cap;
 	int too_large; /* the answer passed TA_HTTP_MAX_BODY */
-	/* The WWW-Authenticate header (a 401's challenges, RFC 6750, RFC
-	 * 9728); several are joined with ", " (RFC 9110 5.3), at most
-	 * TA_HTTP_MAX_HEADER bytes together. NULL when absent. */
-	char *www_authenticate;
+	/* Response headers some callers judge; NULL when absent. Several
+	 * fields of one name are joined with ", " (RFC 9110 5.3), each at most
+	 * TA_HTTP_MAX_HEADER bytes together. */
+	char *www_authenticate; /* a 401's challenges (RFC 6750, RFC 9728) */
+	char *dpop_nonce;       /* DPoP-Nonce (RFC 9449 8) */
 };
 
 #define TA_HTTP_MAX_HEADER 8192
@@ -39,6 +40,11 @@ TA_HIDDEN enum ta_result ta_http_post_form(struct ta_client *c, const char *url,
 TA_HIDDEN enum ta_result ta_http_post_form_xml(struct ta_client *c, const char *url,
                                                const char *form,
                                                struct ta_http_response *resp);
+/* ta_http_post_form with one more request header, a whole line
+ * ("DPoP: ..."; NULL: none). */
+TA_HIDDEN enum ta_result ta_http_post_form_header(struct ta_client *c, const char *url,
+                                                  const char *form, const char *header,
+                                                  struct ta_http_response *resp);
 /* POST an application/json body. */
 TA_HIDDEN enum ta_result ta_http_post_json(struct ta_client *c, const char *url,
                                            const char *json, struct ta_http_response *resp);

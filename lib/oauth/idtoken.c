@@ -145,8 +145,7 @@ static long long seconds_of(json_t *v)
 	return d > 0 && d < 1e15 ? (long long)d : 0;
 }
 
-/* The payload of a JWT as JSON, unchecked; NULL when it does not decode. */
-static json_t *payload_of(const char *jwt)
+json_t *ta_jwt_claims_unchecked(const char *jwt)
 {
 	const char *dot1, *dot2;
 	size_t len = strlen(jwt);
@@ -160,7 +159,7 @@ static json_t *payload_of(const char *jwt)
 
 int ta_id_token_times(const char *jwt, long long *iat, long long *exp)
 {
-	json_t *claims = payload_of(jwt);
+	json_t *claims = ta_jwt_claims_unchecked(jwt);
 
 	*iat = *exp = 0;
 	if (!claims)
@@ -188,7 +187,7 @@ static int showable(const char *s)
 char *ta_id_token_account(const char *jwt)
 {
 	static const char *const claim[] = { "email", "preferred_username", "name", "sub" };
-	json_t *claims = payload_of(jwt);
+	json_t *claims = ta_jwt_claims_unchecked(jwt);
 	char *account = NULL;
 	size_t i;
 

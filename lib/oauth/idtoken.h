@@ -7,6 +7,7 @@
 #ifndef TA_OAUTH_IDTOKEN_H
 #define TA_OAUTH_IDTOKEN_H
 
+#include <jansson.h>
 #include "base/handle.h"
 
 #define TA_ID_TOKEN_LEEWAY 120 /* seconds of clock skew tolerated */
@@ -23,6 +24,11 @@ struct ta_id_expect {
 TA_HIDDEN enum ta_result ta_id_token_check(struct ta_client *c, const char *jwt,
                                            const struct ta_id_expect *e,
                                            char **subject);
+
+/* The payload of a JWT as a JSON object, unchecked (for a token that came
+ * straight from the IdP over TLS, or a look at what it says); NULL when
+ * it is no JWT. json_decref() it. */
+TA_HIDDEN json_t *ta_jwt_claims_unchecked(const char *jwt);
 
 /* The iat and exp claims of an ID token (seconds since the epoch), read
  * from its payload without checking anything: for a token that was checked

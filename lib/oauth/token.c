@@ -203,9 +203,40 @@ enum ta_result ta_token_revoke(struct ta_client *c, const char *endpoint, const 
 	return r;
 }
 
+void ta_token_add_resources(struct ta_buf *form, const char *list, int first_only)
+{
+	char one[TA_RESOURCE_MAX + 1];
+	size_t n;
+
+	while (list && *list) {
+		if (*list == ' ') {
+			list++;
+			continue;
+		}
+		n = strcspn(list, " ");
+		snprintf(one, sizeof(one), "%.*s", (int)(n < TA_RESOURCE_MAX ? n : TA_RESOURCE_MAX), list);
+		ta_buf_add_param(form, "resource", one);
+		if (first_only)
+			return;
+		list += n;
+	}
+}
+
+char *ta_token_first_resource(const char *list)
+{
+	size_t n;
+
+	if (!list)
+		return NULL;
+	list += strspn(list, " ");
+	n = strcspn(list, " ");
+	return n ? strndup(list, n) : NULL;
+}
+
 enum ta_result ta_token_exchange_code(struct ta_client *c, const char *token_endpoint,
                                       const char *code, const char *redirect_uri,
-                                      const char *verifier, struct ta_session **out)
+                                      const char *verifier, const char *resources,
+                                      struct ta_session **out)
 {
 	struct ta_buf form = { 0 };
 	enum ta_result r;
@@ -214,6 +245,7 @@ enum ta_result ta_token_exchange_code(struct ta_client *c, const char *token_end
 	ta_buf_add_param(&form, "code", code);
 	ta_buf_add_param(&form, "redirect_uri", redirect_uri);
 	ta_buf_add_param(&form, "code_verifier", verifier);
+	ta_token_add_resources(&form, resources, 1);
 	ta_debug(c, 1, "exchanging the code at %s", token_endpoint);
 	r = ta_token_request(c, token_endpoint, &form, out, NULL, 0);
 	ta_buf_clear(&form);

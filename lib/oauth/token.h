@@ -31,12 +31,22 @@ TA_HIDDEN enum ta_result ta_token_request(struct ta_client *c, const char *endpo
 TA_HIDDEN enum ta_result ta_token_revoke(struct ta_client *c, const char *endpoint,
                                          const char *token, const char *hint);
 
-/* Redeems an authorization code (with its PKCE verifier). */
+/* Redeems an authorization code (with its PKCE verifier), asking for a
+ * token for the first of the space separated resources (RFC 8707; NULL:
+ * none named). */
 TA_HIDDEN enum ta_result ta_token_exchange_code(struct ta_client *c,
                                                 const char *token_endpoint,
                                                 const char *code,
                                                 const char *redirect_uri,
                                                 const char *verifier,
+                                                const char *resources,
                                                 struct ta_session **out);
+
+/* Adds a "resource" parameter (RFC 8707) to form for each resource of the
+ * space separated list (NULL: none), or for its first only. */
+TA_HIDDEN void ta_token_add_resources(struct ta_buf *form, const char *list, int first_only);
+/* The first resource of a space separated list, in a new string (free());
+ * NULL for none (or no memory). */
+TA_HIDDEN char *ta_token_first_resource(const char *list);
 
 #endif

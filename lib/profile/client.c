@@ -10,6 +10,7 @@
 #include "profile/client.h"
 #include "base/result.h"
 #include "base/secret.h"
+#include "base/url.h"
 #include "profile/presets.h"
 
 enum ta_result ta_client_new(struct ta_client **out)
@@ -43,6 +44,7 @@ void ta_client_free(struct ta_client *c)
 	free(c->store);
 	free(c->client_expires_at);
 	free(c->profile_name);
+	free(c->resources);
 	ta_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -61,6 +63,27 @@ static int parse_int(const char *s, long lo, long hi, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+/* A space separated list of resource indicators, at least one. */
+static int resources_ok(const char *list)
+{
+	const char *p = list;
+	size_t n;
+	int any = 0;
+
+	while (*p) {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		n = strcspn(p, " ");
+		if (!ta_resource_ok(p, n))
+			return 0;
+		any = 1;
+		p += n;
+	}
+	return any;
 }
 
 /* Where a string option is kept in the handle: its offset, or -1 for an
@@ -82,6 +105,7 @@ static ptrdiff_t string_option_at(enum ta_option opt)
 	case TA_OPT_STORE: return offsetof(struct ta_client, store);
 	case TA_OPT_CLIENT_EXPIRES_AT: return offsetof(struct ta_client, client_expires_at);
 	case TA_OPT_PROFILE_NAME: return offsetof(struct ta_client, profile_name);
+	case TA_OPT_RESOURCE: return offsetof(struct ta_client, resources);
 	default: return -1;
 	}
 }
@@ -128,6 +152,11 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 	case TA_OPT_CLIENT_EXPIRES_AT:
 		if (value && (!*value || strspn(value, "0123456789") != strlen(value) || strlen(value) > 18))
 			return ta_fail(c, TA_E_ARG, "a client's expiry is seconds since the epoch, not '%s'",
+			               value);
+		break;
+	case TA_OPT_RESOURCE:
+		if (value && !resources_ok(value))
+			return ta_fail(c, TA_E_ARG, "a resource is an absolute URI without a fragment (RFC 8707), e.g. https://api.example.com/ - not '%.200s'",
 			               value);
 		break;
 	case TA_OPT_PROVIDER:

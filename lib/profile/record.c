@@ -91,6 +91,7 @@ void ta_session_free(struct ta_session *s)
 	ta_free_secret(s->subject);
 	ta_free_secret(s->token_endpoint);
 	ta_free_secret(s->revocation_endpoint);
+	ta_free_secret(s->resource);
 	ta_wipe(s, sizeof(*s));
 	free(s);
 }
@@ -103,6 +104,7 @@ const char *ta_session_scope(const struct ta_session *s) { return s->scope; }
 const char *ta_session_issuer(const struct ta_session *s) { return s->issuer; }
 const char *ta_session_client_id(const struct ta_session *s) { return s->client_id; }
 const char *ta_session_subject(const struct ta_session *s) { return s->subject; }
+const char *ta_session_resource(const struct ta_session *s) { return s->resource; }
 long long ta_session_expires_at(const struct ta_session *s) { return s->expires_at; }
 
 enum ta_result ta_session_check_fresh(const struct ta_session *s,
@@ -130,7 +132,7 @@ struct field {
 static const struct field fields[] = {
 	FIELD(issuer), FIELD(client_id), FIELD(subject), FIELD(token_type),
 	FIELD(scope), FIELD(token_endpoint), FIELD(revocation_endpoint), FIELD(access_token),
-	FIELD(refresh_token), FIELD(id_token),
+	FIELD(refresh_token), FIELD(id_token), FIELD(resource),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

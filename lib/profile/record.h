@@ -39,6 +39,7 @@ struct ta_session {
 	char *subject;
 	char *token_endpoint;      /* where to refresh, without discovery */
 	char *revocation_endpoint; /* where to revoke at logout, when offered */
+	char *resource;            /* RFC 8707: what its access tokens are for */
 	long long expires_at;
 	struct ta_session_meta meta;
 };

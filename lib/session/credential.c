@@ -35,6 +35,7 @@ static const struct {
 	{ "rt", offsetof(struct ta_session, refresh_token) },
 	{ "scope", offsetof(struct ta_session, scope) },
 	{ "sub", offsetof(struct ta_session, subject) },
+	{ "res", offsetof(struct ta_session, resource) },
 };
 #define SECRET_KEY "cs" /* the client secret of IdPs that give native apps one */
 #define NMEMBERS (sizeof(members) / sizeof(members[0]))

@@ -50,6 +50,7 @@ static enum ta_result merge(struct ta_session *fresh, const struct ta_session *o
 		offsetof(struct ta_session, client_id), offsetof(struct ta_session, subject),
 		offsetof(struct ta_session, token_endpoint),
 		offsetof(struct ta_session, revocation_endpoint),
+		offsetof(struct ta_session, resource),
 	};
 	enum ta_result r;
 	size_t i;
@@ -89,12 +90,8 @@ enum ta_result ta_session_received(struct ta_client *c, const char *profile,
 	               profile, what, ta_session_lifetime(s));
 }
 
-/* The refreshed session into the store; when that fails twice, aside (the
- * IdP has rotated the stored refresh token away), said in one line. TA_OK
- * when it is kept somewhere, or when it could not be kept at all: its
- * access token is still good to hand out, and the next call signs in. */
-static enum ta_result save_refreshed(struct ta_client *c, const struct ta_store_backend *only,
-                                     const char *profile, struct ta_session *fresh)
+enum ta_result ta_session_save_refreshed(struct ta_client *c, const struct ta_store_backend *only,
+                                         const char *profile, struct ta_session *fresh)
 {
 	char why[TA_MESSAGE_MAX], *where = NULL;
 
@@ -148,14 +145,14 @@ static void check_new_id(struct ta_client *c, const char *profile, const struct 
 	fresh->id_token = NULL;
 }
 
-/* The refresh grant itself; what is the token that needs it ("the access
- * token", "the ID token"). */
-static enum ta_result refresh(struct ta_client *c, const char *profile, const char *what,
-                              const struct ta_session *old, struct ta_session **out)
+enum ta_result ta_session_refresh_grant(struct ta_client *c, const char *profile, const char *what,
+                                        const struct ta_session *old, const char *resource,
+                                        const char *scope, char *error, size_t errlen,
+                                        struct ta_session **out)
 {
 	struct ta_buf form = { 0 };
 	struct ta_session *fresh = NULL;
-	char error[64];
+	char code[64];
 	enum ta_result r;
 
 	if (!old->refresh_token)
@@ -166,10 +163,17 @@ static enum ta_result refresh(struct ta_client *c, const char *profile, const ch
 		return r;
 	ta_buf_add_param(&form, "grant_type", "refresh_token");
 	ta_buf_add_param(&form, "refresh_token", old->refresh_token);
-	ta_debug(c, 1, "refreshing at %s", old->token_endpoint);
-	r = ta_token_request(c, old->token_endpoint, &form, &fresh, error, sizeof(error));
+	if (resource || (resource = old->resource))
+		ta_buf_add_param(&form, "resource", resource);
+	if (scope)
+		ta_buf_add_param(&form, "scope", scope);
+	ta_debug(c, 1, "refreshing at %s%s%s", old->token_endpoint, resource ? " for " : "",
+	         resource ? resource : "");
+	r = ta_token_request(c, old->token_endpoint, &form, &fresh, code, sizeof(code));
 	ta_buf_clear(&form);
-	if (r == TA_E_IDP && !strcmp(error, "invalid_grant"))
+	if (error && errlen)
+		snprintf(error, errlen, "%s", code);
+	if (r == TA_E_IDP && !strcmp(code, "invalid_grant"))
 		r = ta_fail(c, TA_E_EXPIRED, "the IdP no longer accepts this session (invalid_grant): sign in again with 'termauth login'");
 	if (r == TA_OK)
 		check_new_id(c, profile, old, fresh);
@@ -299,10 +303,11 @@ static enum ta_result fresh_session(struct ta_client *c, const struct ta_store_b
 		ta_debug(c, 1, "another process refreshed the session meanwhile");
 		goto done;
 	}
-	if ((r = refresh(c, profile, want == WANT_ID ? "the ID token" : "the access token", s,
-	                 &fresh)) != TA_OK)
+	if ((r = ta_session_refresh_grant(c, profile,
+	                                  want == WANT_ID ? "the ID token" : "the access token", s,
+	                                  NULL, NULL, NULL, 0, &fresh)) != TA_OK)
 		goto out;
-	if ((r = save_refreshed(c, only, profile, fresh)) != TA_OK)
+	if ((r = ta_session_save_refreshed(c, only, profile, fresh)) != TA_OK)
 		goto out;
 	if (want == WANT_ID)
 		r = id_received(c, profile, s, fresh, min_ttl);

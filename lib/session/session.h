@@ -39,6 +39,31 @@ TA_HIDDEN enum ta_result ta_session_renew_id(struct ta_client *c, const char *pr
  * s gets it. */
 TA_HIDDEN enum ta_result ta_session_bind_locked(struct ta_client *c, const char *profile,
                                                 struct ta_session *s);
+/* refresh.c: the refresh grant for old's refresh token, with the resource
+ * (RFC 8707; NULL: the session's own, if it has one) and the scope (NULL:
+ * the grant's) asked for; what is the token that needs it ("the access
+ * token"). *out is the answer, with what it did not renew kept from old.
+ * invalid_grant becomes TA_E_EXPIRED (sign in again); the IdP's error
+ * code is copied into error (may be NULL). */
+TA_HIDDEN enum ta_result ta_session_refresh_grant(struct ta_client *c, const char *profile,
+                                                  const char *what, const struct ta_session *old,
+                                                  const char *resource, const char *scope,
+                                                  char *error, size_t errlen,
+                                                  struct ta_session **out);
+/* resource.c: 1 when token is a JWT whose aud does not name resource
+ * (the IdP ignored the resource indicator); its audience, printable, is
+ * then in aud_shown. 0 for a token that names it, or says nothing (an
+ * opaque token). */
+TA_HIDDEN int ta_resource_token_ignored(const char *token, const char *resource,
+                                        char *aud_shown, size_t cap);
+/* refresh.c: the refreshed session into the store, under the lock held;
+ * when that fails twice, aside (the IdP has rotated the stored refresh
+ * token away), said in one line. TA_OK when it is kept somewhere, or when
+ * it could not be kept at all: its access token is still good to hand
+ * out, and the next call signs in. */
+TA_HIDDEN enum ta_result ta_session_save_refreshed(struct ta_client *c,
+                                                   const struct ta_store_backend *only,
+                                                   const char *profile, struct ta_session *fresh);
 /* refresh.c: TA_OK when s, just received from the IdP (what: "an access
  * token", "an exchanged token"), may be handed out for a min_ttl request:
  * ta_session_usable (which warns of a short-lived one), or else valid for

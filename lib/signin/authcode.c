@@ -83,6 +83,7 @@ static enum ta_result build_authorize_url(struct ta_client *c, struct login *l)
 	ta_buf_add_param(&q, "nonce", l->nonce);
 	ta_buf_add_param(&q, "code_challenge", challenge);
 	ta_buf_add_param(&q, "code_challenge_method", "S256");
+	ta_token_add_resources(&q, c->resources, 0);
 	ta_buf_adds(&l->url, l->md->authorization_endpoint);
 	ta_buf_adds(&l->url, strchr(l->md->authorization_endpoint, '?') ? "&" : "?");
 	if (!q.failed)
@@ -341,7 +342,7 @@ enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata
 	}
 	if ((r = ta_check_cancelled(c)) == TA_OK &&
 	    (r = ta_token_exchange_code(c, md->token_endpoint, l->outcome.code, l->redirect_uri,
-	                                l->verifier, out)) == TA_OK &&
+	                                l->verifier, c->resources, out)) == TA_OK &&
 	    (r = ta_sign_in_complete(c, md, l->nonce, *out)) != TA_OK) {
 		ta_session_free(*out);
 		*out = NULL;

@@ -8,6 +8,7 @@
 #include "base/result.h"
 #include "base/secret.h"
 #include "oauth/idtoken.h"
+#include "oauth/token.h"
 
 /* 1 when the scope list holds the word openid (the default list does). */
 static int asks_openid(const char *scopes)
@@ -70,6 +71,11 @@ enum ta_result ta_sign_in_complete(struct ta_client *c, const struct ta_metadata
 		return r;
 	if (!s->scope && (r = ta_set_string(&s->scope, c->scopes ? c->scopes : "openid")) != TA_OK)
 		return r;
+	/* Its refreshes ask for the same resource. */
+	ta_free_secret(s->resource);
+	s->resource = ta_token_first_resource(c->resources);
+	if (c->resources && !s->resource)
+		return TA_E_NOMEM;
 	return TA_OK;
 }
 

@@ -122,6 +122,7 @@ static enum ta_result request_code(struct ta_client *c, const struct ta_metadata
 
 	ta_buf_add_param(&form, "client_id", c->client_id);
 	ta_buf_add_param(&form, "scope", c->scopes ? c->scopes : "openid");
+	ta_token_add_resources(&form, c->resources, 0);
 	if (form.failed) {
 		ta_buf_clear(&form);
 		return TA_E_NOMEM;
@@ -178,6 +179,7 @@ static enum ta_result poll_token(struct ta_client *c, const struct ta_metadata *
 
 	ta_buf_add_param(&form, "grant_type", "urn:ietf:params:oauth:grant-type:device_code");
 	ta_buf_add_param(&form, "device_code", g->device_code);
+	ta_token_add_resources(&form, c->resources, 1);
 	r = ta_token_request(c, md->token_endpoint, &form, out, error, errlen);
 	ta_buf_clear(&form);
 	return r;

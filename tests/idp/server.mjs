@@ -94,6 +94,18 @@
 //   Count exchanges with grep -c '"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange"'
 //   (all) or ...token-exchange","status":200' (granted ones).
 //
+// * Resource indicators (RFC 8707): every http(s) URL is a resource (an API)
+//   except those whose path starts with /refused (invalid_target). A
+//   resource's access tokens are opaque, live IDP_ACCESS_TOKEN_TTL, have
+//   aud = the resource (introspection says so) and the scopes api:read and
+//   api:write it was granted (none by default; ask with scope). A token
+//   request (code or refresh_token grant) may name one resource the
+//   authorization request named; without one, the access token is the
+//   sign-in's own (no audience). With IDP_RECORD, code and refresh lines
+//   carry "resource" and "scope" when sent: count a resource's grants with
+//   grep -c '"grant_type":"refresh_token","status":200,"resource":"URL"'
+//   (code_verifier is absent from refresh lines, so it is not in between).
+//
 // * Dynamic Client Registration (RFC 7591): open (no initial access token) at
 //   $ISSUER/reg (discovery's registration_endpoint). A native public client
 //   registers with {"application_type":"native",
@@ -260,6 +272,23 @@ provider = new Provider(issuer, {
     // Open dynamic registration (RFC 7591), no initial access token.
     registration: { enabled: true, initialAccessToken: false },
     // RFC 9207 `iss` is always on in oidc-provider 9 (no feature flag).
+    // Resource indicators (RFC 8707): any http(s) URL is an API here but
+    // one whose path starts /refused; see the header.
+    resourceIndicators: {
+      enabled: true,
+      useGrantedResource: async () => false,
+      getResourceServerInfo: async (ctx, resource) => {
+        let u;
+        try { u = new URL(resource); } catch { u = null; }
+        if (!u || !/^https?:$/.test(u.protocol) || u.pathname.startsWith('/refused')) {
+          throw new errors.InvalidTarget(`this IdP knows no resource ${resource}`);
+        }
+        return {
+          scope: 'api:read api:write', audience: resource, accessTokenFormat: 'opaque',
+          accessTokenTTL,
+        };
+      },
+    },
   },
   // A refresh token always (oidc-provider drops offline_access unless
   // prompt=consent) to a client allowed the grant, rotated on each use, not
@@ -426,7 +455,7 @@ if (record) {
     const p = ctx.oidc.params || {};
     const line = p.grant_type === TOKEN_EXCHANGE
       ? { grant_type: p.grant_type, status: ctx.status, audience: p.audience, resource: p.resource, scope: p.scope }
-      : { grant_type: p.grant_type, code_verifier: p.code_verifier, status: ctx.status };
+      : { grant_type: p.grant_type, code_verifier: p.code_verifier, status: ctx.status, resource: p.resource, scope: p.scope };
     appendFileSync(record, `${JSON.stringify(line)}\n`);
   });
 }

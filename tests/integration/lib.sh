@@ -339,6 +339,16 @@ introspect() {
   rm -f "$T/introspect.token"
 }
 
+# introspect_rs TOKEN EXPR: the IdP's introspection of TOKEN, as the
+# resource server termauth-rs would ask it, evaluated as j.EXPR.
+introspect_rs() {
+  printf '%s' "$1" >"$T/rs.token"
+  printf 'user = "termauth-rs:termauth-rs-secret"\n' >"$T/rs.cfg"
+  curl -s --config "$T/rs.cfg" --data-urlencode "token@$T/rs.token" "$ISSUER/token/introspection" >"$T/rs.json"
+  rm -f "$T/rs.token" "$T/rs.cfg"
+  json "$T/rs.json" "j.$2"
+}
+
 # stampede N NAME CMD...: runs CMD N times at once, each one's output in
 # $T/NAME.I.out and .err, and waits for them all.
 stampede() {

@@ -12,15 +12,6 @@ assert_eq "signed in" 0 "$rc"
 AUD=https://api.example.test
 DERIVED=$XDG_RUNTIME_DIR/termauth/derived/default
 
-# introspect_rs TOKEN EXPR: the IdP's introspection of TOKEN, as the
-# resource server termauth-rs would ask it, evaluated as j.EXPR.
-introspect_rs() {
-  printf '%s' "$1" >"$T/rs.token"
-  printf 'user = "termauth-rs:termauth-rs-secret"\n' >"$T/rs.cfg"
-  curl -s --config "$T/rs.cfg" --data-urlencode "token@$T/rs.token" "$ISSUER/token/introspection" >"$T/rs.json"
-  rm -f "$T/rs.token" "$T/rs.cfg"
-  json "$T/rs.json" "j.$2"
-}
 exchanges() { grep -c '"grant_type":"urn:ietf:params:oauth:grant-type:token-exchange","status":200' "$T/idp-record.jsonl" || true; }
 # age_derived SECONDS: every derived token expires in SECONDS.
 age_derived() {

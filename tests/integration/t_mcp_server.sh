@@ -7,8 +7,15 @@
 # whose aud is not its resource (a plain sign-in's, or another resource's),
 # and answers the SDK's client calling its tool with a token for it. The
 # server's variants: a metadata document for another resource, at the root
-# well-known URL, and 401s without resource_metadata.
+# well-known URL, and 401s without resource_metadata. Against each, the
+# library's discovery (ta_resource_discover, through resource_probe.c):
+# the issuer and scope it picks, the document it refuses, and its messages.
 . "$(dirname "$0")/lib.sh"
+: "${RESOURCE_PROBE:?RESOURCE_PROBE must name the resource_probe helper}"
+# probe RESOURCE [ISSUER]: the library's discovery; rc, stdout in
+# $T/probe.out, stderr in $T/probe.err; field NAME reads a line of it.
+probe() { rc=0; "$RESOURCE_PROBE" "$@" >"$T/probe.out" 2>"$T/probe.err" || rc=$?; }
+field() { sed -n "s/^$1 //p" "$T/probe.out"; }
 start_idp
 start_mcp mcp
 ORIGIN=${MCP_URL%/mcp}
@@ -39,6 +46,35 @@ assert_eq "a GET without a token (what termauth sends first): HTTP 401 too" 401 
 mcp_call "$MCP_URL" </dev/null
 assert_eq "the SDK's client without a token: refused" 1 "$rc"
 assert_contains "... with HTTP 401" "$T/mcp.err" "mcp-client: HTTP 401"
+
+# The library's discovery: the 401's resource_metadata, the document,
+# the IdP it names, the scopes it lists.
+probe "$MCP_URL"
+assert_eq "discovery: exit 0" 0 "$rc"
+assert_eq "... the document the 401 named" "$WK" "$(field metadata)"
+assert_eq "... for the MCP URL" "$MCP_URL" "$(field resource)"
+assert_eq "... the IdP" "$ISSUER" "$(field issuer)"
+assert_eq "... scopes_supported (no scope in the challenge)" "api:read api:write" "$(field scope)"
+probe "$MCP_URL" "$ISSUER/"
+assert_eq "discovery preferring the IdP (trailing slash aside): it" "0 $ISSUER" "$rc $(field issuer)"
+probe "$MCP_URL" https://idp.example.test
+assert_eq "discovery preferring another IdP: refused" 1 "$rc"
+assert_eq "... says so" "error 7: the resource $MCP_URL does not accept tokens from https://idp.example.test: its metadata names $ISSUER" \
+  "$(cat "$T/probe.err")"
+probe "$MCP_URL/"
+assert_eq "discovery for the MCP URL with a slash: another resource, refused" 1 "$rc"
+assert_contains "... RFC 9728 3.3" "$T/probe.err" "is for '$MCP_URL', not for '$MCP_URL/' (RFC 9728 3.3)"
+probe "$ORIGIN/nothing"
+assert_eq "discovery where nothing is published: TA_E_HTTP" 1 "$rc"
+assert_eq "... both URLs named" "error 6: $ORIGIN/nothing publishes no protected-resource metadata (RFC 9728): $ORIGIN/.well-known/oauth-protected-resource/nothing and $ORIGIN/.well-known/oauth-protected-resource answered HTTP 404" \
+  "$(cat "$T/probe.err")"
+probe http://127.0.0.1:9/mcp
+assert_eq "discovery of a resource that is down: TA_E_UNREACHABLE" "1 error 5" "$rc $(cut -d: -f1 "$T/probe.err")"
+probe http://mcp.example.test/mcp
+assert_eq "discovery of a plain http resource off loopback: TA_E_INSECURE" "1 error 4" \
+  "$rc $(cut -d: -f1 "$T/probe.err")"
+probe "$MCP_URL#x"
+assert_eq "discovery of a resource with a fragment: TA_E_ARG" "1 error 2" "$rc $(cut -d: -f1 "$T/probe.err")"
 
 # Signed in for the MCP server and another resource: the session's own
 # token has aud = the MCP URL, the other's aud = the other.
@@ -87,6 +123,10 @@ curl -s -o "$T/wrong.json" "$W_ORIGIN/.well-known/oauth-protected-resource/mcp"
 assert_eq "MCP_METADATA_RESOURCE=override: metadata for another resource" \
   "$W_ORIGIN/other-mcp" "$(json "$T/wrong.json" j.resource)"
 assert_eq "... the same authorization server" "$ISSUER" "$(json "$T/wrong.json" 'j.authorization_servers[0]')"
+probe "$MCP_URL"
+assert_eq "discovery there: refused" 1 "$rc"
+assert_eq "... the document is for another resource" "error 7: the protected-resource metadata at $W_ORIGIN/.well-known/oauth-protected-resource/mcp is for '$W_ORIGIN/other-mcp', not for '$MCP_URL' (RFC 9728 3.3): check the resource URL, or ask the resource's operators" \
+  "$(cat "$T/probe.err")"
 
 start_mcp root MCP_METADATA_AT=root MCP_CHALLENGE=bare MCP_SCOPES=none
 R_ORIGIN=${MCP_URL%/mcp}
@@ -101,4 +141,10 @@ assert_contains "MCP_CHALLENGE=bare: a Bearer challenge" "$T/wwwbare" 'Bearer er
 assert_not_contains "... without resource_metadata" "$T/wwwbare" "resource_metadata"
 mcp_call "$MCP_URL" <"$T/own.json"
 assert_eq "... and another server's token refused there" 1 "$rc"
+probe "$MCP_URL"
+assert_eq "discovery with no resource_metadata and the root URL: exit 0" 0 "$rc"
+assert_eq "... the root document, after the path one's 404" \
+  "$R_ORIGIN/.well-known/oauth-protected-resource" "$(field metadata)"
+assert_eq "... the IdP" "$ISSUER" "$(field issuer)"
+assert_eq "... no scope" "-" "$(field scope)"
 finish

@@ -23,6 +23,7 @@
 #include "oauth/resource_metadata.h"
 #include "base/result.h"
 #include "base/url.h"
+#include "oauth/discovery.h"
 #include "oauth/http.h"
 #include "oauth/www_authenticate.h"
 
@@ -460,18 +461,6 @@ enum ta_result ta_resource_discover(struct ta_client *c, const char *resource,
 	return r;
 }
 
-/* Issuers compare as discovery.c compares them: one trailing slash aside. */
-static int same_issuer(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la && a[la - 1] == '/')
-		la--;
-	if (lb && b[lb - 1] == '/')
-		lb--;
-	return la == lb && !memcmp(a, b, la);
-}
-
 enum ta_result ta_resource_pick_issuer(struct ta_client *c, const struct ta_resource_metadata *md,
                                        const char *preferred, const char **issuer)
 {
@@ -487,7 +476,7 @@ enum ta_result ta_resource_pick_issuer(struct ta_client *c, const struct ta_reso
 		return TA_OK;
 	}
 	for (i = 0; i < as->n; i++)
-		if (same_issuer(as->v[i], preferred)) {
+		if (ta_issuer_equal(as->v[i], preferred)) {
 			*issuer = as->v[i];
 			return TA_OK;
 		}

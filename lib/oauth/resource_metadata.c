@@ -363,7 +363,7 @@ static enum ta_result fetch_named(struct ta_client *c, const char *resource, con
 	enum ta_result r;
 
 	if ((r = ta_url_check(c, "resource metadata", url)) != TA_OK)
-		return ta_fail_wrap(c, r, "the 401 of %s", resource);
+		return ta_fail_wrap(c, r == TA_E_ARG ? TA_E_PROTOCOL : r, "the 401 of %s", resource);
 	if (ta_url_is_loopback(url) && !ta_url_is_loopback(resource))
 		return ta_fail(c, TA_E_INSECURE,
 		               "the 401 of %s sends termauth to the loopback address %s for its "

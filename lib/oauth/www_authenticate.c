@@ -85,7 +85,11 @@ static enum ta_result quoted_string(struct cursor *c, char **out)
 		unsigned char ch = (unsigned char)*c->p;
 
 		if (ch == '"') {
+			char *fit = realloc(d, n + 1); /* d was sized for the rest of the field */
+
 			c->p++;
+			if (fit)
+				d = fit;
 			d[n] = '\0';
 			*out = d;
 			return TA_OK;

@@ -220,7 +220,15 @@ enum ta_option {
 	 * request; the first is also sent when the code is redeemed and at each
 	 * refresh, so that the session's own access token is for it (as MCP
 	 * clients must do). Tokens for the others: ta_resource_token. */
-	TA_OPT_RESOURCE = 18
+	TA_OPT_RESOURCE = 18,
+	/* "yes": bind the session to a key (DPoP, RFC 9449): a key pair made
+	 * at sign-in (EdDSA when the IdP lists it, else ES256) is kept with the
+	 * session in the store, and every token request carries a proof made
+	 * with it, so that the refresh token - and the access tokens, when the
+	 * IdP binds them (token type DPoP) - are of no use without it. "no"
+	 * (the default): bearer tokens, as every program that sends
+	 * "Authorization: Bearer" expects. */
+	TA_OPT_DPOP = 19
 };
 
 /* Person-facing events. All members but size may be NULL. */
@@ -415,6 +423,24 @@ TA_API enum ta_result ta_resource_token(struct ta_client *c, const char *profile
                                         long long min_ttl, struct ta_session **out);
 /* The resource (RFC 8707) the session's access token is for, or NULL. */
 TA_API const char *ta_session_resource(const struct ta_session *s);
+/* 1 when the session is bound to a key (DPoP, TA_OPT_DPOP): its refresh
+ * token, and its access tokens when their type is DPoP, work only with
+ * proofs made with that key. */
+TA_API int ta_session_dpop_bound(const struct ta_session *s);
+/* A DPoP proof (RFC 9449 4) for one request made with a DPoP-bound access
+ * token of the profile: method ("GET") and url (absolute http(s); its
+ * query and fragment are not part of the proof), the server's DPoP-Nonce
+ * when it gave one (NULL: none), and the access token the request carries
+ * (its hash goes into the proof as ath; NULL: none, as at a token
+ * endpoint). Made with the key kept with the profile's session. On TA_OK
+ * *out is the proof, a JWT to send as the request's "DPoP" header: it lets
+ * whoever holds it make this request until the server stops taking it
+ * (minutes): wipe and free() it. TA_E_NO_SESSION; TA_E_ARG when the
+ * session is not DPoP-bound, or for a method, url or nonce that cannot be
+ * used; TA_E_STORE when the key cannot be read. */
+TA_API enum ta_result ta_dpop_proof(struct ta_client *c, const char *profile,
+                                    const char *method, const char *url, const char *nonce,
+                                    const char *access_token, char **out);
 /* A server refused access_token (git's credential helper "erase"): when
  * it is still the profile's stored access token, it is dropped, so that
  * the next ta_session_fresh refreshes. TA_OK also when it was not. */

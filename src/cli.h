@@ -33,7 +33,7 @@ struct cli {
  * command (token --login) take too. */
 struct login_options {
 	const char *issuer, *client_id, *port, *flow, *timeout, *provider, *tenant;
-	const char *authorization_endpoint, *token_endpoint, *device_endpoint;
+	const char *authorization_endpoint, *token_endpoint, *device_endpoint, *dpop;
 	char *scopes;    /* --scope, repeated: the values joined */
 	char *resources; /* --resource, repeated: the values joined */
 	int no_qr;
@@ -43,7 +43,7 @@ extern const struct opt cli_login_options[];
 extern const struct command cli_termauth, cmd_login, cmd_token, cmd_status, cmd_logout,
 	cmd_setup_token, cmd_exec, cmd_kube_credential, cmd_git_credential, cmd_setup_git,
 	cmd_docker_credential, cmd_setup_docker,
-	cmd_exchange, cmd_verify, cmd_ssh, cmd_agent;
+	cmd_exchange, cmd_dpop_proof, cmd_verify, cmd_ssh, cmd_agent;
 extern const struct command cmd_aws_credentials, cmd_setup_aws;
 
 struct ta_session;

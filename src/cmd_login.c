@@ -49,6 +49,9 @@ const struct opt cli_login_options[] = {
 	  .flags = OPT_REPEAT, .arg = "URL", .hint = "an API's URI",
 	  .help = "ask for tokens for this API (RFC 8707); the first is the session's own; "
 	          "repeatable" },
+	{ .name = "dpop", .kind = LOGIN(dpop), .arg = "yes|no", .hint = "yes or no",
+	  .help = "bind the session to a key (DPoP, RFC 9449): its tokens are useless "
+	          "without it (default: no)" },
 	{ .name = "port", .kind = LOGIN(port), .arg = "N", .hint = "a port number",
 	  .help = "loopback port for the redirect (default: a random free port)" },
 	{ .name = "timeout", .kind = LOGIN(timeout), .arg = "SECS", .hint = "a number of seconds",
@@ -87,6 +90,7 @@ static const struct { const char *key; enum ta_option opt; size_t offset; } sett
 	{ "client_id", TA_OPT_CLIENT_ID, offsetof(struct login_options, client_id) },
 	{ "scopes", TA_OPT_SCOPES, offsetof(struct login_options, scopes) },
 	{ "resource", TA_OPT_RESOURCE, offsetof(struct login_options, resources) },
+	{ "dpop", TA_OPT_DPOP, offsetof(struct login_options, dpop) },
 	{ "port", TA_OPT_PORT, offsetof(struct login_options, port) },
 	{ NULL, TA_OPT_FLOW, offsetof(struct login_options, flow) },
 	{ "timeout", TA_OPT_TIMEOUT, offsetof(struct login_options, timeout) },

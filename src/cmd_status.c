@@ -49,12 +49,14 @@ static int print_json(const char *profile, const struct ta_session *s, const cha
 	if (!s) {
 		o = json_pack("{s:s, s:b}", "profile", profile, "signed_in", 0);
 	} else {
-		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:b, s:s?, s:s, s:s?}", "profile",
-		              profile, "signed_in", 1, "issuer", ta_session_issuer(s),
+		o = json_pack("{s:s, s:b, s:s?, s:s?, s:s?, s:o?, s:b, s:s?, s:s?, s:b, s:s?, s:s, s:s?}",
+		              "profile", profile, "signed_in", 1, "issuer", ta_session_issuer(s),
 		              "client_id", ta_session_client_id(s), "subject", ta_session_subject(s),
 		              "expires_at", ta_session_expires_at(s) ? json_integer(ta_session_expires_at(s)) : NULL,
 		              "refreshable", ta_session_refresh_token(s) != NULL,
-		              "scopes", ta_session_scope(s), "store", store, "store_path", path);
+		              "scopes", ta_session_scope(s), "resource", ta_session_resource(s),
+		              "dpop_bound", ta_session_dpop_bound(s),
+		              "token_type", ta_session_token_type(s), "store", store, "store_path", path);
 	}
 	if (!o || !(text = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2)))) {
 		json_decref(o);
@@ -122,6 +124,13 @@ static void print_text(const char *profile, const struct ta_session *s, const ch
 		printf("expires:  %s (expired %lld min ago)\n", when, -left / 60);
 	print_refresh(profile, s, exp, left);
 	printf("scopes:   %s\n", ta_session_scope(s) ? ta_session_scope(s) : "-");
+	if (ta_session_resource(s))
+		printf("resource: %s\n", ta_session_resource(s));
+	if (ta_session_dpop_bound(s))
+		printf("dpop:     bound to a key kept with the session (%s access tokens)\n",
+		       ta_session_token_type(s) ? ta_session_token_type(s) : "untyped");
+	else
+		printf("dpop:     no (bearer tokens: whoever holds one can use it)\n");
 	print_store(store, path);
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "fresh_token.h"
 #include "token_common.h"
@@ -34,7 +35,7 @@ static const char more[] =
 struct token_options {
 	long long min_ttl;
 	int json, header, json_headers, login;
-	const char *resource, *scope;
+	const char *resource, *scope, *url, *method;
 };
 
 static const struct token_options defaults = { .min_ttl = TOKEN_DEFAULT_MIN_TTL };
@@ -61,6 +62,13 @@ static const struct opt options[] = {
 	  .offset = offsetof(struct token_options, json_headers),
 	  .help = "print {\"Authorization\": \"Bearer TOKEN\"}, as MCP clients' header "
 	          "helpers hand it back" },
+	{ .name = "url", .kind = OPT_STRING, .offset = offsetof(struct token_options, url),
+	  .arg = "URL", .hint = "the request's URL",
+	  .help = "with --header or --json-headers and a DPoP-bound token: the request the "
+	          "DPoP proof is for" },
+	{ .name = "method", .kind = OPT_STRING, .offset = offsetof(struct token_options, method),
+	  .arg = "METHOD", .hint = "an HTTP method",
+	  .help = "the request's method, for the DPoP proof (default: GET)" },
 	{ 0 },
 };
 
@@ -73,6 +81,36 @@ static int format_of(const struct token_options *o)
 	}
 	return o->json ? TOKEN_JSON : o->header ? TOKEN_HEADER
 	                            : o->json_headers ? TOKEN_JSON_HEADERS : TOKEN_RAW;
+}
+
+/* The headers of a DPoP-bound token: Authorization: DPoP, and the proof
+ * for the request --method --url, with the token's hash (RFC 9449 7.1). */
+static int print_with_proof(struct cli *cli, const struct token_options *o,
+                            const struct fresh_token *t, int json)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	char *proof = NULL;
+	enum ta_result r;
+	int rc;
+
+	if (!o->url)
+		return cli_usage_error(&cmd_token, "profile '%s' has DPoP-bound tokens, whose headers hold a proof for one request: give its --url (and --method)",
+		                       cli->profile);
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
+		return rc;
+	r = ta_dpop_proof(c, cli->profile, o->method ? o->method : "GET", o->url, NULL, t->token,
+	                  &proof);
+	if (r != TA_OK)
+		rc = cli_fail(c, r);
+	else
+		rc = token_print_headers(t->token, t->type, proof, json) ? EXIT_FAIL : EXIT_OK;
+	if (proof)
+		explicit_bzero(proof, strlen(proof));
+	free(proof);
+	ta_profile_free(p);
+	ta_client_free(c);
+	return rc;
 }
 
 static int run(struct cli *cli, void *opts, int argc, char **argv)
@@ -89,7 +127,9 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 		return cli_usage_error(&cmd_token, "--scope asks for narrower scopes of a --resource's token: give --resource too");
 	rc = o->resource ? fresh_resource_token_get(cli, o->resource, o->scope, o->min_ttl, o->login, &t)
 	                 : fresh_token_get(cli, o->min_ttl, o->login, &t);
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && token_needs_proof(t.type, (enum token_format)format))
+		rc = print_with_proof(cli, o, &t, format == TOKEN_JSON_HEADERS);
+	else if (rc == EXIT_OK)
 		rc = token_print_raw(t.token, t.type, t.expires_at, (enum token_format)format,
 		                     (long long)time(NULL))
 		             ? EXIT_FAIL

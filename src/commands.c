@@ -12,7 +12,7 @@
 
 static const struct command *const commands[] = {
 	&cmd_login, &cmd_token, &cmd_status, &cmd_logout, &cmd_setup_token, &cmd_exec,
-	&cmd_exchange, &cmd_verify, &cmd_kube_credential, &cmd_git_credential, &cmd_setup_git,
+	&cmd_exchange, &cmd_dpop_proof, &cmd_verify, &cmd_kube_credential, &cmd_git_credential, &cmd_setup_git,
 	&cmd_docker_credential, &cmd_setup_docker,
 	&cmd_ssh, &cmd_agent,
 	&cmd_aws_credentials, &cmd_setup_aws,

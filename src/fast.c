@@ -139,6 +139,10 @@ static int serve_forwarded(const struct token_args *a, long long now)
 	if (ta_agent_ask(NULL, getenv("TERMAUTH_AGENT_SOCK"), &rq, &ans) != TA_OK ||
 	    ans.result == TA_E_NOT_FORWARDED) {
 		rc = -1;
+	} else if (ans.result == TA_OK && token_needs_proof(ans.token_type, a->format)) {
+		fprintf(stderr, "termauth: error: profile '%s' forwards DPoP-bound tokens, and a proof can be made only where its key is: use the token on the signed-in machine, or sign in here with 'termauth -p %s login'\n",
+		        a->profile, a->profile);
+		rc = 1;
 	} else if (ans.result == TA_OK) {
 		rc = token_print_raw(ans.access_token, ans.token_type, ans.expires_at, a->format, now) ? 1 : 0;
 	} else {
@@ -169,6 +173,11 @@ static int serve_cached(int argc, char **argv)
 		return serve_forwarded(&a, now);
 	if (!(s = fresh_session(a.profile, a.min_ttl, now)))
 		return -1;
+	/* A DPoP-bound token's headers need a proof: the full tool signs it. */
+	if (token_needs_proof(ta_session_token_type(s), a.format)) {
+		ta_session_free(s);
+		return -1;
+	}
 	rc = token_print(s, a.format, now) ? 1 : 0;
 	ta_session_free(s);
 	return rc;

@@ -37,8 +37,13 @@ const char *token_scheme(const char *type)
 	return !strcasecmp(type, "dpop") ? "DPoP" : type;
 }
 
-/* The Authorization header, as a line or as a JSON object. */
-static int print_headers(const char *token, const char *type, int json)
+int token_needs_proof(const char *type, enum token_format format)
+{
+	return (format == TOKEN_HEADER || format == TOKEN_JSON_HEADERS) && type &&
+	       !strcasecmp(type, "dpop");
+}
+
+int token_print_headers(const char *token, const char *type, const char *proof, int json)
 {
 	char *line = NULL;
 	int rc;
@@ -46,9 +51,10 @@ static int print_headers(const char *token, const char *type, int json)
 	if (asprintf(&line, "%s %s", token_scheme(type), token) < 0)
 		return -1;
 	if (json) {
-		rc = json_print_secret(json_pack("{s:s}", "Authorization", line));
+		rc = json_print_secret(json_pack("{s:s, s:s*}", "Authorization", line, "DPoP", proof));
 	} else {
-		rc = printf("Authorization: %s\n", line) < 0 || fflush(stdout) ? -1 : 0;
+		rc = printf("Authorization: %s\n", line) < 0 ||
+		     (proof && printf("DPoP: %s\n", proof) < 0) || fflush(stdout) ? -1 : 0;
 	}
 	explicit_bzero(line, strlen(line));
 	free(line);
@@ -62,7 +68,7 @@ int token_print_raw(const char *token, const char *type, long long exp, enum tok
 	int rc;
 
 	if (format == TOKEN_HEADER || format == TOKEN_JSON_HEADERS)
-		return print_headers(token, type, format == TOKEN_JSON_HEADERS);
+		return token_print_headers(token, type, NULL, format == TOKEN_JSON_HEADERS);
 	if (format == TOKEN_RAW) {
 		rc = printf("%s\n", token);
 		return rc < 0 || fflush(stdout) ? -1 : 0;

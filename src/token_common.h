@@ -29,6 +29,13 @@ int token_print(const struct ta_session *s, enum token_format format, long long 
  * (unknown). */
 int token_print_raw(const char *token, const char *type, long long exp, enum token_format format,
                     long long now);
+/* 1 when the headers of format for a token of this type need a DPoP
+ * proof: a DPoP-bound token (RFC 9449 7.1) as --header or --json-headers. */
+int token_needs_proof(const char *type, enum token_format format);
+/* Prints the headers of a request with this token (--header, or with json
+ * --json-headers): Authorization, and DPoP when proof is not NULL. Returns
+ * 0, or -1 when stdout or memory failed. */
+int token_print_headers(const char *token, const char *type, const char *proof, int json);
 /* The scheme of an Authorization header for a token of this type
  * (RFC 6750 2.1, RFC 9449 7.1): "Bearer" for NULL and any case of bearer,
  * "DPoP" for any case of dpop, else type as it is. */

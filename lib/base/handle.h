@@ -16,6 +16,8 @@
 
 #define TA_MESSAGE_MAX 512
 
+struct ta_dpop_key; /* jose/dpop.h */
+
 struct ta_client {
 	char *issuer;
 	char *client_id;
@@ -31,6 +33,12 @@ struct ta_client {
 	char *client_expires_at; /* a registered client's expiry, decimal */
 	char *profile_name;      /* what the browser's last page calls this sign-in */
 	char *resources;         /* TA_OPT_RESOURCE: space separated */
+	char *dpop;              /* TA_OPT_DPOP: "yes" or "no" (NULL) */
+	/* The key the token requests of a sign-in or refresh prove they hold
+	 * (RFC 9449), set for its duration; and the last DPoP-Nonce a server
+	 * gave, sent in the next proof. */
+	const struct ta_dpop_key *dpop_key;
+	char *dpop_nonce;
 	unsigned preset_filled; /* 1 << option: filled by the provider's preset */
 	int port;
 	int timeout;      /* seconds, the whole sign-in */

@@ -39,6 +39,7 @@ void ta_metadata_clear(struct ta_metadata *md)
 	size_t i;
 
 	free(md->issuer);
+	free(md->dpop_algs);
 	for (i = 0; i < NENDPOINTS; i++)
 		free(*slot(md, i));
 	memset(md, 0, sizeof(*md));
@@ -97,6 +98,30 @@ static int offers_s256(json_t *methods)
 	return 0;
 }
 
+/* The algorithms of a list of names, joined with spaces: names of
+ * letters, digits and '-' only (no JWS algorithm has others), the rest
+ * left out. NULL when the list is absent or not an array; "" when empty. */
+static char *algorithm_names(json_t *list)
+{
+	size_t i, len = 0;
+	char *joined;
+	json_t *v;
+
+	if (!json_is_array(list) || json_array_size(list) > 64)
+		return NULL;
+	if (!(joined = calloc(1, 64 * 17)))
+		return NULL;
+	json_array_foreach(list, i, v) {
+		const char *name = json_string_value(v);
+		size_t n = name ? strlen(name) : 0;
+		if (!n || n > 16 ||
+		    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != n)
+			continue;
+		len += (size_t)snprintf(joined + len, 64 * 17 - len, "%s%s", len ? " " : "", name);
+	}
+	return joined;
+}
+
 enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
                                  const char *buf, size_t len,
                                  struct ta_metadata *md)
@@ -144,6 +169,11 @@ enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
 	}
 	md->iss_parameter_supported =
 		json_is_true(json_object_get(o, "authorization_response_iss_parameter_supported"));
+	if (json_object_get(o, "dpop_signing_alg_values_supported") &&
+	    !(md->dpop_algs = algorithm_names(json_object_get(o, "dpop_signing_alg_values_supported")))) {
+		r = ta_fail(c, TA_E_PROTOCOL, "the IdP's metadata has a dpop_signing_alg_values_supported that is not a list of names");
+		goto out;
+	}
 	r = TA_OK;
 out:
 	if (r != TA_OK)

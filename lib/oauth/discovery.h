@@ -19,6 +19,9 @@ struct ta_metadata {
 	char *introspection_endpoint;
 	char *registration_endpoint;
 	int iss_parameter_supported; /* RFC 9207 */
+	/* dpop_signing_alg_values_supported (RFC 9449 5.1), the names that
+	 * are JWS algorithm names joined with spaces; NULL when not listed. */
+	char *dpop_algs;
 };
 
 /* 1 when issuers a and b are equal apart from one trailing slash on either

@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "base/secret.h"
 #include "base/url.h"
+#include "jose/dpop.h"
 #include "oauth/http.h"
 #include "oauth/response.h"
 #include "profile/record.h"
@@ -147,6 +148,70 @@ enum ta_result ta_token_response_parse(struct ta_client *c, long status,
 	return parse_response(c, status, body, len, now, out, NULL, 0);
 }
 
+/* Keeps the DPoP-Nonce the server gave, for the next proof (RFC 9449 8:
+ * a server may give a new one with any answer). */
+static void keep_nonce(struct ta_client *c, const struct ta_http_response *resp)
+{
+	const char *nonce;
+	size_t n;
+	char *copy;
+
+	if (!resp->dpop_nonce ||
+	    ta_dpop_nonce_parse(resp->dpop_nonce, strlen(resp->dpop_nonce), &nonce, &n) ||
+	    !(copy = strndup(nonce, n)))
+		return;
+	free(c->dpop_nonce);
+	c->dpop_nonce = copy;
+}
+
+/* 1 when the answer asks for a proof with the nonce it sent. */
+static int nonce_asked(const struct ta_http_response *resp)
+{
+	json_t *o;
+	int asked;
+
+	if ((resp->status != 400 && resp->status != 401) || !resp->dpop_nonce)
+		return 0;
+	o = ta_response_object(resp->body, resp->len);
+	asked = ta_dpop_nonce_asked(json_string_value(json_object_get(o, "error")));
+	json_decref(o);
+	return asked;
+}
+
+/* POSTs form to endpoint with a DPoP proof of c->dpop_key (RFC 9449 5),
+ * and once more with the server's nonce when it asks for one (8): never
+ * again, so that a server that keeps asking cannot make a loop. */
+static enum ta_result post_with_proof(struct ta_client *c, const char *endpoint, const char *form,
+                                      struct ta_http_response *resp)
+{
+	char *proof = NULL, *header = NULL;
+	enum ta_result r;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		struct ta_dpop_request q = { "POST", endpoint, (long long)time(NULL), c->dpop_nonce,
+		                             NULL };
+		if ((r = ta_dpop_proof_make(c, c->dpop_key, &q, &proof)) != TA_OK)
+			return r;
+		if (asprintf(&header, "DPoP: %s", proof) < 0)
+			header = NULL;
+		ta_free_secret(proof);
+		if (!header)
+			return TA_E_NOMEM;
+		r = ta_http_post_form_header(c, endpoint, form, header, resp);
+		ta_wipe(header, strlen(header));
+		free(header);
+		if (r != TA_OK)
+			return r;
+		keep_nonce(c, resp);
+		if (attempt || !nonce_asked(resp))
+			break;
+		ta_debug(c, 1, "the token endpoint asks for a DPoP nonce: once more with it");
+		ta_http_response_clear(resp);
+	}
+	return TA_OK;
+}
+
 enum ta_result ta_token_request(struct ta_client *c, const char *endpoint,
                                 struct ta_buf *form, struct ta_session **out,
                                 char *error, size_t errlen)
@@ -161,7 +226,8 @@ enum ta_result ta_token_request(struct ta_client *c, const char *endpoint,
 		ta_buf_add_param(form, "client_secret", c->client_secret);
 	if (form->failed)
 		return TA_E_NOMEM;
-	r = ta_http_post_form(c, endpoint, form->data, &resp);
+	r = c->dpop_key ? post_with_proof(c, endpoint, form->data, &resp)
+	                : ta_http_post_form(c, endpoint, form->data, &resp);
 	if (r != TA_OK)
 		return r;
 	r = parse_response(c, resp.status, resp.body, resp.len, (long long)time(NULL), out, error,

@@ -45,6 +45,8 @@ void ta_client_free(struct ta_client *c)
 	free(c->client_expires_at);
 	free(c->profile_name);
 	free(c->resources);
+	free(c->dpop);
+	free(c->dpop_nonce);
 	ta_wipe(c, sizeof(*c));
 	free(c);
 }
@@ -106,6 +108,7 @@ static ptrdiff_t string_option_at(enum ta_option opt)
 	case TA_OPT_CLIENT_EXPIRES_AT: return offsetof(struct ta_client, client_expires_at);
 	case TA_OPT_PROFILE_NAME: return offsetof(struct ta_client, profile_name);
 	case TA_OPT_RESOURCE: return offsetof(struct ta_client, resources);
+	case TA_OPT_DPOP: return offsetof(struct ta_client, dpop);
 	default: return -1;
 	}
 }
@@ -153,6 +156,10 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		if (value && (!*value || strspn(value, "0123456789") != strlen(value) || strlen(value) > 18))
 			return ta_fail(c, TA_E_ARG, "a client's expiry is seconds since the epoch, not '%s'",
 			               value);
+		break;
+	case TA_OPT_DPOP:
+		if (value && strcmp(value, "yes") && strcmp(value, "no"))
+			return ta_fail(c, TA_E_ARG, "dpop must be yes or no, not '%s'", value);
 		break;
 	case TA_OPT_RESOURCE:
 		if (value && !resources_ok(value))

@@ -32,7 +32,7 @@ static const char *const known_keys[] = {
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
 	"git_hosts", "git_username", "registry_hosts", "registry_username", "client_expires_at",
 	"forward",
-	"aws_role_arn", "aws_endpoint", "aws_audience", "resource",
+	"aws_role_arn", "aws_endpoint", "aws_audience", "resource", "dpop",
 };
 
 static int key_known(const char *key)
@@ -733,7 +733,7 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "device_endpoint", TA_OPT_DEVICE_ENDPOINT },
 		{ "client_secret", TA_OPT_CLIENT_SECRET }, { "store", TA_OPT_STORE },
 		{ "client_expires_at", TA_OPT_CLIENT_EXPIRES_AT },
-		{ "resource", TA_OPT_RESOURCE },
+		{ "resource", TA_OPT_RESOURCE }, { "dpop", TA_OPT_DPOP },
 	};
 	size_t i;
 

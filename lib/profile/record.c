@@ -92,6 +92,7 @@ void ta_session_free(struct ta_session *s)
 	ta_free_secret(s->token_endpoint);
 	ta_free_secret(s->revocation_endpoint);
 	ta_free_secret(s->resource);
+	ta_free_secret(s->dpop_key);
 	ta_wipe(s, sizeof(*s));
 	free(s);
 }
@@ -133,6 +134,7 @@ static const struct field fields[] = {
 	FIELD(issuer), FIELD(client_id), FIELD(subject), FIELD(token_type),
 	FIELD(scope), FIELD(token_endpoint), FIELD(revocation_endpoint), FIELD(access_token),
 	FIELD(refresh_token), FIELD(id_token), FIELD(resource),
+	FIELD(dpop_key),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -141,11 +143,13 @@ static char **field_slot(const struct ta_session *s, size_t i)
 	return (char **)((char *)s + fields[i].offset);
 }
 
-/* The long-lived secrets, left out of cache entries and derived tokens. */
+/* The long-lived secrets, left out of cache entries and derived tokens:
+ * the DPoP key lives only in the store, with the refresh token. */
 static int long_lived(size_t i)
 {
 	return fields[i].offset == offsetof(struct ta_session, refresh_token) ||
-	       fields[i].offset == offsetof(struct ta_session, id_token);
+	       fields[i].offset == offsetof(struct ta_session, id_token) ||
+	       fields[i].offset == offsetof(struct ta_session, dpop_key);
 }
 
 /* The bookkeeping members, written only when known. */

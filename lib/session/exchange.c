@@ -45,6 +45,7 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 {
 	struct ta_buf form = { 0 };
 	struct ta_session *d = NULL;
+	struct ta_dpop_key *key = NULL;
 	char error[64];
 	enum ta_result r;
 
@@ -64,7 +65,9 @@ static enum ta_result exchange(struct ta_client *c, const struct ta_session *s,
 		ta_buf_add_param(&form, "requested_token_type", req->requested_token_type);
 	ta_debug(c, 1, "exchanging the access token for audience '%s' at %s", req->audience,
 	         s->token_endpoint);
-	r = ta_token_request(c, s->token_endpoint, &form, &d, error, sizeof(error));
+	if ((r = ta_session_dpop_begin(c, s, &key)) == TA_OK)
+		r = ta_token_request(c, s->token_endpoint, &form, &d, error, sizeof(error));
+	ta_session_dpop_end(c, key);
 	ta_buf_clear(&form);
 	if (r != TA_OK)
 		return ta_fail_wrap(c, r, "the exchange for audience '%s' failed", req->audience);

@@ -50,7 +50,7 @@ static enum ta_result merge(struct ta_session *fresh, const struct ta_session *o
 		offsetof(struct ta_session, client_id), offsetof(struct ta_session, subject),
 		offsetof(struct ta_session, token_endpoint),
 		offsetof(struct ta_session, revocation_endpoint),
-		offsetof(struct ta_session, resource),
+		offsetof(struct ta_session, resource), offsetof(struct ta_session, dpop_key),
 	};
 	enum ta_result r;
 	size_t i;
@@ -152,6 +152,7 @@ enum ta_result ta_session_refresh_grant(struct ta_client *c, const char *profile
 {
 	struct ta_buf form = { 0 };
 	struct ta_session *fresh = NULL;
+	struct ta_dpop_key *key = NULL;
 	char code[64];
 	enum ta_result r;
 
@@ -169,7 +170,9 @@ enum ta_result ta_session_refresh_grant(struct ta_client *c, const char *profile
 		ta_buf_add_param(&form, "scope", scope);
 	ta_debug(c, 1, "refreshing at %s%s%s", old->token_endpoint, resource ? " for " : "",
 	         resource ? resource : "");
-	r = ta_token_request(c, old->token_endpoint, &form, &fresh, code, sizeof(code));
+	if ((r = ta_session_dpop_begin(c, old, &key)) == TA_OK)
+		r = ta_token_request(c, old->token_endpoint, &form, &fresh, code, sizeof(code));
+	ta_session_dpop_end(c, key);
 	ta_buf_clear(&form);
 	if (error && errlen)
 		snprintf(error, errlen, "%s", code);

@@ -56,6 +56,13 @@ TA_HIDDEN enum ta_result ta_session_refresh_grant(struct ta_client *c, const cha
  * opaque token). */
 TA_HIDDEN int ta_resource_token_ignored(const char *token, const char *resource,
                                         char *aud_shown, size_t cap);
+/* dpop.c: with a session bound to a key (DPoP), c->dpop_key is set to it
+ * for the token requests that follow, until ta_session_dpop_end(c, *key);
+ * *key is NULL for a session that is not bound. TA_E_STORE when its key
+ * cannot be read. */
+TA_HIDDEN enum ta_result ta_session_dpop_begin(struct ta_client *c, const struct ta_session *s,
+                                               struct ta_dpop_key **key);
+TA_HIDDEN void ta_session_dpop_end(struct ta_client *c, struct ta_dpop_key *key);
 /* refresh.c: the refreshed session into the store, under the lock held;
  * when that fails twice, aside (the IdP has rotated the stored refresh
  * token away), said in one line. TA_OK when it is kept somewhere, or when

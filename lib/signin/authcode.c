@@ -19,6 +19,7 @@
 #include "base/result.h"
 #include "base/secret.h"
 #include "base/url.h"
+#include "jose/dpop.h"
 #include "oauth/discovery.h"
 #include "oauth/http.h"
 #include "oauth/idtoken.h"
@@ -84,6 +85,9 @@ static enum ta_result build_authorize_url(struct ta_client *c, struct login *l)
 	ta_buf_add_param(&q, "code_challenge", challenge);
 	ta_buf_add_param(&q, "code_challenge_method", "S256");
 	ta_token_add_resources(&q, c->resources, 0);
+	/* The code is then only redeemed with this key's proof (RFC 9449 10). */
+	if (c->dpop_key)
+		ta_buf_add_param(&q, "dpop_jkt", ta_dpop_key_thumbprint(c->dpop_key));
 	ta_buf_adds(&l->url, l->md->authorization_endpoint);
 	ta_buf_adds(&l->url, strchr(l->md->authorization_endpoint, '?') ? "&" : "?");
 	if (!q.failed)

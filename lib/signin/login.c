@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "base/result.h"
 #include "base/secret.h"
 #include "base/url.h"
+#include "jose/dpop.h"
 #include "oauth/discovery.h"
 #include "oauth/register.h"
 #include "profile/client.h"
@@ -82,10 +84,41 @@ static const char *choose_flow(struct ta_client *c, const struct ta_metadata *md
 	return flow;
 }
 
+/* With dpop = yes, the key the sign-in's token requests prove they hold
+ * (RFC 9449), of an algorithm the IdP lists; else none (*key NULL). */
+static enum ta_result dpop_key_for(struct ta_client *c, const struct ta_metadata *md,
+                                   struct ta_dpop_key **key)
+{
+	enum ta_jws_alg alg;
+
+	*key = NULL;
+	if (!c->dpop || strcmp(c->dpop, "yes"))
+		return TA_OK;
+	if ((alg = ta_dpop_alg_choose_list(md->dpop_algs)) == TA_JWS_UNKNOWN)
+		return ta_fail(c, TA_E_PROTOCOL, "the IdP takes DPoP proofs signed with %.100s only, and termauth signs them with ES256 or EdDSA: set dpop = no in profile '%s'",
+		               md->dpop_algs, c->profile_name ? c->profile_name : "default");
+	return ta_dpop_key_new(c, alg, key);
+}
+
+/* The new session keeps the key, in the store only. An IdP that neither
+ * lists DPoP nor gave DPoP tokens may have ignored the proofs: said. */
+static enum ta_result dpop_bind(struct ta_client *c, const struct ta_metadata *md,
+                                const struct ta_dpop_key *key, struct ta_session *s)
+{
+	if (!key)
+		return TA_OK;
+	if (!md->dpop_algs && (!s->token_type || strcasecmp(s->token_type, "DPoP")))
+		ta_notice(c, "warning: profile '%s': the IdP does not say it takes DPoP, and gave %s tokens: its tokens may not be bound to the session's key",
+		          c->profile_name ? c->profile_name : "default",
+		          s->token_type ? s->token_type : "untyped");
+	return ta_dpop_key_to_jwk(c, key, &s->dpop_key);
+}
+
 enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 {
 	struct ta_metadata md = { 0 };
 	struct ta_session *s = NULL;
+	struct ta_dpop_key *key = NULL;
 	char *nonce = NULL;
 	const char *flow;
 	enum ta_result r;
@@ -102,8 +135,9 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 	    (r = ta_register_client(c, &md)) != TA_OK)
 		goto out;
 	flow = choose_flow(c, &md);
-	if ((r = ta_check_cancelled(c)) != TA_OK)
+	if ((r = ta_check_cancelled(c)) != TA_OK || (r = dpop_key_for(c, &md, &key)) != TA_OK)
 		goto out;
+	c->dpop_key = key;
 	if (!strcmp(flow, "device")) {
 		r = ta_device_sign_in(c, &md, &s);
 	} else {
@@ -111,11 +145,13 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 			goto out;
 		r = ta_authcode_sign_in(c, &md, nonce, &s);
 	}
-	if (r != TA_OK)
+	if (r != TA_OK || (r = dpop_bind(c, &md, key, s)) != TA_OK)
 		goto out;
 	*out = s;
 	s = NULL;
 out:
+	c->dpop_key = NULL;
+	ta_dpop_key_free(key);
 	ta_session_free(s);
 	ta_free_secret(nonce);
 	ta_metadata_clear(&md);

@@ -43,6 +43,11 @@
 //                         issuer line; stdout stays that one line
 //   IDP_EXCHANGE_TTL      lifetime of a token issued by token exchange,
 //                         seconds (default 300)
+//   IDP_DPOP_NONCE=1      DPoP proofs must carry a nonce of the IdP's (RFC 9449
+//                         8): a proof without one is answered use_dpop_nonce
+//                         with a DPoP-Nonce header. With IDP_RECORD, a token
+//                         request that carried a proof has "dpop":true, and a
+//                         refused one its "error"
 //   IDP_REFRESH_ID_TOKEN=omit  answer refresh grants without an id_token
 //                         (OpenID Connect Core 12.2 makes it optional; some
 //                         IdPs never send one there)
@@ -272,6 +277,11 @@ provider = new Provider(issuer, {
     // Open dynamic registration (RFC 7591), no initial access token.
     registration: { enabled: true, initialAccessToken: false },
     // RFC 9207 `iss` is always on in oidc-provider 9 (no feature flag).
+    // DPoP (RFC 9449) is on (oidc-provider's default); IDP_DPOP_NONCE=1
+    // makes every proof carry a nonce of the IdP's.
+    dPoP: process.env.IDP_DPOP_NONCE === '1'
+      ? { enabled: true, nonceSecret: Buffer.alloc(32, 7), requireNonce: () => true }
+      : { enabled: true },
     // Resource indicators (RFC 8707): any http(s) URL is an API here but
     // one whose path starts /refused; see the header.
     resourceIndicators: {
@@ -455,7 +465,8 @@ if (record) {
     const p = ctx.oidc.params || {};
     const line = p.grant_type === TOKEN_EXCHANGE
       ? { grant_type: p.grant_type, status: ctx.status, audience: p.audience, resource: p.resource, scope: p.scope }
-      : { grant_type: p.grant_type, code_verifier: p.code_verifier, status: ctx.status, resource: p.resource, scope: p.scope };
+      : { grant_type: p.grant_type, code_verifier: p.code_verifier, status: ctx.status, resource: p.resource, scope: p.scope,
+        dpop: ctx.get('DPoP') ? true : undefined, error: ctx.status === 200 ? undefined : ctx.body?.error };
     appendFileSync(record, `${JSON.stringify(line)}\n`);
   });
 }

@@ -10,6 +10,9 @@
  *   - Proofs verified by termauth's own JWS verifier with the key of their
  *     header, and their claims.
  *   - Tables: the algorithm chosen, DPoP-Nonce values, what a proof refuses.
+ *
+ * With "--jose SCRIPT" (CTest unit_dpop_jose) it runs only the cross-check:
+ * proofs made here verified by tests/idp/verify-dpop-proof.mjs, node's jose.
  */
 #include "unit.h"
 #include "base/secret.h"
@@ -17,6 +20,8 @@
 #include "jose/jwk.h"
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #define NOW 1700000000LL
 
@@ -525,15 +530,101 @@ static void nonce_table(void **state)
 	assert_false(ta_dpop_nonce_asked(NULL));
 }
 
-static const struct CMUnitTest tests[] = {
-	cmocka_unit_test(alg_choose_table),
-	cmocka_unit_test(known_thumbprints),
-	cmocka_unit_test(keys_round_trip),
-	cmocka_unit_test(key_new_refuses_other_algs),
-	cmocka_unit_test(key_from_jwk_refusals),
-	cmocka_unit_test(proofs_verify),
-	cmocka_unit_test(proof_refusals),
-	cmocka_unit_test(nonce_table),
-};
+/* ---------------------------------------------------------------------- */
+/* Node's jose, with --jose SCRIPT */
 
-UNIT_MAIN("dpop", tests)
+static const char *jose_script;
+
+/* Runs the script on proof (and token), 0 when it verifies. */
+static int jose_verify(const char *proof, const char *method, const char *url, const char *nonce,
+                       const char *token, const char *jkt)
+{
+	char cmd[1024];
+	FILE *p;
+	int st;
+
+	/* The test's own values: none holds a quote. "--jkt=": a thumbprint
+	 * or a nonce may start with '-', which parseArgs would take for an
+	 * option after "--jkt ". */
+	snprintf(cmd, sizeof(cmd), "node '%s' '--htm=%s' '--url=%s'%s%s%s%s%s%s%s", jose_script,
+	         method, url, nonce ? " '--nonce=" : "", nonce ? nonce : "", nonce ? "'" : "",
+	         jkt ? " '--jkt=" : "", jkt ? jkt : "", jkt ? "'" : "", token ? " --ath" : "");
+	assert_non_null(p = popen(cmd, "w"));
+	fprintf(p, "%s\n%s%s", proof, token ? token : "", token ? "\n" : "");
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void node_jose_verifies(void **state)
+{
+	static const struct {
+		const char *method, *url, *nonce, *token;
+	} rows[] = {
+		{"POST", "https://server.example.com/token", NULL, NULL},
+		{"POST", "https://Server.EXAMPLE.com:443/a/./b/../token?x=1#f", "eyJ7S_zG.eyJH0-Z", NULL},
+		{"GET", "http://127.0.0.1:8080/resource", NULL, "Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE"},
+		{"DELETE", "https://rs.example:8443", "-n1", "tok"}, /* a nonce like an option */
+	};
+	struct ta_client *c = NULL;
+	size_t i, j;
+
+	(void)state;
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	for (i = 0; i < NELEMS(algs); i++) {
+		struct ta_dpop_key *k = NULL;
+
+		assert_int_equal(ta_dpop_key_new(c, algs[i], &k), TA_OK);
+		for (j = 0; j < NELEMS(rows); j++) {
+			struct ta_dpop_request r = {rows[j].method, rows[j].url, (long long)time(NULL),
+			                            rows[j].nonce, rows[j].token};
+			char *proof = NULL;
+
+			assert_int_equal(ta_dpop_proof_make(c, k, &r, &proof), TA_OK);
+			ROW_CHECK(jose_verify(proof, r.method, r.url, r.nonce, r.access_token,
+			                      ta_dpop_key_thumbprint(k)) == 0, j, "%s", alg_names[i]);
+			/* What it must refuse: another method, another URL, a
+			 * nonce or ath left out, another thumbprint, a proof from
+			 * another time, a flipped signature. */
+			assert_int_equal(jose_verify(proof, "PUT", r.url, r.nonce, r.access_token, NULL), 1);
+			assert_int_equal(jose_verify(proof, r.method, "https://other.example/",
+			                             r.nonce, r.access_token, NULL), 1);
+			assert_int_equal(jose_verify(proof, r.method, r.url, "x", r.access_token, NULL), 1);
+			assert_int_equal(jose_verify(proof, r.method, r.url, r.nonce,
+			                             r.access_token ? NULL : "t", NULL), 1);
+			assert_int_equal(jose_verify(proof, r.method, r.url, r.nonce, r.access_token,
+			                             "oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U"), 1);
+			proof[strlen(proof) - 2] = proof[strlen(proof) - 2] == 'A' ? 'B' : 'A';
+			assert_int_equal(jose_verify(proof, r.method, r.url, r.nonce, r.access_token, NULL), 1);
+			ta_free_secret(proof);
+			r.iat -= 600;
+			assert_int_equal(ta_dpop_proof_make(c, k, &r, &proof), TA_OK);
+			assert_int_equal(jose_verify(proof, r.method, r.url, r.nonce, r.access_token, NULL), 1);
+			ta_free_secret(proof);
+		}
+		ta_dpop_key_free(k);
+	}
+	ta_client_free(c);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(alg_choose_table),
+		cmocka_unit_test(known_thumbprints),
+		cmocka_unit_test(keys_round_trip),
+		cmocka_unit_test(key_new_refuses_other_algs),
+		cmocka_unit_test(key_from_jwk_refusals),
+		cmocka_unit_test(proofs_verify),
+		cmocka_unit_test(proof_refusals),
+		cmocka_unit_test(nonce_table),
+	};
+	const struct CMUnitTest jose[] = {
+		cmocka_unit_test(node_jose_verifies),
+	};
+
+	if (argc == 3 && !strcmp(argv[1], "--jose")) {
+		jose_script = argv[2];
+		return cmocka_run_group_tests_name("dpop_jose", jose, NULL, NULL);
+	}
+	return cmocka_run_group_tests_name("dpop", tests, NULL, NULL);
+}

@@ -65,9 +65,7 @@ int ta_issuer_matches(const char *pattern, const char *actual, const char *tenan
 	return !tenant || (strlen(tenant) == seg && !memcmp(actual + before, tenant, seg));
 }
 
-/* The metadata's issuer a names the configured b: equal apart from one
- * trailing slash on either side, or a template that b fills in. */
-static int same_issuer(const char *a, const char *b)
+int ta_issuer_equal(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 
@@ -75,9 +73,14 @@ static int same_issuer(const char *a, const char *b)
 		la--;
 	if (lb && b[lb - 1] == '/')
 		lb--;
-	if (la == lb && !memcmp(a, b, la))
-		return 1;
-	return strstr(a, TENANT_MARK) && ta_issuer_matches(a, b, NULL);
+	return la == lb && !memcmp(a, b, la);
+}
+
+/* The metadata's issuer a names the configured b: equal apart from one
+ * trailing slash on either side, or a template that b fills in. */
+static int same_issuer(const char *a, const char *b)
+{
+	return ta_issuer_equal(a, b) || (strstr(a, TENANT_MARK) && ta_issuer_matches(a, b, NULL));
 }
 
 static int offers_s256(json_t *methods)

@@ -24,6 +24,9 @@ struct ta_metadata {
 	char *dpop_algs;
 };
 
+/* 1 when issuers a and b are equal apart from one trailing slash on either
+ * side. */
+TA_HIDDEN int ta_issuer_equal(const char *a, const char *b);
 /* 1 when actual is pattern, where pattern may hold one "{tenantid}" that
  * stands for one path segment (Microsoft's multi-tenant issuer); with
  * tenant given, the segment must be that tenant. */

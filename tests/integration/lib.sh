@@ -233,6 +233,29 @@ start_front_idp() {
 # in $T/shim.jsonl.
 start_shim_idp() { start_front_idp shim "$IDP_DIR/shim.mjs" SHIM "$@"; }
 
+# start_mcp NAME [VAR=VALUE...]: starts the MCP server (tests/idp/mcp-server.mjs,
+# the official SDK's; its header says what the variables do) for the IdP
+# at $ISSUER, with that environment; sets MCP_URL, its
+# http://127.0.0.1:PORT/mcp. Its output is in $T/NAME.url and .err; the
+# cleanup stops it.
+start_mcp() {
+  mcp_name=$1; shift
+  rm -f "$T/$mcp_name.url"
+  env "$@" MCP_ISSUER="$ISSUER" node "$IDP_DIR/mcp-server.mjs" >"$T/$mcp_name.url" 2>"$T/$mcp_name.err" &
+  mcp_pid=$!
+  STUB_PIDS="${STUB_PIDS:-} $mcp_pid"
+  wait_url "MCP server $mcp_name" "$T/$mcp_name" "$mcp_pid" || exit 1
+  MCP_URL=$HELPER_URL
+}
+
+# mcp_call URL [TOOL]: the SDK's MCP client (tests/idp/mcp-client.mjs)
+# calls TOOL (whoami) at URL with the JSON headers on stdin; sets rc, its
+# stdout in $T/mcp.out, stderr in $T/mcp.err.
+mcp_call() {
+  rc=0
+  node "$IDP_DIR/mcp-client.mjs" "$@" >"$T/mcp.out" 2>"$T/mcp.err" || rc=$?
+}
+
 # setup_ci_credential: a real CI credential from `setup-token` (the browser
 # signs in as termauth-ci, whose refresh tokens do not rotate) in CRED, and
 # CLIENT_ID set to that client.

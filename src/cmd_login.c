@@ -240,11 +240,16 @@ static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
 	const char *old = ta_profile_get(p, "client_id");
 	enum ta_result r;
 
-	if (!ta_profile_get(p, "issuer") && ta_client_get(c, TA_OPT_ISSUER) &&
-	    ((r = ta_profile_set(p, "issuer", ta_client_get(c, TA_OPT_ISSUER))) != TA_OK ||
-	     (!ta_profile_get(p, "scopes") && ta_client_get(c, TA_OPT_SCOPES) &&
-	      (r = ta_profile_set(p, "scopes", ta_client_get(c, TA_OPT_SCOPES))) != TA_OK)))
-		return r;
+	static const struct { const char *key; enum ta_option opt; } found[] = {
+		{ "issuer", TA_OPT_ISSUER }, { "scopes", TA_OPT_SCOPES }, { "dpop", TA_OPT_DPOP },
+	};
+	int discovered = !ta_profile_get(p, "issuer");
+	size_t i;
+
+	for (i = 0; discovered && i < sizeof(found) / sizeof(found[0]); i++)
+		if (!ta_profile_get(p, found[i].key) && ta_client_get(c, found[i].opt) &&
+		    (r = ta_profile_set(p, found[i].key, ta_client_get(c, found[i].opt))) != TA_OK)
+			return r;
 	if (!id || (old && !strcmp(old, id)))
 		return TA_OK;
 	if ((r = ta_profile_set(p, "client_id", id)) != TA_OK)

@@ -30,7 +30,11 @@ static char *request_body(const struct ta_client *c, const struct ta_metadata *m
 	              "application_type", "native", "redirect_uris", "http://127.0.0.1/callback",
 	              "token_endpoint_auth_method", "none", "grant_types", grants,
 	              "response_types", "code");
-	if (o && c->scopes)
+	/* Not with resources (RFC 8707): their scopes are granted per resource,
+	 * which a client's registered scope does not describe, and an IdP may
+	 * refuse a registration naming scopes it keeps for its APIs
+	 * (oidc-provider does). The member is optional (RFC 7591 2). */
+	if (o && c->scopes && !c->resources)
 		json_object_set_new(o, "scope", json_string(c->scopes));
 	text = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);

@@ -15,6 +15,8 @@
 #include "jose/dpop.h"
 #include "oauth/discovery.h"
 #include "oauth/register.h"
+#include "oauth/resource_metadata.h"
+#include "oauth/token.h"
 #include "profile/client.h"
 #include "profile/record.h"
 #include "signin/authcode.h"
@@ -84,6 +86,56 @@ static const char *choose_flow(struct ta_client *c, const struct ta_metadata *md
 	return flow;
 }
 
+/* The scopes to ask for at a resource's IdP when none are set: the ones
+ * its metadata chose, with openid (who signed in) and offline_access (a
+ * session that outlives its first token). */
+static enum ta_result resource_scopes(struct ta_client *c, const struct ta_resource_metadata *md)
+{
+	char *scope = NULL, *all = NULL;
+	enum ta_result r;
+
+	if (c->scopes)
+		return TA_OK;
+	if ((r = ta_resource_scope(md, &scope)) != TA_OK)
+		return r;
+	if (asprintf(&all, "openid offline_access%s%s", scope ? " " : "", scope ? scope : "") < 0)
+		all = NULL;
+	r = all ? ta_set_string(&c->scopes, all) : TA_E_NOMEM;
+	free(all);
+	free(scope);
+	return r;
+}
+
+/* No issuer, but a resource: its protected-resource metadata (RFC 9728)
+ * names the IdP to sign in at, and the scopes; a resource that wants
+ * DPoP-bound tokens gets them. */
+static enum ta_result idp_of_resource(struct ta_client *c)
+{
+	struct ta_resource_metadata md = { 0 };
+	char *resource = ta_token_first_resource(c->resources);
+	const char *issuer = NULL;
+	enum ta_result r;
+
+	if (!resource)
+		return TA_E_NOMEM;
+	ta_debug(c, 1, "no issuer: asking resource %s where to sign in (RFC 9728)", resource);
+	if ((r = ta_resource_discover(c, resource, &md)) != TA_OK ||
+	    (r = ta_resource_pick_issuer(c, &md, NULL, &issuer)) != TA_OK) {
+		r = ta_fail_wrap(c, r, "finding the IdP of resource '%.200s'", resource);
+		goto out;
+	}
+	ta_debug(c, 1, "resource %s: its metadata (%s) names the IdP %s", resource,
+	         md.metadata_url ? md.metadata_url : "?", issuer);
+	if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK || (r = resource_scopes(c, &md)) != TA_OK)
+		goto out;
+	if (md.dpop_bound_access_tokens_required && !c->dpop)
+		r = ta_set_string(&c->dpop, "yes");
+out:
+	ta_resource_metadata_clear(&md);
+	free(resource);
+	return r;
+}
+
 /* With dpop = yes, the key the sign-in's token requests prove they hold
  * (RFC 9449), of an algorithm the IdP lists; else none (*key NULL). */
 static enum ta_result dpop_key_for(struct ta_client *c, const struct ta_metadata *md,
@@ -125,6 +177,8 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 
 	ta_call_begin(c);
 	if ((r = ta_provider_fill(c)) != TA_OK)
+		return r;
+	if (!c->issuer && !c->token_endpoint && c->resources && (r = idp_of_resource(c)) != TA_OK)
 		return r;
 	if ((!c->client_id && !c->issuer) || (!c->issuer && !c->token_endpoint))
 		return ta_fail(c, TA_E_ARG, "an issuer (or the endpoints) and a client id are needed to sign in");

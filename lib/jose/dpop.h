@@ -20,12 +20,15 @@
 struct ta_dpop_key;
 
 /* The algorithm for an IdP's dpop_signing_alg_values_supported (RFC 9449
- * 5.1): EdDSA when it is listed (smaller, faster, deterministic), else
- * ES256 - also when the list is empty or absent (NULL, 0), since every
- * DPoP server takes ES256. TA_JWS_UNKNOWN when the list names neither: no
- * key termauth makes would be accepted. Names are case-sensitive; "Ed25519"
- * (RFC 9864's name) is not "EdDSA", and is not chosen: the header would
- * have to say it, and termauth's own verifier does not know it. */
+ * 5.1): EdDSA when it is listed, else ES256 - also when the list is empty
+ * or absent (NULL, 0), since every DPoP server takes ES256. TA_JWS_UNKNOWN
+ * when the list names neither: no key termauth makes would be accepted.
+ * EdDSA for its smaller proofs (480 bytes against 542) and signatures that
+ * need no random number; not for speed: with OpenSSL 3.0 on x86-64 a P-256
+ * signature is, if anything, the quicker (both some 40 us a proof). Names
+ * are case-sensitive; "Ed25519" (RFC 9864's name) is not "EdDSA", and is
+ * not chosen: the header would have to say it, and termauth's own
+ * verifier does not know it. */
 TA_HIDDEN enum ta_jws_alg ta_dpop_alg_choose(const char *const *names, size_t n);
 /* The same of a list in one string, names separated by spaces or tabs
  * (NULL and "" are empty lists). */

@@ -102,7 +102,7 @@ _termauth()
 	login | setup-token) COMPREPLY=($(compgen -W "$login $common" -- "$cur")) ;;
 	token) COMPREPLY=($(compgen -W "--min-ttl --resource --scope --json --header --json-headers
 		--url --method --login $common" -- "$cur")) ;;
-	dpop-proof) COMPREPLY=($(compgen -W "--url --method --nonce $common" -- "$cur")) ;;
+	dpop-proof) COMPREPLY=($(compgen -W "--url --method --resource --nonce $common" -- "$cur")) ;;
 	status) COMPREPLY=($(compgen -W "--json $common" -- "$cur")) ;;
 	logout) COMPREPLY=($(compgen -W "--all $common" -- "$cur")) ;;
 	exec) COMPREPLY=($(compgen -W "--env --keep-env --min-ttl -- $common" -- "$cur")) ;;

@@ -219,7 +219,12 @@ enum ta_option {
 	 * "https://api.example.com/mcp"). Each is sent in the authorization
 	 * request; the first is also sent when the code is redeemed and at each
 	 * refresh, so that the session's own access token is for it (as MCP
-	 * clients must do). Tokens for the others: ta_resource_token. */
+	 * clients must do). Tokens for the others: ta_resource_token. With no
+	 * issuer and no token endpoint, ta_login asks the first resource where
+	 * to sign in (RFC 9728 protected-resource metadata, whose resource
+	 * must be it exactly) and sets TA_OPT_ISSUER, and TA_OPT_SCOPES (the
+	 * metadata's, with openid and offline_access) when unset: keep them
+	 * for the next sign-in. */
 	TA_OPT_RESOURCE = 18,
 	/* "yes": bind the session to a key (DPoP, RFC 9449): a key pair made
 	 * at sign-in (EdDSA when the IdP lists it, else ES256) is kept with the
@@ -411,13 +416,16 @@ TA_API enum ta_result ta_exchange(struct ta_client *c, const char *profile,
  * session like exchanged tokens) while it is fresh, or asked for with the
  * session's refresh token and "resource", under the profile's lock, once
  * for concurrent callers; a refresh token the IdP rotates meanwhile is
- * saved into the session. The result holds the token, its type, expiry,
- * scope and resource; free it with ta_session_free(). TA_E_IDP when the
- * IdP refuses (invalid_target: most IdPs give tokens only for the
- * resources the sign-in asked for - the message says to sign in with it),
- * or when it ignored the resource (the token is a JWT whose aud does not
- * name it: the message says what it names); TA_E_ARG for a resource that
- * is not an absolute URI without a fragment; the rest as ta_session_fresh. */
+ * saved into the session. A sign-in that named resources (TA_OPT_RESOURCE)
+ * gets tokens for those only: another is TA_E_ARG without asking the IdP
+ * (some IdPs spend the refresh token on such a request, and the session
+ * ends), the message naming the sign-in that would. The result holds the
+ * token, its type, expiry, scope and resource; free it with
+ * ta_session_free(). TA_E_IDP when the IdP refuses (invalid_target,
+ * invalid_scope), or when it ignored the resource (the token is a JWT
+ * whose aud does not name it: the message says what it names); TA_E_ARG
+ * for a resource that is not an absolute URI without a fragment, or a
+ * scope that is not one; the rest as ta_session_fresh. */
 TA_API enum ta_result ta_resource_token(struct ta_client *c, const char *profile,
                                         const char *resource, const char *scope,
                                         long long min_ttl, struct ta_session **out);

@@ -26,7 +26,7 @@ static const char more[] =
 	"       https://api.example.com/x\n";
 
 struct proof_options {
-	const char *method, *url, *nonce;
+	const char *method, *url, *nonce, *resource;
 };
 
 static const struct proof_options defaults = { .method = "GET" };
@@ -36,6 +36,9 @@ static const struct opt options[] = {
 	  .arg = "URL", .hint = "the request's URL", .help = "the request's URL (required)" },
 	{ .name = "method", .kind = OPT_STRING, .offset = offsetof(struct proof_options, method),
 	  .arg = "METHOD", .hint = "an HTTP method", .help = "the request's method (default: GET)" },
+	{ .name = "resource", .kind = OPT_STRING,
+	  .offset = offsetof(struct proof_options, resource), .arg = "URL", .hint = "the API's URI",
+	  .help = "for the token 'termauth token --resource URL' prints" },
 	{ .name = "nonce", .kind = OPT_STRING, .offset = offsetof(struct proof_options, nonce),
 	  .arg = "NONCE", .hint = "the server's DPoP-Nonce",
 	  .help = "the DPoP-Nonce the server answered with, when it asks for one" },
@@ -56,7 +59,10 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	(void)argv;
 	if (!o->url)
 		return cli_usage_error(&cmd_dpop_proof, "a proof is for one request: give its --url");
-	if ((rc = fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, 0, &t)) != EXIT_OK)
+	rc = o->resource
+	             ? fresh_resource_token_get(cli, o->resource, NULL, TOKEN_DEFAULT_MIN_TTL, 0, &t)
+	             : fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, 0, &t);
+	if (rc != EXIT_OK)
 		return rc;
 	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) == EXIT_OK) {
 		r = ta_dpop_proof(c, cli->profile, o->method, o->url, o->nonce, t.token, &proof);

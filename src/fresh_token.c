@@ -143,8 +143,8 @@ static int from_agent_or_profile(struct cli *cli, long long min_ttl, int login,
 	int own = 0, rc;
 
 	if (cli_agent_socket() && w->resource && !has_own_session(cli)) {
-		cli_error("a token for a resource (--resource) is not forwarded, and profile '%s' has no session on this machine: sign in here with 'termauth -p %s login --resource %s'",
-		          cli->profile, cli->profile, w->resource);
+		cli_error("a token for a resource (--resource) is not forwarded, and profile '%s' has no session on this machine: sign in here with 'termauth -p %s login --resource URL'",
+		          cli->profile, cli->profile);
 		return EXIT_SIGNIN;
 	}
 	if (cli_agent_socket() && !w->resource &&
@@ -160,6 +160,13 @@ static int fresh_access_token_get(struct cli *cli, const struct wanted *w, long 
 	int rc;
 
 	memset(t, 0, sizeof(*t));
+	/* A token for one API, handed to every API asked for, would undo what
+	 * a resource's token is for. */
+	if (token_from_env() && w->resource) {
+		cli_error("TERMAUTH_TOKEN is one token, not a token for the resource asked for: unset it to use profile '%s' for --resource",
+		          cli->profile);
+		return EXIT_USAGE;
+	}
 	if (token_from_env()) {
 		if (!token_printable(token_from_env())) {
 			cli_error("TERMAUTH_TOKEN holds a line break or another control character: not used");

@@ -23,9 +23,9 @@ struct fresh_token {
  * code, having said on stderr what failed. */
 int fresh_token_get(struct cli *cli, long long min_ttl, int login, struct fresh_token *t);
 /* fresh_token_get for a token for one API (ta_resource_token): resource,
- * and scope (NULL: the grant's). TERMAUTH_TOKEN still wins (the person's
- * override); TERMAUTH_CREDENTIAL is refused (EXIT_USAGE, said), and so is
- * a far side without a session of its own (EXIT_SIGNIN). */
+ * and scope (NULL: the grant's). TERMAUTH_TOKEN and TERMAUTH_CREDENTIAL
+ * are refused (EXIT_USAGE, said): neither is a token for that resource;
+ * so is a far side without a session of its own (EXIT_SIGNIN). */
 int fresh_resource_token_get(struct cli *cli, const char *resource, const char *scope,
                              long long min_ttl, int login, struct fresh_token *t);
 /* The same for the ID token (ta_session_fresh_id), with its exp as

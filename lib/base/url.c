@@ -146,8 +146,10 @@ int ta_resource_ok(const char *uri, size_t n)
 		i++;
 	if (i == n || uri[i] != ':' || i + 1 == n)
 		return 0;
+	/* RFC 3986 2: unreserved, reserved and '%' - no '#' (a fragment). */
 	for (; i < n; i++)
-		if (uri[i] <= 0x20 || uri[i] > 0x7e || uri[i] == '#')
+		if (!uri[i] || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		                       "-._~:/?[]@!$&'()*+,;=%", uri[i]))
 			return 0;
 	return 1;
 }

@@ -15,8 +15,8 @@ TA_HIDDEN int ta_url_is_loopback(const char *url);
 /* The longest resource indicator taken: a URI this long is no API's name. */
 #define TA_RESOURCE_MAX 2048
 /* 1 when uri[0..n) is a resource indicator as RFC 8707 section 2 wants
- * one: an absolute URI (a scheme, ':', more), without a fragment, of
- * printable ASCII without spaces, at most TA_RESOURCE_MAX long. */
+ * one: an absolute URI (a scheme, ':', more), without a fragment, of the
+ * characters RFC 3986 allows in one, at most TA_RESOURCE_MAX long. */
 TA_HIDDEN int ta_resource_ok(const char *uri, size_t n);
 
 /* Decodes %XX and '+' in s[0..n) into a new NUL-terminated string. Returns

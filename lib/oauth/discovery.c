@@ -100,20 +100,23 @@ static int offers_s256(json_t *methods)
 
 /* The algorithms of a list of names, joined with spaces: names of
  * letters, digits and '-' only (no JWS algorithm has others), the rest
- * left out. NULL when the list is absent or not an array; "" when empty. */
+ * left out, and the first 64 only. NULL when the list is absent or not an
+ * array (or no memory); "" when empty. */
 static char *algorithm_names(json_t *list)
 {
 	size_t i, len = 0;
 	char *joined;
 	json_t *v;
 
-	if (!json_is_array(list) || json_array_size(list) > 64)
+	if (!json_is_array(list))
 		return NULL;
 	if (!(joined = calloc(1, 64 * 17)))
 		return NULL;
 	json_array_foreach(list, i, v) {
 		const char *name = json_string_value(v);
 		size_t n = name ? strlen(name) : 0;
+		if (i >= 64) /* as many as fit: no IdP lists more */
+			break;
 		if (!n || n > 16 ||
 		    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") != n)
 			continue;
@@ -169,11 +172,9 @@ enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
 	}
 	md->iss_parameter_supported =
 		json_is_true(json_object_get(o, "authorization_response_iss_parameter_supported"));
-	if (json_object_get(o, "dpop_signing_alg_values_supported") &&
-	    !(md->dpop_algs = algorithm_names(json_object_get(o, "dpop_signing_alg_values_supported")))) {
-		r = ta_fail(c, TA_E_PROTOCOL, "the IdP's metadata has a dpop_signing_alg_values_supported that is not a list of names");
-		goto out;
-	}
+	/* A list that cannot be read is as none: only a DPoP sign-in needs it,
+	 * and then ES256 is what every DPoP server takes. */
+	md->dpop_algs = algorithm_names(json_object_get(o, "dpop_signing_alg_values_supported"));
 	r = TA_OK;
 out:
 	if (r != TA_OK)

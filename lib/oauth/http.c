@@ -113,7 +113,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *userp)
 		dst = (char **)((char *)r + kept[i].offset);
 		if (len > nlen && !strncasecmp(data, kept[i].name, nlen) &&
 		    !header_keep(dst, data + nlen, len - nlen)) {
-			r->too_large = 1;
+			r->header_too_large = 1;
 			return 0; /* libcurl aborts: a header this large is not an answer */
 		}
 	}
@@ -149,6 +149,9 @@ static enum ta_result curl_failure(struct ta_client *c, const char *url,
 {
 	char shown[CURL_ERROR_SIZE];
 
+	if (resp->header_too_large)
+		return ta_fail(c, TA_E_TOO_LARGE, "a header of the answer from %s exceeds %d bytes",
+		               url, TA_HTTP_MAX_HEADER);
 	if (resp->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		return ta_fail(c, TA_E_TOO_LARGE, "the answer from %s exceeds %d bytes",
 		               url, TA_HTTP_MAX_BODY);

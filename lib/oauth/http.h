@@ -23,6 +23,7 @@ struct ta_http_response {
 	 * TA_HTTP_MAX_HEADER bytes together. */
 	char *www_authenticate; /* a 401's challenges (RFC 6750, RFC 9728) */
 	char *dpop_nonce;       /* DPoP-Nonce (RFC 9449 8) */
+	int header_too_large;   /* one of them passed TA_HTTP_MAX_HEADER */
 };
 
 #define TA_HTTP_MAX_HEADER 8192

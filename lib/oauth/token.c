@@ -57,9 +57,7 @@ static enum ta_result take_string(struct ta_client *c, json_t *o, const char *ke
 	return ta_set_secret(dst, json_string_value(v)); /* a session's, freed with ta_free_secret */
 }
 
-/* RFC 6749 section 3.3: scope tokens of %x21 / %x23-5B / %x5D-7E, with
- * spaces between. Checked because the scope is shown on the terminal. */
-static int scope_ok(const char *s)
+int ta_scope_ok(const char *s)
 {
 	for (; *s; s++)
 		if (*s != ' ' && (*s < 0x21 || *s > 0x7e || *s == '"' || *s == '\\'))
@@ -87,7 +85,7 @@ static enum ta_result parse_success(struct ta_client *c, json_t *o, long long no
 			return r;
 	if (!s->access_token || !s->token_type)
 		return ta_fail(c, TA_E_PROTOCOL, "the token response lacks access_token or token_type");
-	if (s->scope && !scope_ok(s->scope))
+	if (s->scope && !ta_scope_ok(s->scope))
 		return ta_fail(c, TA_E_PROTOCOL, "the token response's scope holds characters a scope cannot");
 	/* Some IdPs send the number as a string; both are accepted. */
 	if (secs == -2)

@@ -42,6 +42,11 @@ TA_HIDDEN enum ta_result ta_token_exchange_code(struct ta_client *c,
                                                 const char *resources,
                                                 struct ta_session **out);
 
+/* 1 when s is a scope as RFC 6749 section 3.3 has them: scope tokens of
+ * %x21 / %x23-5B / %x5D-7E, with spaces between. Checked because scopes
+ * are shown on the terminal. */
+TA_HIDDEN int ta_scope_ok(const char *s);
+
 /* Adds a "resource" parameter (RFC 8707) to form for each resource of the
  * space separated list (NULL: none), or for its first only. */
 TA_HIDDEN void ta_token_add_resources(struct ta_buf *form, const char *list, int first_only);

@@ -92,6 +92,7 @@ void ta_session_free(struct ta_session *s)
 	ta_free_secret(s->token_endpoint);
 	ta_free_secret(s->revocation_endpoint);
 	ta_free_secret(s->resource);
+	ta_free_secret(s->resources);
 	ta_free_secret(s->dpop_key);
 	ta_wipe(s, sizeof(*s));
 	free(s);
@@ -133,7 +134,7 @@ struct field {
 static const struct field fields[] = {
 	FIELD(issuer), FIELD(client_id), FIELD(subject), FIELD(token_type),
 	FIELD(scope), FIELD(token_endpoint), FIELD(revocation_endpoint), FIELD(access_token),
-	FIELD(refresh_token), FIELD(id_token), FIELD(resource),
+	FIELD(refresh_token), FIELD(id_token), FIELD(resource), FIELD(resources),
 	FIELD(dpop_key),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))

@@ -40,6 +40,7 @@ struct ta_session {
 	char *token_endpoint;      /* where to refresh, without discovery */
 	char *revocation_endpoint; /* where to revoke at logout, when offered */
 	char *resource;            /* RFC 8707: what its access tokens are for */
+	char *resources;           /* all the sign-in asked for, space separated */
 	char *dpop_key;            /* RFC 9449: the private JWK it is bound to */
 	long long expires_at;
 	struct ta_session_meta meta;

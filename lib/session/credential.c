@@ -36,6 +36,7 @@ static const struct {
 	{ "scope", offsetof(struct ta_session, scope) },
 	{ "sub", offsetof(struct ta_session, subject) },
 	{ "res", offsetof(struct ta_session, resource) },
+	{ "rss", offsetof(struct ta_session, resources) },
 	{ "dpk", offsetof(struct ta_session, dpop_key) },
 };
 #define SECRET_KEY "cs" /* the client secret of IdPs that give native apps one */

@@ -33,6 +33,12 @@ void ta_session_dpop_end(struct ta_client *c, struct ta_dpop_key *key)
 {
 	if (c && c->dpop_key == key)
 		c->dpop_key = NULL;
+	/* A nonce is one server's (RFC 9449 8): not for the next call, which
+	 * may be another IdP's. */
+	if (c && key) {
+		free(c->dpop_nonce);
+		c->dpop_nonce = NULL;
+	}
 	ta_dpop_key_free(key);
 }
 

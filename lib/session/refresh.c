@@ -50,7 +50,8 @@ static enum ta_result merge(struct ta_session *fresh, const struct ta_session *o
 		offsetof(struct ta_session, client_id), offsetof(struct ta_session, subject),
 		offsetof(struct ta_session, token_endpoint),
 		offsetof(struct ta_session, revocation_endpoint),
-		offsetof(struct ta_session, resource), offsetof(struct ta_session, dpop_key),
+		offsetof(struct ta_session, resource), offsetof(struct ta_session, resources),
+		offsetof(struct ta_session, dpop_key),
 	};
 	enum ta_result r;
 	size_t i;
@@ -153,7 +154,7 @@ enum ta_result ta_session_refresh_grant(struct ta_client *c, const char *profile
 	struct ta_buf form = { 0 };
 	struct ta_session *fresh = NULL;
 	struct ta_dpop_key *key = NULL;
-	char code[64];
+	char code[64] = "";
 	enum ta_result r;
 
 	if (!old->refresh_token)
@@ -168,8 +169,8 @@ enum ta_result ta_session_refresh_grant(struct ta_client *c, const char *profile
 		ta_buf_add_param(&form, "resource", resource);
 	if (scope)
 		ta_buf_add_param(&form, "scope", scope);
-	ta_debug(c, 1, "refreshing at %s%s%s", old->token_endpoint, resource ? " for " : "",
-	         resource ? resource : "");
+	ta_debug(c, 1, "refreshing at %s%s", old->token_endpoint,
+	         resource ? " for a resource" : "");
 	if ((r = ta_session_dpop_begin(c, old, &key)) == TA_OK)
 		r = ta_token_request(c, old->token_endpoint, &form, &fresh, code, sizeof(code));
 	ta_session_dpop_end(c, key);

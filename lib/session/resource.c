@@ -21,6 +21,7 @@
 #include "base/secret.h"
 #include "base/url.h"
 #include "oauth/idtoken.h"
+#include "oauth/token.h"
 #include "profile/record.h"
 #include "session/session.h"
 #include "store/store.h"
@@ -37,7 +38,9 @@ static int cached(struct ta_client *c, const struct request *q, long long min_tt
 {
 	struct ta_session *d = NULL;
 
-	if (ta_derived_load(q->profile, KIND, q->key, &d) == TA_OK &&
+	/* The file's name is a hash of the request; its content must say so. */
+	if (ta_derived_load(q->profile, KIND, q->key, &d) == TA_OK && d->resource &&
+	    !strcmp(d->resource, q->resource) &&
 	    ta_session_usable(c, q->profile, d, (long long)time(NULL), min_ttl)) {
 		*out = d;
 		return 1;
@@ -84,18 +87,74 @@ int ta_resource_token_ignored(const char *token, const char *resource, char *aud
 	return ignored;
 }
 
+/* The resource as a command to paste shows it: as it is when a shell
+ * takes it so (an URI may hold $, ;, & or quotes), else "URL". */
+#define SHELL_SAFE "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?=%@+,"
+static const char *as_word(const char *resource)
+{
+	return strspn(resource, SHELL_SAFE) == strlen(resource) ? resource : "URL";
+}
+
 /* The IdP's refusal of q, said with what to do next. */
 static enum ta_result refused(struct ta_client *c, const struct request *q, enum ta_result r,
                               const char *error)
 {
 	if (r == TA_E_IDP && !strcmp(error, "invalid_target"))
 		return ta_fail(c, TA_E_IDP, "the IdP will not give profile '%s' a token for resource '%.200s' (invalid_target): an IdP gives tokens for the resources asked for at sign-in - run 'termauth -p %s login --resource %.200s'",
-		               q->profile, q->resource, q->profile, q->resource);
+		               q->profile, q->resource, q->profile, as_word(q->resource));
 	if (r == TA_E_IDP && !strcmp(error, "invalid_scope"))
 		return ta_fail(c, TA_E_IDP, "the IdP will not give profile '%s' scope '%.100s' for resource '%.200s' (invalid_scope): a token can have only scopes the sign-in was granted - sign in asking for them with 'termauth -p %s login --scope ...'",
 		               q->profile, q->scope, q->resource, q->profile);
 	return ta_fail_wrap(c, r, "profile '%s': a token for resource '%.200s'", q->profile,
 	                    q->resource);
+}
+
+static enum ta_result ignored(struct ta_client *c, const struct request *q, const char *aud)
+{
+	return ta_fail(c, TA_E_IDP, "the IdP ignored resource '%.200s' of profile '%s': the token it gave is for '%s' - check that the IdP knows the resource, or leave --resource out",
+	               q->resource, q->profile, aud);
+}
+
+/* 1 when the list (space separated) holds word, exactly: URIs are compared
+ * as strings (RFC 8707 2). */
+static int listed(const char *list, const char *word)
+{
+	size_t n = strlen(word), len;
+
+	while (list && *list) {
+		list += strspn(list, " ");
+		len = strcspn(list, " ");
+		if (len == n && !memcmp(list, word, n))
+			return 1;
+		list += len;
+	}
+	return 0;
+}
+
+/* A sign-in that named its resources may get tokens for those only: at
+ * some IdPs, asking for another spends the refresh token and ends the
+ * session (oidc-provider rotates it first, then refuses). So it is not
+ * asked; the message says how to add the resource. A sign-in that named
+ * none may ask for any (Entra's multi-resource refresh tokens). */
+static enum ta_result not_signed_in_for(struct ta_client *c, const struct request *q,
+                                        const struct ta_session *s)
+{
+	char all[512] = "";
+	const char *p = s->resources;
+	size_t n, len = 0;
+	int safe = 1;
+
+	while (*(p += strspn(p, " ")) && len < sizeof(all)) {
+		n = strcspn(p, " ");
+		safe &= strspn(p, SHELL_SAFE) >= n;
+		len += (size_t)snprintf(all + len, sizeof(all) - len, "--resource %.*s ", (int)n, p);
+		p += n;
+	}
+	if (len >= sizeof(all) || !safe)
+		snprintf(all, sizeof(all), "--resource URL ... ");
+	return ta_fail(c, TA_E_ARG, "profile '%s' signed in for %.200s, not for resource '%.200s': to get tokens for it too, sign in asking for them all: 'termauth -p %s login %s--resource %s'",
+	               q->profile, s->resources, q->resource, q->profile, all,
+	               as_word(q->resource));
 }
 
 /* Asks the IdP for q's token with s's refresh token (under the lock);
@@ -107,9 +166,11 @@ static enum ta_result ask(struct ta_client *c, const struct request *q, struct t
 	char error[64] = "", aud[128];
 	enum ta_result r;
 
+	if (s->resources && !listed(s->resources, q->resource))
+		return not_signed_in_for(c, q, s);
 	if (!s->refresh_token)
 		return ta_fail(c, TA_E_EXPIRED, "profile '%s' has no refresh token to ask for a token for resource '%.200s' with: sign in with 'termauth -p %s login --resource %.200s'",
-		               q->profile, q->resource, q->profile, q->resource);
+		               q->profile, q->resource, q->profile, as_word(q->resource));
 	r = ta_session_refresh_grant(c, q->profile, "the session", s, q->resource, q->scope, error,
 	                             sizeof(error), &d);
 	if (r != TA_OK)
@@ -122,8 +183,7 @@ static enum ta_result ask(struct ta_client *c, const struct request *q, struct t
 			goto out;
 	}
 	if (ta_resource_token_ignored(d->access_token, q->resource, aud, sizeof(aud))) {
-		r = ta_fail(c, TA_E_IDP, "the IdP ignored resource '%.200s' of profile '%s': the token it gave is for '%s' - check that the IdP knows the resource, or leave --resource out",
-		            q->resource, q->profile, aud);
+		r = ignored(c, q, aud);
 		goto out;
 	}
 	if ((r = ta_session_received(c, q->profile, d, min_ttl, "a token for a resource")) != TA_OK)
@@ -143,6 +203,26 @@ static enum ta_result ask(struct ta_client *c, const struct request *q, struct t
 out:
 	ta_session_free(d);
 	return r;
+}
+
+/* The session's own token, which is for q's resource - judged as any
+ * token for a resource: an IdP that ignored the indicator at sign-in
+ * gave one for another audience. */
+static enum ta_result own_token(struct ta_client *c, const struct request *q, long long min_ttl,
+                                struct ta_session **out)
+{
+	struct ta_session *s = NULL;
+	char aud[128];
+	enum ta_result r;
+
+	if ((r = ta_session_fresh(c, q->profile, min_ttl, &s)) != TA_OK)
+		return r;
+	if (ta_resource_token_ignored(s->access_token, q->resource, aud, sizeof(aud))) {
+		ta_session_free(s);
+		return ignored(c, q, aud);
+	}
+	*out = s;
+	return TA_OK;
 }
 
 /* 1 when the profile's session is itself for resource. */
@@ -171,10 +251,12 @@ enum ta_result ta_resource_token(struct ta_client *c, const char *profile, const
 		               resource ? resource : "");
 	if (scope && !*scope)
 		scope = q.scope = NULL;
+	if (scope && !ta_scope_ok(scope))
+		return ta_fail(c, TA_E_ARG, "a scope is made of printable ASCII, without quotes or backslashes (RFC 6749 3.3): not what --scope gave");
 	q.key[1] = resource;
 	q.key[2] = scope;
 	if (!scope && own_resource(c, profile, resource))
-		return ta_session_fresh(c, profile, min_ttl, out);
+		return own_token(c, &q, min_ttl, out);
 	if (cached(c, &q, min_ttl, out))
 		return TA_OK;
 	if ((r = ta_store_lock(c, profile, &lock)) != TA_OK)

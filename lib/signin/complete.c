@@ -71,10 +71,11 @@ enum ta_result ta_sign_in_complete(struct ta_client *c, const struct ta_metadata
 		return r;
 	if (!s->scope && (r = ta_set_string(&s->scope, c->scopes ? c->scopes : "openid")) != TA_OK)
 		return r;
-	/* Its refreshes ask for the same resource. */
+	/* Its refreshes ask for the same resource; tokens for the others are
+	 * asked for later (ta_resource_token). */
 	ta_free_secret(s->resource);
 	s->resource = ta_token_first_resource(c->resources);
-	if (c->resources && !s->resource)
+	if (c->resources && (!s->resource || (r = ta_set_string(&s->resources, c->resources)) != TA_OK))
 		return TA_E_NOMEM;
 	return TA_OK;
 }

@@ -204,7 +204,10 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 	*out = s;
 	s = NULL;
 out:
+	/* The key and the IdP's nonce were this sign-in's. */
 	c->dpop_key = NULL;
+	free(c->dpop_nonce);
+	c->dpop_nonce = NULL;
 	ta_dpop_key_free(key);
 	ta_session_free(s);
 	ta_free_secret(nonce);

@@ -10,7 +10,9 @@
 # do.
 . "$(dirname "$0")/lib.sh"
 start_idp IDP_DPOP_NONCE=1
-run_login --dpop yes
+A=https://api-a.example.test/
+B=https://api-b.example.test/
+run_login --dpop yes --resource "$A" --resource "$B"
 assert_eq "signed in with --dpop yes" 0 "$rc"
 assert_eq "the profile keeps dpop = yes" "dpop = yes" "$(grep '^dpop' "$XDG_CONFIG_HOME/termauth/config")"
 assert_eq "DPoP tokens" DPoP "$(store_field token_type)"
@@ -22,7 +24,6 @@ JKT=$(cd "$IDP_DIR" && node --input-type=module -e '
   const { d, alg, ...pub } = JSON.parse(readFileSync(process.argv[1], "utf8"));
   console.log(await calculateJwkThumbprint(pub, "sha256"));' "$T/key.json" 2>"$T/jkt.err" || :)
 check "the key's thumbprint" test -n "$JKT"
-if grep -rlF '"d":' "$XDG_RUNTIME_DIR" >/dev/null 2>&1; then fail "the key is in a runtime cache"; else pass "the key is in no runtime cache"; fi
 
 # The IdP's own word on what the tokens are bound to.
 AT=$(store_field access_token)
@@ -35,10 +36,13 @@ assert_eq "the refresh token: active, bound to the key" "true $JKT" \
   "$(json "$T/rt.json" 'j.active + " " + (j.cnf && j.cnf.jkt)')"
 assert_eq "the access token: DPoP, bound to the key" "DPoP $JKT" \
   "$(introspect_rs "$AT" 'token_type + " " + (j.cnf && j.cnf.jkt)')"
-# records GRANT TEXT: the IdP's token requests of GRANT whose line holds TEXT.
-records() { grep "\"grant_type\":\"$1\"" "$T/idp-record.jsonl" | grep -c "$2" || true; }
+# records GRANT TEXT [TEXT2]: the IdP's token requests of GRANT whose line
+# holds TEXT (and TEXT2).
+records() {
+  grep "\"grant_type\":\"$1\"" "$T/idp-record.jsonl" | grep "$2" | grep -c "${3:-}" || true
+}
 assert_eq "the code: one nonce challenge" 1 "$(records authorization_code '"error":"use_dpop_nonce"')"
-assert_eq "... answered once, with a proof" 1 "$(records authorization_code '"status":200,"dpop":true')"
+assert_eq "... answered once, with a proof" 1 "$(records authorization_code '"status":200' '"dpop":true')"
 
 rc=0; "$TERMAUTH" status >"$T/status.out" 2>&1 || rc=$?
 assert_contains "status says the session is bound" "$T/status.out" "dpop:     bound to a key kept with the session (DPoP access tokens)"
@@ -50,13 +54,13 @@ assert_eq "refresh: exit 0" 0 "$rc"
 assert_eq "... nothing said" "" "$(cat "$T/r.err")"
 check "... a new token" test -n "$AT2" -a "$AT2" != "$AT"
 assert_eq "... one nonce challenge" 1 "$(records refresh_token '"error":"use_dpop_nonce"')"
-assert_eq "... one refresh, with a proof" 1 "$(records refresh_token '"status":200,"dpop":true')"
+assert_eq "... one refresh, with a proof" 1 "$(records refresh_token '"status":200' '"dpop":true')"
 assert_eq "... still bound to the key" "DPoP $JKT" "$(introspect_rs "$AT2" 'token_type + " " + (j.cnf && j.cnf.jkt)')"
 age_session 10
 stampede 8 many "$TERMAUTH" token
 AT3=$(cat "$T/many.0.out")
 assert_eq "8 at once: all print one token" 8 "$(printed_by 8 many "$AT3")"
-assert_eq "... one more refresh" 2 "$(records refresh_token '"status":200,"dpop":true')"
+assert_eq "... one more refresh" 2 "$(records refresh_token '"status":200' '"dpop":true')"
 
 # Proofs for scripts.
 URL="https://api.example.test/items?page=2"
@@ -89,6 +93,22 @@ rc=0; "$TERMAUTH" dpop-proof --url "ftp://x.example/" >/dev/null 2>"$T/ftp.err" 
 assert_eq "dpop-proof of an URL that is not http(s): usage error" 2 "$rc"
 assert_one_line "... one line" "$T/ftp.err"
 
+# Another resource's token: bound to the key too, and proven with it.
+rc=0; TB=$("$TERMAUTH" token --resource "$B" 2>"$T/b.err") || rc=$?
+assert_eq "token --resource: exit 0" 0 "$rc"
+assert_eq "... its token: for it, DPoP, bound to the key" "$B DPoP $JKT" \
+  "$(introspect_rs "$TB" 'aud + " " + j.token_type + " " + (j.cnf && j.cnf.jkt)')"
+"$TERMAUTH" token --resource "$B" --header --url "$URL" >"$T/hb.txt"
+assert_eq "... --header: its token" "Authorization: DPoP $TB" "$(sed -n 1p "$T/hb.txt")"
+printf '%s\n%s\n' "$(sed -n 's/^DPoP: //p' "$T/hb.txt")" "$TB" >"$T/proof.in"
+rc=0; node "$IDP_DIR/verify-dpop-proof.mjs" --htm=GET --url="$URL" --jkt="$JKT" --ath <"$T/proof.in" >/dev/null 2>&1 || rc=$?
+assert_eq "... its proof verifies, with its token's hash" 0 "$rc"
+"$TERMAUTH" dpop-proof --resource "$B" --url "$URL" >"$T/proofb"
+printf '%s\n%s\n' "$(cat "$T/proofb")" "$TB" >"$T/proof.in"
+rc=0; node "$IDP_DIR/verify-dpop-proof.mjs" --htm=GET --url="$URL" --ath <"$T/proof.in" >/dev/null 2>&1 || rc=$?
+assert_eq "dpop-proof --resource: the hash of that token" 0 "$rc"
+if grep -rlF '"d":' "$XDG_RUNTIME_DIR" >/dev/null 2>&1; then fail "the key is in a cache or derived token"; else pass "the key is in no cache or derived token"; fi
+
 # The session copied to another machine's store without its key: the IdP
 # refuses the refresh token.
 mkdir -p "$T/other/termauth"
@@ -100,8 +120,10 @@ chmod 600 "$T/other/termauth/default.json"
 rc=0; XDG_STATE_HOME=$T/other XDG_RUNTIME_DIR=$T/other-run "$TERMAUTH" token >"$T/stolen.out" 2>"$T/stolen.err" || rc=$?
 assert_eq "copied without the key: the refresh fails (sign in again)" 3 "$rc"
 assert_eq "... no token" "" "$(cat "$T/stolen.out")"
-assert_eq "... the IdP refused it: a proofless refresh" '{"grant_type":"refresh_token","status":400,"error":"invalid_grant"}' \
-  "$(grep '"grant_type":"refresh_token"' "$T/idp-record.jsonl" | tail -1)"
+grep '"grant_type":"refresh_token"' "$T/idp-record.jsonl" | tail -1 >"$T/last"
+assert_contains "... the IdP refused it" "$T/last" '"status":400'
+assert_contains "... as invalid_grant" "$T/last" '"error":"invalid_grant"'
+assert_not_contains "... a refresh without a proof" "$T/last" '"dpop"'
 assert_contains "... said as a session to sign in again" "$T/stolen.err" "sign in again with 'termauth login'"
 rc=0; XDG_STATE_HOME=$T/other XDG_RUNTIME_DIR=$T/other-run "$TERMAUTH" dpop-proof --url "$URL" >/dev/null 2>"$T/nokey.err" || rc=$?
 assert_eq "... and it makes no proof" 3 "$rc"

@@ -79,15 +79,32 @@ rc=0; "$TERMAUTH" token --json --header >/dev/null 2>"$T/both.err" || rc=$?
 assert_eq "--json with --header: usage error" 2 "$rc"
 assert_contains "... says they exclude each other" "$T/both.err" "exclude each other"
 
-# A resource the sign-in did not ask for: the IdP refuses it.
+# A resource the sign-in did not ask for: not asked of the IdP (which
+# would spend the refresh token), said with the command to add it.
 C=https://api-c.example.test/
 rc=0; "$TERMAUTH" token --resource "$C" >"$T/c.out" 2>"$T/c.err" || rc=$?
-assert_eq "not asked for at sign-in: exit 1" 1 "$rc"
+assert_eq "not asked for at sign-in: exit 2" 2 "$rc"
 assert_one_line "... one line" "$T/c.err"
-assert_contains "... names invalid_target and the fix" "$T/c.err" \
-  "the IdP will not give profile 'default' a token for resource '$C' (invalid_target): an IdP gives tokens for the resources asked for at sign-in - run 'termauth -p default login --resource $C'"
+assert_contains "... names the resources and the fix" "$T/c.err" \
+  "profile 'default' signed in for $A $B, not for resource '$C': to get tokens for it too, sign in asking for them all: 'termauth -p default login --resource $A --resource $B --resource $C'"
 assert_eq "... prints no token" "" "$(cat "$T/c.out")"
-check "... the session is still there" test -n "$(store_field refresh_token)"
+assert_eq "... asked nothing of the IdP" 0 "$(grep -c "\"resource\":\"$C\"" "$T/idp-record.jsonl" || true)"
+age_session 10
+check "... the session still refreshes" "$TERMAUTH" token
+
+# What cannot stand for a resource's token, and what a pasted command
+# must not run.
+rc=0; TERMAUTH_TOKEN=some-token "$TERMAUTH" token --resource "$B" >"$T/env.out" 2>"$T/env.err" || rc=$?
+assert_eq "TERMAUTH_TOKEN with --resource: usage error" 2 "$rc"
+assert_eq "... prints no token" "" "$(cat "$T/env.out")"
+assert_contains "... says why" "$T/env.err" "TERMAUTH_TOKEN is one token, not a token for the resource asked for: unset it to use profile 'default' for --resource"
+rc=0; "$TERMAUTH" token --resource "$B" --scope "$(printf 'api:read\033]0;x\007')" >/dev/null 2>"$T/esc.err" || rc=$?
+assert_eq "a scope with a terminal escape: usage error" 2 "$rc"
+check "... not echoed" test -z "$(tr -d '[:print:]\n' <"$T/esc.err")"
+D='https://api-d.example.test/$(id);x'
+rc=0; "$TERMAUTH" token --resource "$D" >/dev/null 2>"$T/d.err" || rc=$?
+assert_eq "a resource with shell words, not asked at sign-in: exit 2" 2 "$rc"
+assert_contains "... the command to paste names no shell words" "$T/d.err" "'termauth -p default login --resource $A --resource $B --resource URL'"
 
 # A resource the IdP refuses outright: the sign-in says so.
 PROFILE=refused

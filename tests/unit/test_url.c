@@ -236,6 +236,13 @@ static void resource_ok_table(void **state)
 		{ "https://a.example/\xc3\xa9", 0 },
 		{ ":nothing", 0 },
 		{ "ht tp://x", 0 },
+		{ "https://a.example/p;q=1&r=(2)*!$'", 1 },
+		{ "https://[::1]:8443/%41~", 1 },
+		{ "https://a.example/\"q\"", 0 },
+		{ "https://a.example/<b>", 0 },
+		{ "https://a.example/a\\b", 0 },
+		{ "https://a.example/`id`", 0 },
+		{ "https://a.example/{x}|^", 0 },
 	};
 	char longest[TA_RESOURCE_MAX + 2];
 	size_t i;

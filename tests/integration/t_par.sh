@@ -86,14 +86,8 @@ assert_not_contains "the verifier is not on the terminal" "$T/login.err" "$VERIF
 # --- PAR required: the paste flow ------------------------------------------
 # No browser is started: the person opens the address shown (here the
 # driver, as on another device) and pastes the address it ends on.
-mkfifo "$T/stdin"
 export TA_BROWSER_PASTE_FILE="$T/pasted-url"
-( exec 3>"$T/stdin"
-  i=0
-  while [ ! -s "$TA_BROWSER_PASTE_FILE" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-  cat "$TA_BROWSER_PASTE_FILE" >&3
-  sleep 30 ) &
-WRITER=$!
+paste_writer
 rc=0
 "$TERMAUTH" login --issuer "$ISSUER" --client-id "$CLIENT_ID" --flow paste --timeout 100 -vvv \
   <"$T/stdin" >"$T/paste.out" 2>"$T/paste.err" &

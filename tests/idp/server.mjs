@@ -2,7 +2,8 @@
 //
 // An oidc-provider instance with the built-in development login/consent pages
 // (any login and password sign in), public native clients `termauth-test` and
-// `termauth-ci` (ID tokens signed RS256) and `termauth-ps256`,
+// `termauth-ci` (ID tokens signed RS256), `termauth-secret` (secret
+// `termauth-secret-value`, client_secret_post) and `termauth-ps256`,
 // `termauth-es256`, `termauth-eddsa` (ID tokens signed with that algorithm;
 // the JWKS holds a key for each), `termauth-norefresh` (never given a refresh
 // token: no refresh_token grant), a resource server client `termauth-rs`,
@@ -270,6 +271,10 @@ provider = new Provider(issuer, {
     // client is allowed them: its sessions end with their access token.
     { ...nativeClient('termauth-norefresh'),
       grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'] },
+    // A native client with a secret (as Google gives installed apps), sent
+    // in the body: the code exchange and a pushed request must carry it.
+    { ...nativeClient('termauth-secret'), client_secret: 'termauth-secret-value',
+      token_endpoint_auth_method: 'client_secret_post' },
     // Clients whose ID tokens are signed with another algorithm.
     ...['PS256', 'ES256', 'EdDSA'].map((alg) => ({
       ...nativeClient(`termauth-${alg.toLowerCase()}`), id_token_signed_response_alg: alg,

@@ -144,6 +144,35 @@ assert_eq "the browser was given the address shown" "$(cat "$T/shown")" "$(cat "
 assert_nothing_pushed_shown "PAR offered" "$T/login.err" "$T/login.out" "$T/given"
 "$TERMAUTH" logout >/dev/null 2>&1
 
+# --- A client with a secret: it authenticates the push ---------------------
+# (termauth-secret, client_secret_post; the secret only from the profile.)
+mkdir -p "$XDG_CONFIG_HOME/termauth"
+(umask 077; printf '[profile secret]\nissuer = %s\nclient_id = termauth-secret\nclient_secret = termauth-secret-value\n' \
+  "$ISSUER" >"$XDG_CONFIG_HOME/termauth/config")
+: >"$T/idp-record.jsonl"
+rm -f "$T/launched" "$TA_BROWSER_LOG"
+rc=0
+BROWSER="$T/rec-browser" "$TERMAUTH" -p secret login --timeout 100 -vvv </dev/null \
+  >"$T/login.out" 2>"$T/login.err" || rc=$?
+wait_browser
+assert_eq "the client with a secret signs in" 0 "$rc"
+grep '"par":true' "$T/idp-record.jsonl" >"$T/par.jsonl" || :
+assert_eq "its push was taken" 201 "$(json "$T/par.jsonl" j.status)"
+assert_eq "... authenticated with the secret" true "$(json "$T/par.jsonl" "j.params.includes('client_secret')")"
+for f in "$T/login.err" "$T/login.out" "$T/launched" "$TA_BROWSER_LOG"; do
+  assert_not_contains "the secret is not in $(basename "$f")" "$f" termauth-secret-value
+done
+"$TERMAUTH" -p secret logout >/dev/null 2>&1
+sed -i 's/^client_secret = .*/client_secret = not-the-secret/' "$XDG_CONFIG_HOME/termauth/config"
+rm -f "$T/launched"
+rc=0
+BROWSER="$T/rec-browser" "$TERMAUTH" -p secret login --timeout 100 </dev/null \
+  >"$T/login.out" 2>"$T/login.err" || rc=$?
+assert_eq "a wrong secret: exit 1" 1 "$rc"
+assert_contains "... the IdP's word" "$T/login.err" "the IdP refused: invalid_client"
+check "... no browser started" test ! -e "$T/launched"
+rm -f "$XDG_CONFIG_HOME/termauth/config"
+
 # --- The IdP refuses the pushed request ------------------------------------
 # A client it does not know: the push answers invalid_client, and the
 # sign-in ends at once with the IdP's word, no browser started.

@@ -184,6 +184,15 @@ assert_one_line "one error line" "$T/login.err"
 check "no browser was started" test ! -e "$T/launched"
 assert_nothing_stored "a refused push"
 
+# --- Nobody opens the address: the timeout says what to do ----------------
+rc=0
+BROWSER=true "$TERMAUTH" login --issuer "$ISSUER" --client-id "$CLIENT_ID" --timeout 2 \
+  </dev/null >"$T/login.out" 2>"$T/login.err" || rc=$?
+assert_eq "an address never opened: exit 1" 1 "$rc"
+assert_contains "... the timeout says to open the newest address" "$T/login.err" \
+  "termauth: error: no sign-in within 2 seconds: open the newest address shown here (the IdP drops a request left unopened for 60 s)"
+assert_nothing_stored "an address never opened"
+
 # --- A slow browser: the request is pushed again before it expires ---------
 # The IdP's answer says 6 s: termauth pushes again at 5 s while the start
 # page is unopened, sends the start page to the new request, and shows its

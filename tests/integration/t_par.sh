@@ -144,6 +144,23 @@ assert_eq "the browser was given the address shown" "$(cat "$T/shown")" "$(cat "
 assert_nothing_pushed_shown "PAR offered" "$T/login.err" "$T/login.out" "$T/given"
 "$TERMAUTH" logout >/dev/null 2>&1
 
+# --- Resource indicators (RFC 8707) are pushed too -------------------------
+: >"$T/idp-record.jsonl"
+login_par --resource https://api.example/a --resource https://api.example/b --scope "openid api:read"
+wait_browser
+assert_eq "a sign-in for two APIs succeeds" 0 "$rc"
+grep '"par":true' "$T/idp-record.jsonl" >"$T/par.jsonl" || :
+assert_eq "... the resources were pushed" true "$(json "$T/par.jsonl" "j.params.includes('resource')")"
+grep '"authorization":true' "$T/idp-record.jsonl" >"$T/authz.jsonl" || :
+assert_eq "... not given to the browser" "client_id,request_uri" "$(json "$T/authz.jsonl" 'j.params.join()')"
+"$TERMAUTH" logout >/dev/null 2>&1
+# One the IdP does not know: the push answers invalid_target, at once.
+login_par --resource https://api.example/refused
+assert_eq "an unknown resource: exit 1" 1 "$rc"
+assert_contains "... the IdP's word" "$T/login.err" \
+  "termauth: error: the sign-in request pushed to $ISSUER/request: the IdP refused: invalid_target"
+check "... no browser started" test ! -e "$T/launched"
+
 # --- A client with a secret: it authenticates the push ---------------------
 # (termauth-secret, client_secret_post; the secret only from the profile.)
 mkdir -p "$XDG_CONFIG_HOME/termauth"

@@ -115,6 +115,19 @@ assert_nothing_pushed_shown "paste flow" "$T/paste.err" "$T/paste.out"
 "$TERMAUTH" logout >/dev/null 2>&1
 unset TA_BROWSER_PASTE_FILE
 
+# --- PAR required, with DPoP: the key's thumbprint is pushed too ----------
+: >"$T/idp-record.jsonl"
+login_par --dpop yes
+wait_browser
+assert_eq "a DPoP sign-in succeeds" 0 "$rc"
+assert_eq "... with DPoP tokens" DPoP "$(store_field token_type)"
+grep '"par":true' "$T/idp-record.jsonl" >"$T/par.jsonl" || :
+assert_eq "... dpop_jkt was pushed" true "$(json "$T/par.jsonl" "j.params.includes('dpop_jkt')")"
+grep '"authorization":true' "$T/idp-record.jsonl" >"$T/authz.jsonl" || :
+assert_eq "... not given to the browser" "client_id,request_uri" "$(json "$T/authz.jsonl" 'j.params.join()')"
+"$TERMAUTH" logout >/dev/null 2>&1
+sed -i '/^dpop = /d' "$XDG_CONFIG_HOME/termauth/config" # the profile remembered it
+
 # --- The IdP's default: no PAR ---------------------------------------------
 stop_helper "$IDP_PID"
 start_idp

@@ -242,7 +242,9 @@ struct ta_callbacks {
 	void *data;  /* handed back as the first argument of each callback */
 	/* The URL to open in a browser: shown always, since the person may
 	 * need it even when a browser was launched (paste_ok: a pasted redirect
-	 * URL is accepted on the paste descriptor). */
+	 * URL is accepted on the paste descriptor). When the IdP takes pushed
+	 * requests (RFC 9126) it names only the client and the request, and a
+	 * request pushed again before it expired unopened comes in a notice. */
 	void (*show_url)(void *data, const char *url, int browser_launched,
 	                 int paste_ok);
 	/* Something for the person to know: a pasted line was not usable, the

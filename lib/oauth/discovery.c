@@ -26,6 +26,7 @@ static const struct endpoint endpoints[] = {
 	EP(userinfo_endpoint, 0), EP(jwks_uri, 0),
 	EP(device_authorization_endpoint, 0), EP(revocation_endpoint, 0),
 	EP(introspection_endpoint, 0), EP(registration_endpoint, 0),
+	EP(pushed_authorization_request_endpoint, 0),
 };
 #define NENDPOINTS (sizeof(endpoints) / sizeof(endpoints[0]))
 
@@ -125,6 +126,24 @@ static char *algorithm_names(json_t *list)
 	return joined;
 }
 
+/* RFC 9126 section 5: an IdP may require every authorization request to
+ * be pushed; one that does so without saying where could never be signed
+ * in to with the browser. */
+static enum ta_result par_policy(struct ta_client *c, json_t *o, struct ta_metadata *md)
+{
+	json_t *v = json_object_get(o, "require_pushed_authorization_requests");
+
+	if (v && !json_is_boolean(v))
+		return ta_fail(c, TA_E_PROTOCOL, "the IdP's metadata has a "
+		               "require_pushed_authorization_requests that is not true or false");
+	md->par_required = json_is_true(v);
+	if (md->par_required && !md->pushed_authorization_request_endpoint)
+		return ta_fail(c, TA_E_PROTOCOL,
+		               "the IdP requires pushed authorization requests but its metadata names no "
+		               "pushed_authorization_request_endpoint");
+	return TA_OK;
+}
+
 enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
                                  const char *buf, size_t len,
                                  struct ta_metadata *md)
@@ -175,7 +194,8 @@ enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
 	/* A list that cannot be read is as none: only a DPoP sign-in needs it,
 	 * and then ES256 is what every DPoP server takes. */
 	md->dpop_algs = algorithm_names(json_object_get(o, "dpop_signing_alg_values_supported"));
-	r = TA_OK;
+	if ((r = par_policy(c, o, md)) != TA_OK)
+		goto out;
 out:
 	if (r != TA_OK)
 		ta_metadata_clear(md);

@@ -18,10 +18,12 @@ struct ta_metadata {
 	char *revocation_endpoint;
 	char *introspection_endpoint;
 	char *registration_endpoint;
+	char *pushed_authorization_request_endpoint; /* RFC 9126 */
 	int iss_parameter_supported; /* RFC 9207 */
 	/* dpop_signing_alg_values_supported (RFC 9449 5.1), the names that
 	 * are JWS algorithm names joined with spaces; NULL when not listed. */
 	char *dpop_algs;
+	int par_required; /* require_pushed_authorization_requests */
 };
 
 /* 1 when issuers a and b are equal apart from one trailing slash on either
@@ -38,7 +40,8 @@ TA_HIDDEN enum ta_result ta_discover(struct ta_client *c, const char *issuer,
                                      struct ta_metadata *md);
 /* Parses a metadata document that must name issuer. Every endpoint must be
  * https (or loopback http); authorization and token endpoints are required;
- * PKCE S256 must be offered when the methods are listed. */
+ * PKCE S256 must be offered when the methods are listed; an IdP that
+ * requires pushed authorization requests must name their endpoint. */
 TA_HIDDEN enum ta_result ta_metadata_parse(struct ta_client *c, const char *issuer,
                                            const char *buf, size_t len,
                                            struct ta_metadata *md);

@@ -7,6 +7,7 @@
  * comes before (discovery).
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "oauth/discovery.h"
 #include "oauth/http.h"
 #include "oauth/idtoken.h"
+#include "oauth/par.h"
 #include "oauth/token.h"
 #include "profile/record.h"
 #include "signin/browser.h"
@@ -50,6 +52,8 @@ struct login {
 	size_t line_len;
 	int line_overflow;
 	struct ta_outcome outcome;
+	struct ta_par par;    /* the pushed request (RFC 9126), when the IdP takes them */
+	long long renew_at;   /* monotonic ms: push again if the start page is still unvisited */
 	int refused_told, owner_unknown_told;
 	int stuck_told; /* the minute without a redirect was told */
 };
@@ -64,37 +68,123 @@ static void login_clear(struct login *l)
 	ta_free_secret(l->verifier);
 	ta_free_secret(l->state);
 	ta_free_secret(l->outcome.code);
+	ta_par_clear(&l->par);
 	ta_buf_clear(&l->url);
 	ta_wipe(l, sizeof(*l));
 }
 
-static enum ta_result build_authorize_url(struct ta_client *c, struct login *l)
+/* The authorization request's parameters, form-encoded: the same whether
+ * they go into the browser's URL or are pushed to the IdP (RFC 9126), so
+ * every parameter is added here and nowhere else. */
+static enum ta_result build_request_params(struct ta_client *c, const struct login *l,
+                                           struct ta_buf *q)
 {
 	char challenge[TA_PKCE_CHALLENGE_LEN + 1];
-	struct ta_buf q = { 0 };
 	enum ta_result r;
 
 	if ((r = ta_pkce_challenge(l->verifier, challenge)) != TA_OK)
 		return r;
-	ta_buf_add_param(&q, "response_type", "code");
-	ta_buf_add_param(&q, "client_id", c->client_id);
-	ta_buf_add_param(&q, "redirect_uri", l->redirect_uri);
-	ta_buf_add_param(&q, "scope", c->scopes ? c->scopes : "openid");
-	ta_buf_add_param(&q, "state", l->state);
-	ta_buf_add_param(&q, "nonce", l->nonce);
-	ta_buf_add_param(&q, "code_challenge", challenge);
-	ta_buf_add_param(&q, "code_challenge_method", "S256");
-	ta_token_add_resources(&q, c->resources, 0);
+	ta_buf_add_param(q, "response_type", "code");
+	ta_buf_add_param(q, "client_id", c->client_id);
+	ta_buf_add_param(q, "redirect_uri", l->redirect_uri);
+	ta_buf_add_param(q, "scope", c->scopes ? c->scopes : "openid");
+	ta_buf_add_param(q, "state", l->state);
+	ta_buf_add_param(q, "nonce", l->nonce);
+	ta_buf_add_param(q, "code_challenge", challenge);
+	ta_buf_add_param(q, "code_challenge_method", "S256");
+	ta_token_add_resources(q, c->resources, 0);
 	/* The code is then only redeemed with this key's proof (RFC 9449 10). */
 	if (c->dpop_key)
-		ta_buf_add_param(&q, "dpop_jkt", ta_dpop_key_thumbprint(c->dpop_key));
-	ta_buf_adds(&l->url, l->md->authorization_endpoint);
-	ta_buf_adds(&l->url, strchr(l->md->authorization_endpoint, '?') ? "&" : "?");
-	if (!q.failed)
-		ta_buf_adds(&l->url, q.data);
-	r = q.failed || l->url.failed ? TA_E_NOMEM : TA_OK;
+		ta_buf_add_param(q, "dpop_jkt", ta_dpop_key_thumbprint(c->dpop_key));
+	ta_wipe(challenge, sizeof(challenge));
+	return q->failed ? TA_E_NOMEM : TA_OK;
+}
+
+/* When to push again a request that lives expires_in seconds: a little
+ * before it expires, and not more often than every 5 s. */
+static long long renew_after_ms(long long expires_in)
+{
+	long long margin = expires_in >= 30 ? 10 : expires_in / 3;
+
+	return (expires_in - margin < 5 ? 5 : expires_in - margin) * 1000;
+}
+
+/* Pushes the parameters in q (RFC 9126) and puts in their place what the
+ * browser is given instead: the client id and the request_uri. State,
+ * nonce and challenge then reach neither the browser (its history, its
+ * address bar, a referrer) nor the terminal, and the IdP has judged the
+ * request before the browser opens. */
+static enum ta_result push(struct ta_client *c, struct login *l, struct ta_buf *q)
+{
+	const char *endpoint = l->md->pushed_authorization_request_endpoint;
+	long long pushed_at = ta_monotonic_ms();
+	struct ta_par par = { 0 };
+	enum ta_result r;
+
+	if ((r = ta_par_push(c, endpoint, q, &par)) != TA_OK)
+		return ta_fail_wrap(c, r, "the sign-in request pushed to %s", endpoint);
+	ta_buf_clear(q); /* it held the client secret, if there is one */
+	ta_buf_add_param(q, "client_id", c->client_id);
+	ta_buf_add_param(q, "request_uri", par.request_uri);
+	ta_par_clear(&l->par);
+	l->par = par;
+	l->renew_at = pushed_at + renew_after_ms(par.expires_in);
+	return q->failed ? TA_E_NOMEM : TA_OK;
+}
+
+/* The URL the browser is sent to, into url (empty): the authorization
+ * endpoint with the request's parameters, or, when the IdP takes pushed
+ * requests, with the request_uri it gave for them. */
+static enum ta_result build_authorize_url(struct ta_client *c, struct login *l,
+                                          struct ta_buf *url)
+{
+	struct ta_buf q = { 0 };
+	enum ta_result r;
+
+	if ((r = build_request_params(c, l, &q)) != TA_OK)
+		goto out;
+	if (l->md->pushed_authorization_request_endpoint && (r = push(c, l, &q)) != TA_OK)
+		goto out;
+	ta_buf_adds(url, l->md->authorization_endpoint);
+	ta_buf_adds(url, strchr(l->md->authorization_endpoint, '?') ? "&" : "?");
+	ta_buf_adds(url, q.data);
+	r = url->failed ? TA_E_NOMEM : TA_OK;
+out:
 	ta_buf_clear(&q);
 	return r;
+}
+
+/* A pushed request lives a short while at the IdP (oidc-provider: 60 s)
+ * until the browser opens it; from then on the IdP keeps it for the whole
+ * sign-in. A browser that starts slowly, or a person who opens the shown
+ * address on another device after that, would meet an error page that
+ * termauth never hears of. So while the start page is unvisited, a request
+ * about to expire is pushed again, the start page sent to the new one,
+ * and the person shown the new address. */
+static void renew_push(struct ta_client *c, struct login *l)
+{
+	struct ta_buf url = { 0 };
+
+	if (ta_loopback_start_served(l->listener)) {
+		l->renew_at = LLONG_MAX; /* the browser has it: nothing expires now */
+		return;
+	}
+	ta_debug(c, 1, "the pushed request is about to expire unopened: pushing it again");
+	if (build_authorize_url(c, l, &url) != TA_OK) {
+		ta_notice(c, "could not renew the sign-in address at the IdP (%s): if the IdP says "
+		          "the request expired, sign in again", ta_client_message(c));
+		ta_fail_undo(c);
+		l->renew_at = LLONG_MAX;
+	} else if (!ta_loopback_renew_start(l->listener, url.data)) {
+		l->renew_at = LLONG_MAX; /* visited meanwhile: the new request goes unused */
+	} else {
+		ta_buf_clear(&l->url);
+		l->url = url;
+		memset(&url, 0, sizeof(url));
+		ta_notice(c, "the address above expires at the IdP unopened; if you have not opened "
+		          "it yet, open this one instead: %s", l->url.data);
+	}
+	ta_buf_clear(&url);
 }
 
 /* Judges one pasted line; 1 when it decided the sign-in. */
@@ -193,6 +283,14 @@ static void tell_refusals(struct ta_client *c, struct login *l, const struct ta_
  * shows an error page instead of redirecting. */
 static void stuck_hint(const struct ta_client *c, const struct login *l, char *buf, size_t cap)
 {
+	/* The IdP judged a pushed request's client and redirect already: what
+	 * remains is an address opened after the IdP let it expire. */
+	if (l->par.request_uri) {
+		snprintf(buf, cap, "open the newest address shown here (the IdP drops a request left "
+		         "unopened for %lld s)%s", l->par.expires_in,
+		         l->paste_fd >= 0 ? ", or paste the address the browser ends on" : "");
+		return;
+	}
 	snprintf(buf, cap,
 	         "check that the client id '%s' is right, and that the IdP accepts the redirect "
 	         "http://127.0.0.1/callback on any port (this sign-in listens on %d; --port fixes one)%s",
@@ -251,6 +349,8 @@ static enum ta_result wait_redirect(struct ta_client *c, struct login *l)
 		}
 		if ((r = ta_check_cancelled(c)) != TA_OK)
 			return r;
+		if (l->par.request_uri && ta_monotonic_ms() >= l->renew_at)
+			renew_push(c, l);
 		if (ta_browser_failed(&l->browser))
 			ta_notice(c, "the browser could not open the page; open the URL yourself");
 		if (poll(fds, 2, (int)(left < POLL_MS ? left : POLL_MS)) < 0 && errno != EINTR)
@@ -282,7 +382,7 @@ static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 		return r;
 	snprintf(l->redirect_uri, sizeof(l->redirect_uri), "http://127.0.0.1:%d/callback",
 	         ta_loopback_port(l->listener));
-	if ((r = build_authorize_url(c, l)) != TA_OK)
+	if ((r = build_authorize_url(c, l, &l->url)) != TA_OK)
 		return r;
 	/* The browser gets the one-time start URL (see loopback.c); the
 	 * person's own terminal shows the whole authorization URL, which can
@@ -298,7 +398,10 @@ static enum ta_result start_sign_in(struct ta_client *c, struct login *l)
 	}
 	if (c->cb.show_url)
 		c->cb.show_url(c->cb.data, l->url.data, launch, l->paste_fd >= 0);
-	preflight(c, l);
+	/* A pushed request was judged by the IdP already, and may be one-time
+	 * at the authorization endpoint (RFC 9126 section 4): not asked twice. */
+	if (!l->par.request_uri)
+		preflight(c, l);
 out:
 	ta_wipe(start, sizeof(start));
 	ta_free_secret(token);

@@ -84,7 +84,13 @@ void ta_callback_judge(const char *query, size_t len, const struct ta_expect *e,
 		char both[200];
 		snprintf(both, sizeof(both), "%s%s%s", error, desc ? ": " : "", desc ? desc : "");
 		ta_printable(shown, sizeof(shown), both);
-		if (strcmp(error, "access_denied"))
+		/* RFC 9101 section 7, for a pushed request (RFC 9126): one
+		 * opened after it expired, or a second time. */
+		if (!strcmp(error, "invalid_request_uri"))
+			fail(out, TA_E_IDP, "the IdP no longer holds this sign-in's request (%s): it "
+			     "expired before the browser opened it, or was used already; sign in again",
+			     shown);
+		else if (strcmp(error, "access_denied"))
 			fail(out, TA_E_IDP, "the IdP refused the sign-in (%s)", shown);
 		else
 			fail(out, TA_E_DENIED, "the sign-in was refused (%s)", shown);

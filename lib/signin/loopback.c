@@ -410,6 +410,35 @@ enum ta_result ta_loopback_set_start(struct ta_loopback *l, const char *token,
 	return TA_OK;
 }
 
+int ta_loopback_renew_start(struct ta_loopback *l, const char *location)
+{
+	char *loc = strdup(location);
+	int renewed = 0;
+
+	if (!loc)
+		return 0;
+	pthread_mutex_lock(&l->lock);
+	if (l->start_location && !l->start_served) {
+		ta_free_secret(l->start_location);
+		l->start_location = loc;
+		loc = NULL;
+		renewed = 1;
+	}
+	pthread_mutex_unlock(&l->lock);
+	ta_free_secret(loc);
+	return renewed;
+}
+
+int ta_loopback_start_served(struct ta_loopback *l)
+{
+	int served;
+
+	pthread_mutex_lock(&l->lock);
+	served = l->start_served;
+	pthread_mutex_unlock(&l->lock);
+	return served;
+}
+
 int ta_loopback_port(const struct ta_loopback *l)
 {
 	return l->port;

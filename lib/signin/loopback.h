@@ -32,6 +32,11 @@ TA_HIDDEN enum ta_result ta_loopback_start(struct ta_client *c, int port,
  * TA_E_CALLBACK. Both strings are copied. */
 TA_HIDDEN enum ta_result ta_loopback_set_start(struct ta_loopback *l, const char *token,
                                                const char *location);
+/* Sends a start page not yet visited to location instead (copied): 1 when
+ * it did, 0 when the page was visited already (or memory ran out). */
+TA_HIDDEN int ta_loopback_renew_start(struct ta_loopback *l, const char *location);
+/* 1 once the start page has been visited. */
+TA_HIDDEN int ta_loopback_start_served(struct ta_loopback *l);
 /* The port actually bound. */
 TA_HIDDEN int ta_loopback_port(const struct ta_loopback *l);
 /* A descriptor that becomes readable when there is news. */

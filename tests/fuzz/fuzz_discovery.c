@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			md.authorization_endpoint, md.token_endpoint, md.userinfo_endpoint,
 			md.jwks_uri, md.device_authorization_endpoint, md.revocation_endpoint,
 			md.introspection_endpoint, md.registration_endpoint,
+			md.pushed_authorization_request_endpoint,
 		};
 		size_t i;
 
@@ -34,6 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           "an endpoint that is not https or loopback");
 		FUZZ_CHECK(md.iss_parameter_supported == 0 || md.iss_parameter_supported == 1,
 		           "iss flag");
+		FUZZ_CHECK(!md.par_required || md.pushed_authorization_request_endpoint,
+		           "PAR required without its endpoint");
 	} else {
 		FUZZ_CHECK(!md.issuer && !md.authorization_endpoint && !md.token_endpoint,
 		           "metadata left behind on failure");

@@ -29,7 +29,9 @@
 //                       in the device modes, before the final approve/refuse
 // TA_BROWSER_LOG        append one JSON line describing the run to this file
 //                       (else it goes to stderr). It holds statuses and page
-//                       text only: never the code or a token.
+//                       text only: never the code or a token; and
+//                       startLocation, where termauth's start page sent the
+//                       browser (the authorization URL it was given).
 // Deliveries are made with node's http (one connection each, closed after),
 // and the answer is shown to the page. Exit 0 when the callback was handled
 // (device modes: when the expected final page showed); non-zero on any
@@ -200,6 +202,8 @@ const proxy = createServer((req, res) => {
   }
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k === 'content-length' || !HOP.has(k)));
   const up = request(u, { method: req.method, headers: { ...headers, connection: 'close' }, agent: false }, (ur) => {
+    // Where termauth's start page sent the browser: the authorization URL.
+    if (u.pathname.startsWith('/start/') && ur.headers.location) result.startLocation = ur.headers.location;
     res.writeHead(ur.statusCode, passHeaders(ur.rawHeaders));
     ur.on('error', () => res.destroy());
     ur.pipe(res);

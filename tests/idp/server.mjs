@@ -2,7 +2,8 @@
 //
 // An oidc-provider instance with the built-in development login/consent pages
 // (any login and password sign in), public native clients `termauth-test` and
-// `termauth-ci` (ID tokens signed RS256) and `termauth-ps256`,
+// `termauth-ci` (ID tokens signed RS256), `termauth-secret` (secret
+// `termauth-secret-value`, client_secret_post) and `termauth-ps256`,
 // `termauth-es256`, `termauth-eddsa` (ID tokens signed with that algorithm;
 // the JWKS holds a key for each), `termauth-norefresh` (never given a refresh
 // token: no refresh_token grant), a resource server client `termauth-rs`,
@@ -51,6 +52,25 @@
 //   IDP_REFRESH_ID_TOKEN=omit  answer refresh grants without an id_token
 //                         (OpenID Connect Core 12.2 makes it optional; some
 //                         IdPs never send one there)
+//   IDP_PAR               pushed authorization requests (RFC 9126), off by
+//                         default (oidc-provider would otherwise advertise
+//                         them, and every browser sign-in of the suite would
+//                         push): `on` advertises the endpoint
+//                         ($ISSUER/request) and takes requests both pushed
+//                         and not; `required` also says
+//                         require_pushed_authorization_requests and refuses
+//                         an authorization request that was not pushed. A
+//                         pushed request lives 60 s unopened. With
+//                         IDP_RECORD, each request to the PAR endpoint is a
+//                         line {"par":true,"status":201,"params":[...]} and
+//                         each to the authorization endpoint a line
+//                         {"authorization":true,"status":303,"params":[...]}:
+//                         the names of the parameters sent (the body's, the
+//                         query's), never their values
+//   IDP_PAR_EXPIRES_IN    with IDP_PAR: the PAR endpoint's answer says this
+//                         expires_in, seconds (the request still lives 60 s),
+//                         for the tests of a request pushed again before it
+//                         expires
 //
 // Always on, besides the above:
 //
@@ -145,6 +165,12 @@ const codeTTL = seconds('IDP_CODE_TTL', 60);
 const accessTokenTTL = seconds('IDP_ACCESS_TOKEN_TTL', 3600);
 const deviceCodeTTL = seconds('IDP_DEVICE_CODE_TTL', 600);
 const exchangeTTL = seconds('IDP_EXCHANGE_TTL', 300);
+const parExpiresIn = seconds('IDP_PAR_EXPIRES_IN', 0);
+const par = process.env.IDP_PAR || '';
+if (!['', 'on', 'required'].includes(par)) {
+  process.stderr.write('server.mjs: IDP_PAR must be on or required\n');
+  process.exit(2);
+}
 let publicUrl = process.env.IDP_PUBLIC_URL || '';
 if (publicUrl) {
   let u;
@@ -245,6 +271,10 @@ provider = new Provider(issuer, {
     // client is allowed them: its sessions end with their access token.
     { ...nativeClient('termauth-norefresh'),
       grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code'] },
+    // A native client with a secret (as Google gives installed apps), sent
+    // in the body: the code exchange and a pushed request must carry it.
+    { ...nativeClient('termauth-secret'), client_secret: 'termauth-secret-value',
+      token_endpoint_auth_method: 'client_secret_post' },
     // Clients whose ID tokens are signed with another algorithm.
     ...['PS256', 'ES256', 'EdDSA'].map((alg) => ({
       ...nativeClient(`termauth-${alg.toLowerCase()}`), id_token_signed_response_alg: alg,
@@ -276,6 +306,8 @@ provider = new Provider(issuer, {
     userinfo: { enabled: true },
     // Open dynamic registration (RFC 7591), no initial access token.
     registration: { enabled: true, initialAccessToken: false },
+    // Pushed authorization requests: see IDP_PAR above.
+    pushedAuthorizationRequests: { enabled: par !== '', requirePushedAuthorizationRequests: par === 'required' },
     // RFC 9207 `iss` is always on in oidc-provider 9 (no feature flag).
     // DPoP (RFC 9449) is on (oidc-provider's default); IDP_DPOP_NONCE=1
     // makes every proof carry a nonce of the IdP's.
@@ -432,6 +464,14 @@ provider.use(async (ctx, next) => {
   }
 });
 
+// IDP_PAR_EXPIRES_IN: the PAR endpoint's answer names a shorter lifetime.
+if (parExpiresIn) {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === '/request' && ctx.status === 201 && ctx.body?.request_uri) ctx.body.expires_in = parExpiresIn;
+  });
+}
+
 // IDP_REFRESH_ID_TOKEN=omit: a refresh answered without its ID token.
 if (process.env.IDP_REFRESH_ID_TOKEN === 'omit') {
   provider.use(async (ctx, next) => {
@@ -458,6 +498,13 @@ if (record) {
       const body = ctx.body && typeof ctx.body === 'object' && !Buffer.isBuffer(ctx.body) ? ctx.body : {};
       appendFileSync(record, `${JSON.stringify({
         registration: true, method: ctx.method, path: ctx.path, status: ctx.status, client_id: body.client_id ?? null,
+      })}\n`);
+      return;
+    }
+    if (ctx.path === '/request' || ctx.path === '/auth') {
+      const sent = ctx.path === '/request' ? ctx.oidc?.body || {} : ctx.query;
+      appendFileSync(record, `${JSON.stringify({
+        [ctx.path === '/request' ? 'par' : 'authorization']: true, status: ctx.status, params: Object.keys(sent),
       })}\n`);
       return;
     }

@@ -181,6 +181,21 @@ run_login() {
     <"${LOGIN_STDIN:-/dev/null}" >"$T/login.out" 2>"$T/login.err" || rc=$?
 }
 
+# paste_writer [LINE...]: a person at the terminal, for TA_BROWSER_MODE=paste:
+# makes the fifo $T/stdin (the login's stdin) and, in the background
+# (WRITER), keeps it open, waits until the driver has written the address
+# it ended on to TA_BROWSER_PASTE_FILE, types each LINE, then that address.
+paste_writer() {
+  mkfifo "$T/stdin"
+  ( exec 3>"$T/stdin"
+    i=0
+    while [ ! -s "$TA_BROWSER_PASTE_FILE" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    for line in "$@"; do printf '%s\n' "$line" >&3; sleep 0.3; done
+    cat "$TA_BROWSER_PASTE_FILE" >&3
+    sleep 30 ) &
+  WRITER=$!
+}
+
 # wait_browser: waits until the driver has logged its run (it is detached).
 wait_browser() {
   i=0

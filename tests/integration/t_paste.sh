@@ -4,16 +4,8 @@
 # answered with a hint and the wait goes on; then the real URL signs in.
 . "$(dirname "$0")/lib.sh"
 start_idp
-mkfifo "$T/stdin"
 export TA_BROWSER_PASTE_FILE="$T/pasted-url"
-( exec 3>"$T/stdin"
-  i=0
-  while [ ! -s "$TA_BROWSER_PASTE_FILE" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-  printf 'not a url at all\n' >&3
-  sleep 0.3
-  cat "$TA_BROWSER_PASTE_FILE" >&3
-  sleep 30 ) &
-WRITER=$!
+paste_writer 'not a url at all'
 LOGIN_STDIN=$T/stdin TA_BROWSER_MODE=paste run_login
 kill $WRITER 2>/dev/null || true
 wait_browser

@@ -79,6 +79,12 @@ static void callback_judge_table(void **state)
 		  TA_CALLBACK_FAILED, TA_E_IDP, NULL, "invalid_scope: bad" },
 		{ "error=server_error&code=C&state=" STATE, 0, TA_CALLBACK_FAILED, TA_E_IDP, NULL,
 		  "server_error" },
+		/* a pushed request (RFC 9126) opened too late, or twice */
+		{ "error=invalid_request_uri&error_description=request_uri+is+invalid%2C+expired&state="
+		  STATE, 0, TA_CALLBACK_FAILED, TA_E_IDP, NULL,
+		  "the IdP no longer holds this sign-in's request (invalid_request_uri: request_uri is "
+		  "invalid, expired): it expired before the browser opened it, or was used already; "
+		  "sign in again" },
 		{ "error=access_denied&error_description=%1b%5b31mred%07%0a&state=" STATE, 0,
 		  TA_CALLBACK_FAILED, TA_E_DENIED, NULL, "access_denied: ?[31mred??" },
 		{ "error=%1b]0;title%07&state=" STATE, 0, TA_CALLBACK_FAILED, TA_E_IDP, NULL,

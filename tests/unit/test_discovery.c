@@ -24,6 +24,7 @@ static void metadata_good(void **state)
 		"\"revocation_endpoint\":\"https://idp.example.com/revoke\","
 		"\"introspection_endpoint\":\"https://idp.example.com/introspect\","
 		"\"registration_endpoint\":\"https://idp.example.com/reg\","
+		"\"pushed_authorization_request_endpoint\":\"https://idp.example.com/par\","
 		"\"code_challenge_methods_supported\":[\"plain\",\"S256\"],"
 		"\"authorization_response_iss_parameter_supported\":true,"
 		"\"response_types_supported\":[\"code\"]}";
@@ -40,7 +41,9 @@ static void metadata_good(void **state)
 	assert_string_equal(md.revocation_endpoint, "https://idp.example.com/revoke");
 	assert_string_equal(md.introspection_endpoint, "https://idp.example.com/introspect");
 	assert_string_equal(md.registration_endpoint, "https://idp.example.com/reg");
+	assert_string_equal(md.pushed_authorization_request_endpoint, "https://idp.example.com/par");
 	assert_int_equal(md.iss_parameter_supported, 1);
+	assert_int_equal(md.par_required, 0);
 	ta_metadata_clear(&md);
 	assert_null(md.issuer);
 	assert_null(md.token_endpoint);
@@ -147,6 +150,71 @@ static void metadata_table(void **state)
 	}
 }
 
+/* Pushed authorization requests (RFC 9126): the endpoint is read as the
+ * others are, and an IdP that requires them must name it. */
+static void metadata_par(void **state)
+{
+#define HEAD "{\"issuer\":\"https://idp.example.com\"," \
+	"\"authorization_endpoint\":\"https://idp.example.com/a\"," \
+	"\"token_endpoint\":\"https://idp.example.com/t\""
+#define PAR ",\"pushed_authorization_request_endpoint\":\"https://idp.example.com/par\""
+	static const struct {
+		const char *doc;
+		enum ta_result want;
+		int endpoint, required; /* for TA_OK */
+		const char *message;    /* for a failure: part of it */
+	} rows[] = {
+		{ HEAD "}", TA_OK, 0, 0, NULL },
+		{ HEAD PAR "}", TA_OK, 1, 0, NULL },
+		{ HEAD PAR ",\"require_pushed_authorization_requests\":false}", TA_OK, 1, 0, NULL },
+		{ HEAD PAR ",\"require_pushed_authorization_requests\":true}", TA_OK, 1, 1, NULL },
+		{ HEAD ",\"require_pushed_authorization_requests\":false}", TA_OK, 0, 0, NULL },
+		{ HEAD ",\"require_pushed_authorization_requests\":true}", TA_E_PROTOCOL, 0, 0,
+		  "requires pushed authorization requests but its metadata names no "
+		  "pushed_authorization_request_endpoint" },
+		{ HEAD PAR ",\"require_pushed_authorization_requests\":\"true\"}", TA_E_PROTOCOL, 0, 0,
+		  "require_pushed_authorization_requests that is not true or false" },
+		{ HEAD PAR ",\"require_pushed_authorization_requests\":1}", TA_E_PROTOCOL, 0, 0,
+		  "not true or false" },
+		{ HEAD ",\"pushed_authorization_request_endpoint\":\"http://idp.example.com/par\"}",
+		  TA_E_INSECURE, 0, 0, "pushed_authorization_request_endpoint" },
+		{ HEAD ",\"pushed_authorization_request_endpoint\":\"http://127.0.0.1:9/par\"}", TA_OK,
+		  1, 0, NULL },
+		{ HEAD ",\"pushed_authorization_request_endpoint\":7}", TA_E_PROTOCOL, 0, 0,
+		  "lacks a usable pushed_authorization_request_endpoint" },
+		{ HEAD ",\"pushed_authorization_request_endpoint\":null}", TA_E_PROTOCOL, 0, 0,
+		  "lacks a usable pushed_authorization_request_endpoint" },
+		{ HEAD PAR PAR "}", TA_E_PROTOCOL, 0, 0, "not a JSON object" },
+	};
+#undef HEAD
+#undef PAR
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++) {
+		struct ta_client *c;
+		struct ta_metadata md;
+		enum ta_result r;
+
+		assert_int_equal(ta_client_new(&c), TA_OK);
+		r = ta_metadata_parse(c, MD_ISSUER, rows[i].doc, strlen(rows[i].doc), &md);
+		ROW_CHECK(r == rows[i].want, i, "'%s' gave %d (%s)", rows[i].doc, (int)r,
+		          ta_client_message(c));
+		if (r == TA_OK) {
+			ROW_CHECK(!!md.pushed_authorization_request_endpoint == rows[i].endpoint, i,
+			          "endpoint %s", md.pushed_authorization_request_endpoint);
+			ROW_CHECK(md.par_required == rows[i].required, i, "required %d",
+			          md.par_required);
+		} else {
+			ROW_CHECK(!md.pushed_authorization_request_endpoint, i, "endpoint left behind");
+			ROW_CHECK(strstr(ta_client_message(c), rows[i].message) != NULL, i,
+			          "message '%s'", ta_client_message(c));
+		}
+		ta_metadata_clear(&md);
+		ta_client_free(c);
+	}
+}
+
 /* ---------------------------------------------------------------------- */
 
 /* Messages are shown on the terminal, so text from the IdP goes through
@@ -229,6 +297,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(metadata_dpop_algs),
 	cmocka_unit_test(metadata_good),
 	cmocka_unit_test(metadata_table),
+	cmocka_unit_test(metadata_par),
 	cmocka_unit_test(metadata_message_is_printable),
 };
 

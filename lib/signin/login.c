@@ -126,6 +126,10 @@ static enum ta_result idp_of_resource(struct ta_client *c)
 	}
 	ta_debug(c, 1, "resource %s: its metadata (%s) names the IdP %s", resource,
 	         md.metadata_url ? md.metadata_url : "?", issuer);
+	/* Said before any browser opens: the resource chose the IdP, and the
+	 * person should see which one they are about to sign in to. */
+	ta_notice(c, "resource %.200s signs in at %.200s (its protected-resource metadata)",
+	          resource, issuer);
 	if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK || (r = resource_scopes(c, &md)) != TA_OK)
 		goto out;
 	if (md.dpop_bound_access_tokens_required && !c->dpop)

@@ -18,6 +18,7 @@ BROWSER="$IDP_DIR/browser" "$TERMAUTH" -p mcp login --resource "$MCP_URL" --time
 assert_eq "login --resource alone: signed in" 0 "$rc"
 [ "$rc" = 0 ] || cat "$T/login.err"
 assert_contains "... says where" "$T/login.err" "signed in to $ISSUER as"
+assert_contains "... and, first, which IdP the resource chose" "$T/login.err" "resource $MCP_URL signs in at $ISSUER (its protected-resource metadata)"
 assert_eq "... one client registered" 1 \
   "$(grep -c '"registration":true,"method":"POST","path":"/reg","status":201' "$T/idp-record.jsonl" || true)"
 assert_eq "the profile remembers the IdP" "issuer = $ISSUER" "$(grep '^issuer' "$CONFIG")"

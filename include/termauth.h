@@ -205,10 +205,13 @@ enum ta_option {
 	 * store below. */
 	TA_OPT_STORE = 15,
 	/* When the client id came from a dynamic registration (RFC 7591), the
-	 * time it expires, in seconds since the epoch (unset: never). With no
-	 * client id, or an expired one, ta_login registers a public native
-	 * client at the IdP's registration endpoint and sets TA_OPT_CLIENT_ID
-	 * and this option: keep both for the next sign-in. */
+	 * time it expires, in seconds since the epoch ("0": never; unset: the
+	 * client id is not a registered one). With no client id, or an expired
+	 * one, ta_login registers a public native client at the IdP's
+	 * registration endpoint and sets TA_OPT_CLIENT_ID and this option:
+	 * keep both for the next sign-in. While it is set, ta_login signs in
+	 * only at an IdP whose endpoints are all on its issuer's origin (an
+	 * IdP handing out client ids could hand out another IdP's). */
 	TA_OPT_CLIENT_EXPIRES_AT = 16,
 	/* The name the program knows this sign-in by (termauth: the profile's;
 	 * ta_profile_apply sets it). The browser's page at the end of a
@@ -224,7 +227,9 @@ enum ta_option {
 	 * to sign in (RFC 9728 protected-resource metadata, whose resource
 	 * must be it exactly) and sets TA_OPT_ISSUER, and TA_OPT_SCOPES (the
 	 * metadata's, with openid and offline_access) when unset: keep them
-	 * for the next sign-in. */
+	 * for the next sign-in. Such an IdP, which nobody vouched for, must
+	 * have all its endpoints on its issuer's origin (TA_E_INSECURE), and
+	 * may be on a loopback address only for a resource on one. */
 	TA_OPT_RESOURCE = 18,
 	/* "yes": bind the session to a key (DPoP, RFC 9449): a key pair made
 	 * at sign-in (EdDSA when the IdP lists it, else ES256) is kept with the

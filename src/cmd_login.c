@@ -231,25 +231,54 @@ static enum ta_result ask_offline(struct ta_client *c)
 	return r;
 }
 
+/* What a resource's metadata (RFC 9728) may fill in during the sign-in,
+ * and the profile keys that keep it. */
+static const struct { const char *key; enum ta_option opt; } found[] = {
+	{ "issuer", TA_OPT_ISSUER }, { "scopes", TA_OPT_SCOPES }, { "dpop", TA_OPT_DPOP },
+};
+#define NFOUND (sizeof(found) / sizeof(found[0]))
+
+/* Which of found[] the client had before the sign-in, as bits; a provider
+ * or a token endpoint counts as an issuer, for then no resource is asked
+ * where to sign in (and what a preset fills in is the preset's). */
+static unsigned set_before(struct ta_client *c)
+{
+	unsigned had = 0;
+	size_t i;
+
+	for (i = 0; i < NFOUND; i++)
+		if (ta_client_get(c, found[i].opt))
+			had |= 1u << i;
+	if (ta_client_get(c, TA_OPT_PROVIDER) || ta_client_get(c, TA_OPT_TOKEN_ENDPOINT))
+		had |= 1u;
+	return had;
+}
+
 /* The client id the sign-in used, and its expiry when it was registered
- * then, into the profile; so too the issuer and scopes a resource's
- * metadata chose (RFC 9728), when the profile had none. */
-static enum ta_result remember_client(struct ta_client *c, struct ta_profile *p)
+ * then, into the profile; so too what a resource's metadata chose when
+ * the client had no issuer before (had: set_before's), each unless the
+ * profile has it. A value too long for the profile is said and left out:
+ * the client id matters more. */
+static enum ta_result remember_client(struct cli *cli, struct ta_client *c,
+                                      struct ta_profile *p, unsigned had)
 {
 	const char *id = ta_client_get(c, TA_OPT_CLIENT_ID);
 	const char *old = ta_profile_get(p, "client_id");
 	enum ta_result r;
-
-	static const struct { const char *key; enum ta_option opt; } found[] = {
-		{ "issuer", TA_OPT_ISSUER }, { "scopes", TA_OPT_SCOPES }, { "dpop", TA_OPT_DPOP },
-	};
-	int discovered = !ta_profile_get(p, "issuer");
 	size_t i;
 
-	for (i = 0; discovered && i < sizeof(found) / sizeof(found[0]); i++)
-		if (!ta_profile_get(p, found[i].key) && ta_client_get(c, found[i].opt) &&
-		    (r = ta_profile_set(p, found[i].key, ta_client_get(c, found[i].opt))) != TA_OK)
+	for (i = 0; !(had & 1u) && i < NFOUND; i++) {
+		const char *v = ta_client_get(c, found[i].opt);
+
+		if (had & (1u << i) || !v || ta_profile_get(p, found[i].key))
+			continue;
+		r = ta_profile_set(p, found[i].key, v);
+		if (r == TA_E_TOO_LARGE)
+			cli_say("warning: the %s the resource chose is too long to keep in profile '%s': give it again next time",
+			        found[i].key, cli->profile);
+		else if (r != TA_OK)
 			return r;
+	}
 	if (!id || (old && !strcmp(old, id)))
 		return TA_OK;
 	if ((r = ta_profile_set(p, "client_id", id)) != TA_OK)
@@ -342,12 +371,14 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, const struct login_o
 	struct ta_profile *p = NULL;
 	struct ta_session *s = NULL;
 	enum ta_result r;
+	unsigned had;
 	int rc;
 
 	if (o->no_qr)
 		cli->no_qr = 1;
 	if ((rc = prepare(cli, cmd, o, for_ci, &c, &p)) != EXIT_OK)
 		goto out;
+	had = set_before(c);
 	r = ta_login(c, &s);
 	cli_progress_end(cli);
 	if (r != TA_OK || (!for_ci && (r = ta_store_save(c, cli->profile, s)) != TA_OK)) {
@@ -357,7 +388,7 @@ int cli_sign_in(struct cli *cli, const struct command *cmd, const struct login_o
 	/* The session is kept by now: failing to remember the options costs
 	 * only typing them again, so it is a warning, not a failed sign-in.
 	 * A client registered during the sign-in is remembered with them. */
-	if (!for_ci && (remember_client(c, p) != TA_OK || ta_profile_save(c, p) != TA_OK))
+	if (!for_ci && (remember_client(cli, c, p, had) != TA_OK || ta_profile_save(c, p) != TA_OK))
 		cli_say("warning: the options were not saved in profile '%s': %s", cli->profile,
 		        ta_client_message(c));
 	cli_say("signed in to %s as %s%s%s%s", ta_session_issuer(s),

@@ -40,6 +40,9 @@ struct ta_client {
 	const struct ta_dpop_key *dpop_key;
 	char *dpop_nonce;
 	unsigned preset_filled; /* 1 << option: filled by the provider's preset */
+	/* The issuer is the one a resource's metadata named (RFC 9728), not
+	 * the person's: until TA_OPT_ISSUER is set. */
+	int issuer_from_resource;
 	int port;
 	int timeout;      /* seconds, the whole sign-in */
 	int http_timeout; /* seconds, each request */

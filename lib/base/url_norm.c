@@ -5,7 +5,9 @@
  * the request's URI. Making the client's htu normal already means that a
  * server that does less (compares the text) still finds them equal.
  * Strict: what RFC 3986 does not allow is refused, not repaired, since any
- * repair might differ from what the HTTP client then sends. Not here:
+ * repair might differ from what the HTTP client then sends. The same
+ * normal form tells whether two URLs share an origin (login.c holds an
+ * unvouched IdP's endpoints to its issuer's). Not here:
  * whether a URL may be used (url.h's ta_url_check), IDNA, IPv6 address
  * compression.
  */
@@ -209,4 +211,29 @@ out:
 	ta_buf_clear(&b);
 	ta_buf_clear(&path);
 	return r;
+}
+
+/* The length of the scheme://host[:port] that starts normalised URL u:
+ * up to the path's '/', which normalising always leaves. */
+static size_t origin_length(const char *u)
+{
+	const char *auth = strstr(u, "://") + 3;
+
+	return (size_t)(auth - u) + strcspn(auth, "/");
+}
+
+int ta_url_same_origin(const char *a, const char *b)
+{
+	char *na = NULL, *nb = NULL, why[8];
+	int same = 0;
+	size_t n;
+
+	if (ta_url_normalize(a, &na, why, sizeof(why)) == 0 &&
+	    ta_url_normalize(b, &nb, why, sizeof(why)) == 0) {
+		n = origin_length(na);
+		same = n == origin_length(nb) && !memcmp(na, nb, n);
+	}
+	free(na);
+	free(nb);
+	return same;
 }

@@ -25,4 +25,9 @@
  * message ("the URL has userinfo"), or -2 when memory ran out. */
 TA_HIDDEN int ta_url_normalize(const char *url, char **out, char *why, size_t cap);
 
+/* 1 when http(s) URLs a and b have one origin (RFC 6454: scheme, host and
+ * port, compared normalised as above); 0 when they differ or either is no
+ * URL ta_url_normalize takes. */
+TA_HIDDEN int ta_url_same_origin(const char *a, const char *b);
+
 #endif

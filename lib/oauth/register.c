@@ -93,8 +93,11 @@ enum ta_result ta_register_client(struct ta_client *c, const struct ta_metadata 
 	ta_http_response_clear(&resp);
 	if (r != TA_OK)
 		return r;
+	/* "0" for one that never expires: the option then also says that the
+	 * IdP, not the person, gave the client id (login.c holds such an IdP
+	 * to its own origin at every later sign-in). */
 	snprintf(text, sizeof(text), "%lld", expires_at);
-	if ((r = ta_set_string(&c->client_expires_at, expires_at ? text : NULL)) != TA_OK)
+	if ((r = ta_set_string(&c->client_expires_at, text)) != TA_OK)
 		return r;
 	ta_notice(c, "registered termauth at the IdP as client %s", c->client_id);
 	return TA_OK;

@@ -161,6 +161,10 @@ static enum ta_result check_entry(struct ta_client *c, const char *url, enum kin
 	if ((r = ta_url_check(c, "authorization server", s)) != TA_OK)
 		return ta_fail_wrap(c, r == TA_E_ARG ? TA_E_PROTOCOL : r,
 		                    "the protected-resource metadata at %s", url);
+	if (strlen(s) > TA_ISSUER_MAX)
+		return ta_fail(c, TA_E_PROTOCOL,
+		               "the protected-resource metadata at %s lists an authorization server "
+		               "longer than %d bytes", url, TA_ISSUER_MAX);
 	if (strchr(s, '?'))
 		return ta_fail(c, TA_E_PROTOCOL,
 		               "the protected-resource metadata at %s lists an authorization server "
@@ -186,6 +190,10 @@ static enum ta_result strings(struct ta_client *c, json_t *o, const char *key, c
 	out->present = 1;
 	if (!json_array_size(a))
 		return TA_OK;
+	if (json_array_size(a) > TA_METADATA_LIST_MAX)
+		return ta_fail(c, TA_E_PROTOCOL,
+		               "the protected-resource metadata at %s lists more than %d %s", url,
+		               TA_METADATA_LIST_MAX, key);
 	if (!(out->v = calloc(json_array_size(a), sizeof(*out->v))))
 		return TA_E_NOMEM;
 	json_array_foreach(a, i, v) {
@@ -471,10 +479,19 @@ enum ta_result ta_resource_pick_issuer(struct ta_client *c, const struct ta_reso
 		return ta_fail(c, TA_E_PROTOCOL,
 		               "the protected-resource metadata at %s names no authorization server: "
 		               "give the issuer yourself", md->metadata_url ? md->metadata_url : "?");
-	if (!preferred) {
-		*issuer = as->v[0];
-		return TA_OK;
-	}
+	/* Unasked, a resource off loopback does not send termauth to a
+	 * loopback address (RFC 9728 7.7): a local service is not its to
+	 * reach. The person's preferred issuer is theirs to name. */
+	for (i = 0; !preferred && i < as->n; i++)
+		if (!ta_url_is_loopback(as->v[i]) || ta_url_is_loopback(md->resource)) {
+			*issuer = as->v[i];
+			return TA_OK;
+		}
+	if (!preferred)
+		return ta_fail(c, TA_E_INSECURE,
+		               "the resource %s names only authorization servers on a loopback address "
+		               "(%s), and only a resource on loopback may (RFC 9728 7.7)",
+		               md->resource, as->v[0]);
 	for (i = 0; i < as->n; i++)
 		if (ta_issuer_equal(as->v[i], preferred)) {
 			*issuer = as->v[i];
@@ -483,6 +500,17 @@ enum ta_result ta_resource_pick_issuer(struct ta_client *c, const struct ta_reso
 	return ta_fail(c, TA_E_PROTOCOL,
 	               "the resource %s does not accept tokens from %s: its metadata names %s%s",
 	               md->resource, preferred, as->v[0], as->n > 1 ? " and others" : "");
+}
+
+/* 1 when s->v[i] is also one of s->v[0..i). */
+static int listed_before(const struct ta_strings *s, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(s->v[j], s->v[i]))
+			return 1;
+	return 0;
 }
 
 enum ta_result ta_resource_scope(const struct ta_resource_metadata *md, char **scope)
@@ -502,10 +530,14 @@ enum ta_result ta_resource_scope(const struct ta_resource_metadata *md, char **s
 		return TA_E_NOMEM;
 	for (i = 0, n = 0; i < s->n; i++) {
 		size_t l = strlen(s->v[i]);
+		if (listed_before(s, i))
+			continue; /* a scope asked for twice is one */
+		if (n)
+			p[n++] = ' ';
 		memcpy(p + n, s->v[i], l);
 		n += l;
-		p[n++] = i + 1 < s->n ? ' ' : '\0';
 	}
+	p[n] = '\0';
 	*scope = p;
 	return TA_OK;
 }

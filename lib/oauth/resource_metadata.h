@@ -45,10 +45,14 @@ TA_HIDDEN char *ta_resource_wellknown_url(const char *resource, int root);
  * "/" ("https://h" and "https://h/" are one URI, RFC 3986 6.2.3). */
 TA_HIDDEN int ta_resource_same(const char *a, const char *b);
 
+#define TA_ISSUER_MAX 255        /* bytes of an authorization server's issuer */
+#define TA_METADATA_LIST_MAX 64  /* entries of one of the document's lists */
+
 /* Parses the document (len bytes) read from url, the metadata of
  * resource. TA_OK, or: TA_E_PROTOCOL for what is not a JSON object with
  * duplicate-free keys, members of the wrong type, a scope that is not a
- * scope-token, a resource that is not resource (the message says both);
+ * scope-token, a resource that is not resource (the message says both),
+ * an issuer over TA_ISSUER_MAX bytes, a list over TA_METADATA_LIST_MAX;
  * TA_E_INSECURE for an authorization server or other URL in plain http
  * off loopback. signed_metadata is not read (RFC 9728 2.2 lets a client
  * ignore it): the document is trusted as the TLS connection delivered
@@ -78,14 +82,17 @@ TA_HIDDEN enum ta_result ta_resource_discover_from(struct ta_client *c, const ch
 
 /* The authorization server to sign in at for md: preferred when given (it
  * must be one md lists), else the first listed - the resource's own
- * order (RFC 9728 7.6 leaves the choice to the client). *issuer points
- * into md. TA_E_PROTOCOL when md lists none, or not preferred. */
+ * order (RFC 9728 7.6 leaves the choice to the client) - that is not on
+ * a loopback address unless the resource is. *issuer points into md.
+ * TA_E_PROTOCOL when md lists none, or not preferred; TA_E_INSECURE when
+ * a resource off loopback lists only loopback ones. */
 TA_HIDDEN enum ta_result ta_resource_pick_issuer(struct ta_client *c,
                                                  const struct ta_resource_metadata *md,
                                                  const char *preferred, const char **issuer);
 
 /* The scope to ask for (MCP 2025-11-25, "scope selection"): the 401
- * challenge's, else scopes_supported joined with spaces, else none.
+ * challenge's, else scopes_supported joined with spaces (each once),
+ * else none.
  * TA_OK with a new string in *scope (free()) or NULL for none;
  * TA_E_NOMEM. */
 TA_HIDDEN enum ta_result ta_resource_scope(const struct ta_resource_metadata *md, char **scope);

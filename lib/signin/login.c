@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "base/secret.h"
 #include "base/url.h"
+#include "base/url_norm.h"
 #include "jose/dpop.h"
 #include "oauth/discovery.h"
 #include "oauth/register.h"
@@ -127,17 +128,63 @@ static enum ta_result idp_of_resource(struct ta_client *c)
 	ta_debug(c, 1, "resource %s: its metadata (%s) names the IdP %s", resource,
 	         md.metadata_url ? md.metadata_url : "?", issuer);
 	/* Said before any browser opens: the resource chose the IdP, and the
-	 * person should see which one they are about to sign in to. */
-	ta_notice(c, "resource %.200s signs in at %.200s (its protected-resource metadata)",
-	          resource, issuer);
-	if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK || (r = resource_scopes(c, &md)) != TA_OK)
+	 * person should see which one they are about to sign in to - whole
+	 * (the metadata's issuers are short, TA_ISSUER_MAX), so that no
+	 * cut-off name can pass for another. */
+	ta_notice(c, "resource %.200s signs in at %s (its protected-resource metadata)", resource,
+	          issuer);
+	if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK)
 		goto out;
-	if (md.dpop_bound_access_tokens_required && !c->dpop)
+	c->issuer_from_resource = 1;
+	if ((r = resource_scopes(c, &md)) != TA_OK)
+		goto out;
+	if (md.dpop_bound_access_tokens_required && !c->dpop) {
+		ta_notice(c, "resource %.200s wants DPoP-bound tokens (its metadata): this sign-in binds its tokens to a key (dpop = yes)",
+		          resource);
 		r = ta_set_string(&c->dpop, "yes");
+	}
 out:
 	ta_resource_metadata_clear(&md);
 	free(resource);
 	return r;
+}
+
+/* Mix-up (RFC 9700 4.4.1): an IdP whose metadata sends the browser to
+ * another IdP's authorization endpoint, and the code to its own token
+ * endpoint, redeems a code that other IdP gave - one without RFC 9207's
+ * iss cannot tell. A person who names their IdP vouches for its metadata
+ * (Google's endpoints are on three hosts). One a resource named (RFC 9728)
+ * or one handing out the client id (RFC 7591; a client id valid elsewhere
+ * costs it nothing) is vouched for by nobody: the browser, the code and
+ * every secret go to its own origin only. An endpoint the person set
+ * wins, as always. */
+static enum ta_result endpoints_on_origin(struct ta_client *c, const struct ta_metadata *md)
+{
+	const struct { const char *what, *url, *set; } ends[] = {
+		{ "authorization endpoint", md->authorization_endpoint, c->authorization_endpoint },
+		{ "token endpoint", md->token_endpoint, c->token_endpoint },
+		{ "device endpoint", md->device_authorization_endpoint, c->device_endpoint },
+		{ "pushed authorization request endpoint", md->pushed_authorization_request_endpoint, NULL },
+		{ "registration endpoint", md->registration_endpoint, NULL },
+		{ "revocation endpoint", md->revocation_endpoint, NULL },
+		{ "userinfo endpoint", md->userinfo_endpoint, NULL },
+		{ "introspection endpoint", md->introspection_endpoint, NULL },
+	};
+	const char *profile = c->profile_name ? c->profile_name : "default";
+	size_t i;
+
+	if (!c->issuer_from_resource && c->client_id && !c->client_expires_at)
+		return TA_OK;
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		if (!ends[i].url || (ends[i].set && !strcmp(ends[i].set, ends[i].url)) ||
+		    ta_url_same_origin(ends[i].url, c->issuer))
+			continue;
+		return ta_fail(c, TA_E_INSECURE,
+		               "the IdP %s (%s) puts its %s at another origin (%.200s), and an IdP that does so could pass off another IdP's sign-in as its own: if you trust it, give a client id of your own: 'termauth -p %s login --issuer %s --client-id ID'",
+		               c->issuer, c->issuer_from_resource ? "named by a resource" : "registering termauth's client",
+		               ends[i].what, ends[i].url, profile, c->issuer);
+	}
+	return TA_OK;
 }
 
 /* With dpop = yes, the key the sign-in's token requests prove they hold
@@ -186,7 +233,7 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 		return r;
 	if ((!c->client_id && !c->issuer) || (!c->issuer && !c->token_endpoint))
 		return ta_fail(c, TA_E_ARG, "an issuer (or the endpoints) and a client id are needed to sign in");
-	if ((r = resolve_metadata(c, &md)) != TA_OK)
+	if ((r = resolve_metadata(c, &md)) != TA_OK || (r = endpoints_on_origin(c, &md)) != TA_OK)
 		goto out;
 	/* No client id, or a registered one that expired: register (again). */
 	if ((!c->client_id || ta_client_expired(c, (long long)time(NULL))) &&

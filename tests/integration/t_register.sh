@@ -18,6 +18,7 @@ assert_eq "one registration" 1 "$(registrations)"
 ID=$(sed -n "s/^termauth: registered termauth at the IdP as client \(.*\)$/\1/p" "$T/login.err")
 check "it says which client it registered" test -n "$ID"
 assert_contains "the profile keeps the client id" "$XDG_CONFIG_HOME/termauth/config" "client_id = $ID"
+assert_contains "... as a registered one that never expires" "$XDG_CONFIG_HOME/termauth/config" "client_expires_at = 0"
 assert_eq "the session is the registered client's" "$ID" "$(store_field client_id)"
 assert_eq "its token works" alice "$(userinfo_sub "$(store_field access_token)")"
 
@@ -34,13 +35,13 @@ assert_eq "... one refresh" 1 "$(refreshes)"
 assert_eq "... still one registration" 1 "$(registrations)"
 # A registration that has expired (as the IdP said it would): the next
 # sign-in registers again.
-sed -i "s/^client_id = $ID\$/client_id = $ID\nclient_expires_at = 1000000000/" "$XDG_CONFIG_HOME/termauth/config"
+sed -i "s/^client_expires_at = 0\$/client_expires_at = 1000000000/" "$XDG_CONFIG_HOME/termauth/config"
 assert_contains "the profile says it expired" "$XDG_CONFIG_HOME/termauth/config" "client_expires_at = 1000000000"
 login_without_client
 assert_eq "expired: the sign-in registers again" 2 "$(registrations)"
 check "expired: a new client" test "$(store_field client_id)" != "$ID"
 # A client id given by the person is theirs, whatever a registration said.
-sed -i "s/^\(client_id = .*\)\$/\1\nclient_expires_at = 1000000000/" "$XDG_CONFIG_HOME/termauth/config"
+sed -i "s/^client_expires_at = .*\$/client_expires_at = 1000000000/" "$XDG_CONFIG_HOME/termauth/config"
 login_without_client --client-id "$CLIENT_ID"
 assert_eq "--client-id: exit 0" 0 "$rc"
 assert_eq "--client-id: no registration" 2 "$(registrations)"

@@ -419,7 +419,97 @@ static void metadata_mismatch_message(void **state)
 	ta_client_free(c);
 }
 
+/* A resource off loopback names loopback authorization servers in vain
+ * (RFC 9728 7.7); the person may still prefer one. */
+static void pick_loopback(void **state)
+{
+	static const char only[] =
+		"{\"resource\":\"https://api.example.com/mcp\","
+		"\"authorization_servers\":[\"http://127.0.0.1:9000\",\"http://localhost:9001\"]}";
+	static const char mixed[] =
+		"{\"resource\":\"https://api.example.com/mcp\","
+		"\"authorization_servers\":[\"http://127.0.0.1:9000\",\"https://idp.example.com\"]}";
+	static const char local[] =
+		"{\"resource\":\"http://127.0.0.1:5/mcp\","
+		"\"authorization_servers\":[\"http://127.0.0.1:9000\"]}";
+	struct ta_resource_metadata md;
+	const char *issuer = NULL;
+	struct ta_client *c;
+
+	(void)state;
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_resource_metadata_parse(c, RES, URL, only, strlen(only), &md), TA_OK);
+	assert_int_equal(ta_resource_pick_issuer(c, &md, NULL, &issuer), TA_E_INSECURE);
+	assert_non_null(strstr(ta_client_message(c), "loopback"));
+	assert_non_null(strstr(ta_client_message(c), "7.7"));
+	assert_int_equal(ta_resource_pick_issuer(c, &md, "http://localhost:9001", &issuer), TA_OK);
+	assert_string_equal(issuer, "http://localhost:9001");
+	ta_resource_metadata_clear(&md);
+
+	assert_int_equal(ta_resource_metadata_parse(c, RES, URL, mixed, strlen(mixed), &md), TA_OK);
+	assert_int_equal(ta_resource_pick_issuer(c, &md, NULL, &issuer), TA_OK);
+	assert_string_equal(issuer, "https://idp.example.com");
+	ta_resource_metadata_clear(&md);
+
+	assert_int_equal(ta_resource_metadata_parse(c, "http://127.0.0.1:5/mcp", URL, local,
+	                                            strlen(local), &md), TA_OK);
+	assert_int_equal(ta_resource_pick_issuer(c, &md, NULL, &issuer), TA_OK);
+	assert_string_equal(issuer, "http://127.0.0.1:9000");
+	ta_resource_metadata_clear(&md);
+	ta_client_free(c);
+}
+
+/* Lists and issuers are bounded, and a scope listed twice is asked once. */
+static void metadata_bounds(void **state)
+{
+	char doc[8192], *scope = NULL;
+	struct ta_resource_metadata md;
+	struct ta_client *c;
+	size_t n, i;
+
+	(void)state;
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	/* TA_METADATA_LIST_MAX scopes are taken, one more is not. */
+	for (int more = 0; more < 2; more++) {
+		n = (size_t)snprintf(doc, sizeof(doc), "{\"resource\":\"%s\",\"scopes_supported\":[", RES);
+		for (i = 0; i < TA_METADATA_LIST_MAX + (size_t)more; i++)
+			n += (size_t)snprintf(doc + n, sizeof(doc) - n, "%s\"s%zu\"", i ? "," : "", i);
+		n += (size_t)snprintf(doc + n, sizeof(doc) - n, "]}");
+		assert_int_equal(ta_resource_metadata_parse(c, RES, URL, doc, n, &md),
+		                 more ? TA_E_PROTOCOL : TA_OK);
+		if (more)
+			assert_non_null(strstr(ta_client_message(c), "more than 64 scopes_supported"));
+		ta_resource_metadata_clear(&md);
+	}
+	/* An issuer of TA_ISSUER_MAX bytes is taken, one more is not. */
+	for (int more = 0; more < 2; more++) {
+		char issuer[TA_ISSUER_MAX + 2];
+		size_t len = TA_ISSUER_MAX + (size_t)more;
+
+		memcpy(issuer, "https://idp.example.com/", 24);
+		memset(issuer + 24, 'a', len - 24);
+		issuer[len] = '\0';
+		n = (size_t)snprintf(doc, sizeof(doc),
+		                     "{\"resource\":\"%s\",\"authorization_servers\":[\"%s\"]}", RES, issuer);
+		assert_int_equal(ta_resource_metadata_parse(c, RES, URL, doc, n, &md),
+		                 more ? TA_E_PROTOCOL : TA_OK);
+		if (more)
+			assert_non_null(strstr(ta_client_message(c), "longer than 255 bytes"));
+		ta_resource_metadata_clear(&md);
+	}
+	n = (size_t)snprintf(doc, sizeof(doc), "{\"resource\":\"%s\",\"scopes_supported\":"
+	                     "[\"a\",\"b\",\"a\",\"c\",\"b\"]}", RES);
+	assert_int_equal(ta_resource_metadata_parse(c, RES, URL, doc, n, &md), TA_OK);
+	assert_int_equal(ta_resource_scope(&md, &scope), TA_OK);
+	assert_string_equal(scope, "a b c");
+	free(scope);
+	ta_resource_metadata_clear(&md);
+	ta_client_free(c);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(pick_loopback),
+	cmocka_unit_test(metadata_bounds),
 	cmocka_unit_test(wellknown_table),
 	cmocka_unit_test(resource_same_table),
 	cmocka_unit_test(challenges_table),

@@ -102,8 +102,42 @@ static void normalize_table(void **state)
 	}
 }
 
+/* Origins compare what a browser would (RFC 6454): scheme, host, port. */
+static void same_origin_table(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int same;
+	} rows[] = {
+		{"https://idp.example/", "https://idp.example/token", 1},
+		{"https://IdP.Example:443/a", "https://idp.example/b?x#y", 1},
+		{"http://127.0.0.1:5000/", "http://127.0.0.1:5000/reg", 1},
+		{"https://idp.example/", "http://idp.example/", 0},
+		{"https://idp.example/", "https://idp.example:8443/", 0},
+		{"http://127.0.0.1:5000/", "http://127.0.0.1:5001/", 0},
+		{"https://idp.example/", "https://idp.example.evil/", 0},
+		{"https://idp.example/", "https://evil.idp.example/", 0},
+		{"https://idp.example/", "https://idp.exampl/", 0},
+		{"https://login.example/t", "https://accounts.example/t", 0},
+		{"https://idp.example/", "https://x@idp.example/", 0},
+		{"https://idp.example/", "idp.example/", 0},
+		{"https://idp.example/", NULL, 0},
+		{"https://[::1]:8080/a", "https://[::1]:8080/b", 1},
+		{"https://[::1]:8080/a", "https://[::2]:8080/a", 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++) {
+		ROW_CHECK(ta_url_same_origin(rows[i].a, rows[i].b) == rows[i].same, i,
+		          "%s vs %s", rows[i].a, rows[i].b ? rows[i].b : "(null)");
+		ROW_CHECK(ta_url_same_origin(rows[i].b, rows[i].a) == rows[i].same, i, "not symmetric");
+	}
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(normalize_table),
+	cmocka_unit_test(same_origin_table),
 };
 
 UNIT_MAIN("url_norm", tests)

@@ -2,10 +2,12 @@
  * fuzz_resource_metadata.c - libFuzzer target for a protected resource's
  * metadata (ta_resource_metadata_parse, RFC 9728): what it accepts decides
  * where a person is sent to sign in, so the document must be the
- * resource's own and every authorization server https or loopback.
+ * resource's own and every authorization server https or loopback, and
+ * one on loopback is never picked for this resource off loopback.
  */
 #include "fuzz.h"
 #include "base/result.h"
+#include "base/url.h"
 #include "oauth/resource_metadata.h"
 
 #define RESOURCE "https://api.example.com/mcp"
@@ -43,10 +45,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(scope_token(md.scopes_supported.v[i]), "a scope that is not a token");
 		FUZZ_CHECK(md.dpop_bound_access_tokens_required == 0 ||
 		           md.dpop_bound_access_tokens_required == 1, "DPoP flag");
-		if (ta_resource_pick_issuer(c, &md, NULL, &issuer) == TA_OK)
-			FUZZ_CHECK(issuer == md.authorization_servers.v[0], "not the first issuer");
+		/* The resource is off loopback: the first one off loopback. */
+		for (i = 0; i < md.authorization_servers.n; i++)
+			if (!ta_url_is_loopback(md.authorization_servers.v[i]))
+				break;
+		r = ta_resource_pick_issuer(c, &md, NULL, &issuer);
+		if (r == TA_OK)
+			FUZZ_CHECK(i < md.authorization_servers.n && issuer == md.authorization_servers.v[i],
+			           "not the first issuer off loopback");
 		else
-			FUZZ_CHECK(md.authorization_servers.n == 0, "an issuer not picked");
+			FUZZ_CHECK(r == (md.authorization_servers.n ? TA_E_INSECURE : TA_E_PROTOCOL) &&
+			           i == md.authorization_servers.n, "an issuer not picked");
+		for (i = 0; i < md.authorization_servers.n; i++)
+			FUZZ_CHECK(strlen(md.authorization_servers.v[i]) <= TA_ISSUER_MAX, "a long issuer");
+		FUZZ_CHECK(md.authorization_servers.n <= TA_METADATA_LIST_MAX &&
+		           md.scopes_supported.n <= TA_METADATA_LIST_MAX, "a long list");
 		FUZZ_CHECK(ta_resource_scope(&md, &scope) == TA_OK, "scope");
 		FUZZ_CHECK(!scope == !md.scopes_supported.n, "scope and scopes_supported");
 		free(scope);

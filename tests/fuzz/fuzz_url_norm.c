@@ -4,7 +4,8 @@
  * Taken: the result is normal - normalising it again gives it back - and
  * has the form of one: http:// or https://, a host, a path from '/', no
  * query, fragment, dot segment, or lower-case escape, nothing but
- * printable ASCII.
+ * printable ASCII. ta_url_same_origin: a URL has its own origin exactly
+ * when it is taken, and its normal form has it too.
  */
 #include "fuzz.h"
 #include "base/url_norm.h"
@@ -37,6 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	url = fuzz_cstring(data, size);
 	r = ta_url_normalize(url, &out, why, sizeof(why));
+	FUZZ_CHECK(ta_url_same_origin(url, url) == (r == 0), "its own origin");
+	FUZZ_CHECK(r || ta_url_same_origin(url, out), "another origin once normalised");
 	if (r) {
 		FUZZ_CHECK(r == -1 || r == -2, "an unexpected result");
 		FUZZ_CHECK(out == NULL && why[0] && fuzz_printable(why), "the refusal");

@@ -48,11 +48,8 @@ static const struct opt options[] = {
 static int run(struct cli *cli, void *opts, int argc, char **argv)
 {
 	const struct proof_options *o = opts;
-	struct ta_client *c = NULL;
-	struct ta_profile *p = NULL;
 	struct fresh_token t;
 	char *proof = NULL;
-	enum ta_result r;
 	int rc;
 
 	(void)argc;
@@ -62,18 +59,10 @@ static int run(struct cli *cli, void *opts, int argc, char **argv)
 	rc = o->resource
 	             ? fresh_resource_token_get(cli, o->resource, NULL, TOKEN_DEFAULT_MIN_TTL, 0, &t)
 	             : fresh_token_get(cli, TOKEN_DEFAULT_MIN_TTL, 0, &t);
-	if (rc != EXIT_OK)
-		return rc;
-	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) == EXIT_OK) {
-		r = ta_dpop_proof(c, cli->profile, o->method, o->url, o->nonce, t.token, &proof);
-		rc = r != TA_OK ? cli_fail(c, r) : printf("%s\n", proof) < 0 || fflush(stdout) ? EXIT_FAIL : EXIT_OK;
-	}
-	if (proof)
-		explicit_bzero(proof, strlen(proof));
-	free(proof);
+	if (rc == EXIT_OK && (rc = fresh_token_proof(cli, &t, o->method, o->url, o->nonce, &proof)) == EXIT_OK)
+		rc = printf("%s\n", proof) < 0 || fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	fresh_token_proof_free(proof);
 	fresh_token_clear(&t);
-	ta_profile_free(p);
-	ta_client_free(c);
 	return rc;
 }
 

@@ -88,28 +88,16 @@ static int format_of(const struct token_options *o)
 static int print_with_proof(struct cli *cli, const struct token_options *o,
                             const struct fresh_token *t, int json)
 {
-	struct ta_client *c = NULL;
-	struct ta_profile *p = NULL;
 	char *proof = NULL;
-	enum ta_result r;
 	int rc;
 
 	if (!o->url)
 		return cli_usage_error(&cmd_token, "profile '%s' has DPoP-bound tokens, whose headers hold a proof for one request: give its --url (and --method)",
 		                       cli->profile);
-	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
-		return rc;
-	r = ta_dpop_proof(c, cli->profile, o->method ? o->method : "GET", o->url, NULL, t->token,
-	                  &proof);
-	if (r != TA_OK)
-		rc = cli_fail(c, r);
-	else
+	rc = fresh_token_proof(cli, t, o->method ? o->method : "GET", o->url, NULL, &proof);
+	if (rc == EXIT_OK)
 		rc = token_print_headers(t->token, t->type, proof, json) ? EXIT_FAIL : EXIT_OK;
-	if (proof)
-		explicit_bzero(proof, strlen(proof));
-	free(proof);
-	ta_profile_free(p);
-	ta_client_free(c);
+	fresh_token_proof_free(proof);
 	return rc;
 }
 

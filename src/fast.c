@@ -140,8 +140,8 @@ static int serve_forwarded(const struct token_args *a, long long now)
 	    ans.result == TA_E_NOT_FORWARDED) {
 		rc = -1;
 	} else if (ans.result == TA_OK && token_needs_proof(ans.token_type, a->format)) {
-		fprintf(stderr, "termauth: error: profile '%s' forwards DPoP-bound tokens, and a proof can be made only where its key is: use the token on the signed-in machine, or sign in here with 'termauth -p %s login'\n",
-		        a->profile, a->profile);
+		fprintf(stderr, "termauth: error: " TOKEN_FORWARDED_NO_PROOF "\n", a->profile,
+		        a->profile);
 		rc = 1;
 	} else if (ans.result == TA_OK) {
 		rc = token_print_raw(ans.access_token, ans.token_type, ans.expires_at, a->format, now) ? 1 : 0;

@@ -138,7 +138,8 @@ int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req
  * own session, as on any machine. A resource's token is not forwarded:
  * only this machine's own session can give one. */
 static int from_agent_or_profile(struct cli *cli, long long min_ttl, int login,
-                                 const struct wanted *w, struct ta_session **s)
+                                 const struct wanted *w, struct ta_session **s,
+                                 enum token_source *source)
 {
 	int own = 0, rc;
 
@@ -148,8 +149,10 @@ static int from_agent_or_profile(struct cli *cli, long long min_ttl, int login,
 		return EXIT_SIGNIN;
 	}
 	if (cli_agent_socket() && !w->resource &&
-	    ((rc = fresh_token_forwarded(cli, NULL, min_ttl, s, &own)) != EXIT_OK || !own))
+	    ((rc = fresh_token_forwarded(cli, NULL, min_ttl, s, &own)) != EXIT_OK || !own)) {
+		*source = FROM_BROKER;
 		return rc;
+	}
 	return from_profile(cli, min_ttl, login, w, s);
 }
 
@@ -174,6 +177,7 @@ static int fresh_access_token_get(struct cli *cli, const struct wanted *w, long 
 		}
 		t->token = token_from_env();
 		t->type = "Bearer";
+		t->source = FROM_ENV_TOKEN;
 		return EXIT_OK;
 	}
 	if (credential && *credential && w->resource) {
@@ -181,8 +185,12 @@ static int fresh_access_token_get(struct cli *cli, const struct wanted *w, long 
 		          cli->profile);
 		return EXIT_USAGE;
 	}
-	rc = credential && *credential ? from_credential(cli, credential, min_ttl, &t->s)
-	                               : from_agent_or_profile(cli, min_ttl, login, w, &t->s);
+	if (credential && *credential) {
+		t->source = FROM_CREDENTIAL;
+		rc = from_credential(cli, credential, min_ttl, &t->s);
+	} else {
+		rc = from_agent_or_profile(cli, min_ttl, login, w, &t->s, &t->source);
+	}
 	if (rc != EXIT_OK)
 		return rc;
 	t->token = ta_session_access_token(t->s);
@@ -243,6 +251,44 @@ int fresh_id_token_get(struct cli *cli, long long min_ttl, int login, struct fre
 	t->type = "Bearer";
 	t->expires_at = ta_session_id_token_expires_at(t->s);
 	return EXIT_OK;
+}
+
+int fresh_token_proof(struct cli *cli, const struct fresh_token *t, const char *method,
+                      const char *url, const char *nonce, char **proof)
+{
+	struct ta_client *c = NULL;
+	struct ta_profile *p = NULL;
+	enum ta_result r;
+	int rc;
+
+	*proof = NULL;
+	/* The key is the profile's session's: a proof with it for another
+	 * token would be refused, or bind that token to the wrong key. */
+	if (t->source == FROM_ENV_TOKEN || t->source == FROM_CREDENTIAL) {
+		const char *var = t->source == FROM_ENV_TOKEN ? "TERMAUTH_TOKEN" : "TERMAUTH_CREDENTIAL";
+
+		cli_error("a DPoP proof can be signed only for the token of profile '%s' itself, and this one comes from %s: unset %s to use the profile's session",
+		          cli->profile, var, var);
+		return EXIT_USAGE;
+	}
+	if (t->source == FROM_BROKER) {
+		cli_error(TOKEN_FORWARDED_NO_PROOF, cli->profile, cli->profile);
+		return EXIT_FAIL;
+	}
+	if ((rc = cli_open_profile(cli, cli->profile, &c, &p)) != EXIT_OK)
+		return rc;
+	if ((r = ta_dpop_proof(c, cli->profile, method, url, nonce, t->token, proof)) != TA_OK)
+		rc = cli_fail(c, r);
+	ta_profile_free(p);
+	ta_client_free(c);
+	return rc;
+}
+
+void fresh_token_proof_free(char *proof)
+{
+	if (proof)
+		explicit_bzero(proof, strlen(proof));
+	free(proof);
 }
 
 void fresh_token_clear(struct fresh_token *t)

@@ -10,11 +10,15 @@
 
 #include "cli.h"
 
+/* Where a token came from, in the documented order. */
+enum token_source { FROM_PROFILE, FROM_ENV_TOKEN, FROM_CREDENTIAL, FROM_BROKER };
+
 struct fresh_token {
 	const char *token;     /* the access token (or the ID token) */
 	const char *type;      /* its type ("Bearer"), or NULL */
 	long long expires_at;  /* seconds since the epoch; 0 when unknown */
 	struct ta_session *s;  /* the session it comes from (NULL for TERMAUTH_TOKEN) */
+	enum token_source source;
 };
 
 /* Fills t with a token valid for min_ttl seconds more. With login, a
@@ -45,6 +49,16 @@ int fresh_token_forwarded(struct cli *cli, const struct ta_exchange_request *req
  * only with someone at a terminal, and talks to them there, whatever the
  * program did with stderr. */
 int fresh_token_for_helper(struct cli *cli, struct fresh_token *t);
+/* A DPoP proof (RFC 9449) for the request method url (nonce: the
+ * server's DPoP-Nonce, or NULL) with t's token, signed with the key of
+ * the profile's session, into *proof (free it with fresh_token_proof_free).
+ * Only a token of the profile's own session has that key: one from
+ * TERMAUTH_TOKEN or TERMAUTH_CREDENTIAL is EXIT_USAGE, a forwarded one
+ * EXIT_FAIL (said). Returns an exit code, having said what failed. */
+int fresh_token_proof(struct cli *cli, const struct fresh_token *t, const char *method,
+                      const char *url, const char *nonce, char **proof);
+/* Wipes and frees a proof; NULL does nothing. */
+void fresh_token_proof_free(char *proof);
 /* Releases (and wipes) what fresh_token_get or fresh_id_token_get filled. */
 void fresh_token_clear(struct fresh_token *t);
 

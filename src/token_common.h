@@ -32,6 +32,10 @@ int token_print_raw(const char *token, const char *type, long long exp, enum tok
 /* 1 when the headers of format for a token of this type need a DPoP
  * proof: a DPoP-bound token (RFC 9449 7.1) as --header or --json-headers. */
 int token_needs_proof(const char *type, enum token_format format);
+/* What both executables say of a forwarded DPoP-bound token's headers
+ * (a format with the profile's name twice). */
+#define TOKEN_FORWARDED_NO_PROOF \
+	"profile '%s' forwards DPoP-bound tokens, and a proof can be made only where its key is: use the token on the signed-in machine, or sign in here with 'termauth -p %s login'"
 /* Prints the headers of a request with this token (--header, or with json
  * --json-headers): Authorization, and DPoP when proof is not NULL. Returns
  * 0, or -1 when stdout or memory failed. */

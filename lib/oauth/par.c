@@ -113,3 +113,12 @@ enum ta_result ta_par_push(struct ta_client *c, const char *endpoint, struct ta_
 		ta_debug(c, 1, "the IdP holds the request for %lld s", out->expires_in);
 	return r;
 }
+
+long long ta_par_renew_after_ms(long long expires_in, int renewed)
+{
+	long long margin = expires_in >= 30 ? 10 : expires_in / 3;
+
+	if (renewed >= TA_PAR_RENEWALS_MAX)
+		return -1;
+	return (expires_in - margin < 5 ? 5 : expires_in - margin) * 1000;
+}

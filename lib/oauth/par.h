@@ -37,6 +37,18 @@ TA_HIDDEN enum ta_result ta_par_response_parse(struct ta_client *c, long status,
 TA_HIDDEN enum ta_result ta_par_push(struct ta_client *c, const char *endpoint,
                                      struct ta_buf *form, struct ta_par *out);
 
+/* How many times an unopened request is pushed again, at most: a sign-in
+ * at an IdP that keeps pushed requests for 60 s (oidc-provider's) is
+ * renewed for about ten minutes, and one that keeps them for a second
+ * neither floods the IdP nor fills the terminal with addresses. */
+#define TA_PAR_RENEWALS_MAX 12
+
+/* When to push again, in ms after a push, an unopened request that lives
+ * expires_in seconds and was pushed again renewed times before: a little
+ * before it expires, and not sooner than 5 s; -1 once renewed is
+ * TA_PAR_RENEWALS_MAX. */
+TA_HIDDEN long long ta_par_renew_after_ms(long long expires_in, int renewed);
+
 /* Frees what out holds and zeroes it. */
 TA_HIDDEN void ta_par_clear(struct ta_par *p);
 

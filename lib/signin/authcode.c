@@ -54,6 +54,7 @@ struct login {
 	struct ta_outcome outcome;
 	struct ta_par par;    /* the pushed request (RFC 9126), when the IdP takes them */
 	long long renew_at;   /* monotonic ms: push again if the start page is still unvisited */
+	int renewals;         /* how many times it was pushed again */
 	int refused_told, owner_unknown_told;
 	int stuck_told; /* the minute without a redirect was told */
 };
@@ -100,15 +101,6 @@ static enum ta_result build_request_params(struct ta_client *c, const struct log
 	return q->failed ? TA_E_NOMEM : TA_OK;
 }
 
-/* When to push again a request that lives expires_in seconds: a little
- * before it expires, and not more often than every 5 s. */
-static long long renew_after_ms(long long expires_in)
-{
-	long long margin = expires_in >= 30 ? 10 : expires_in / 3;
-
-	return (expires_in - margin < 5 ? 5 : expires_in - margin) * 1000;
-}
-
 /* Pushes the parameters in q (RFC 9126) and puts in their place what the
  * browser is given instead: the client id and the request_uri. State,
  * nonce and challenge then reach neither the browser (its history, its
@@ -117,7 +109,7 @@ static long long renew_after_ms(long long expires_in)
 static enum ta_result push(struct ta_client *c, struct login *l, struct ta_buf *q)
 {
 	const char *endpoint = l->md->pushed_authorization_request_endpoint;
-	long long pushed_at = ta_monotonic_ms();
+	long long pushed_at = ta_monotonic_ms(), after;
 	struct ta_par par = { 0 };
 	enum ta_result r;
 
@@ -128,7 +120,13 @@ static enum ta_result push(struct ta_client *c, struct login *l, struct ta_buf *
 	ta_buf_add_param(q, "request_uri", par.request_uri);
 	ta_par_clear(&l->par);
 	l->par = par;
-	l->renew_at = pushed_at + renew_after_ms(par.expires_in);
+	if ((after = ta_par_renew_after_ms(par.expires_in, l->renewals)) >= 0) {
+		l->renew_at = pushed_at + after;
+	} else {
+		l->renew_at = LLONG_MAX;
+		ta_notice(c, "the IdP keeps an unopened sign-in address for %lld s only, and it was renewed %d times: if the IdP says the request expired, sign in again",
+		          par.expires_in, l->renewals);
+	}
 	return q->failed ? TA_E_NOMEM : TA_OK;
 }
 
@@ -170,6 +168,7 @@ static void renew_push(struct ta_client *c, struct login *l)
 		return;
 	}
 	ta_debug(c, 1, "the pushed request is about to expire unopened: pushing it again");
+	l->renewals++;
 	if (build_authorize_url(c, l, &url) != TA_OK) {
 		ta_notice(c, "could not renew the sign-in address at the IdP (%s): if the IdP says "
 		          "the request expired, sign in again", ta_client_message(c));

@@ -131,6 +131,51 @@ age_session 10
 rc=0; "$TERMAUTH" token >/dev/null 2>&1 || rc=$?
 assert_eq "the session with its key still refreshes" 0 "$rc"
 
+# Forwarded (termauth agent), a DPoP token reaches the far side, but the
+# key does not: its headers are refused there, by the small executable
+# and the full tool alike, and no proof is made.
+mkdir -m 700 "$T/agent"
+SOCK=$T/agent/sock
+"$TERMAUTH" agent --socket "$SOCK" --profile default 2>"$T/agent.err" &
+STUB_PIDS="${STUB_PIDS:-} $!"
+i=0; while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+mkdir -p "$T/far/home" "$T/far/run" && chmod 700 "$T/far/run"
+for how in "$TERMAUTH token --header --url $URL" "$TERMAUTH token --json-headers --url $URL" \
+           "$TERMAUTH-full token --header --url $URL" "$TERMAUTH-full dpop-proof --url $URL"; do
+  rc=0
+  # shellcheck disable=SC2086
+  env -u XDG_STATE_HOME -u XDG_CONFIG_HOME HOME="$T/far/home" XDG_RUNTIME_DIR="$T/far/run" \
+    TERMAUTH_AGENT_SOCK="$SOCK" $how >"$T/far.out" 2>"$T/far.err" || rc=$?
+  assert_eq "forwarded, ${how#"$TERMAUTH"}: refused, exit 1" 1 "$rc"
+  assert_eq "... nothing printed" "" "$(cat "$T/far.out")"
+  assert_one_line "... one line" "$T/far.err"
+  assert_contains "... saying the key stays where it is" "$T/far.err" \
+    "profile 'default' forwards DPoP-bound tokens, and a proof can be made only where its key is: use the token on the signed-in machine, or sign in here with 'termauth -p default login'"
+done
+rc=0
+env -u XDG_STATE_HOME -u XDG_CONFIG_HOME HOME="$T/far/home" XDG_RUNTIME_DIR="$T/far/run" \
+  TERMAUTH_AGENT_SOCK="$SOCK" "$TERMAUTH" token >"$T/far.out" 2>"$T/far.err" || rc=$?
+assert_eq "... while the token alone is handed out" 0 "$rc"
+assert_eq "... the session's DPoP token" "$(store_field access_token)" "$(cat "$T/far.out")"
+
+# A token from the environment is not the profile's: its proof would be
+# signed with the wrong key, so none is made.
+rc=0; TERMAUTH_TOKEN=not-this-profiles "$TERMAUTH" dpop-proof --url "$URL" >"$T/envtok.out" 2>"$T/envtok.err" || rc=$?
+assert_eq "TERMAUTH_TOKEN: no proof, a usage error" 2 "$rc"
+assert_eq "... nothing printed" "" "$(cat "$T/envtok.out")"
+assert_one_line "... one line" "$T/envtok.err"
+assert_contains "... saying why and what to do" "$T/envtok.err" \
+  "a DPoP proof can be signed only for the token of profile 'default' itself, and this one comes from TERMAUTH_TOKEN: unset TERMAUTH_TOKEN to use the profile's session"
+setup_ci_credential
+for how in "dpop-proof --url $URL" "token --header --url $URL"; do
+  rc=0
+  # shellcheck disable=SC2086
+  TERMAUTH_CREDENTIAL=$CRED "$TERMAUTH" $how >"$T/cred-proof.out" 2>"$T/cred-proof.err" || rc=$?
+  assert_eq "TERMAUTH_CREDENTIAL, $how: no proof, a usage error" 2 "$rc"
+  assert_eq "... nothing printed" "" "$(cat "$T/cred-proof.out")"
+  assert_contains "... saying why" "$T/cred-proof.err" "this one comes from TERMAUTH_CREDENTIAL: unset TERMAUTH_CREDENTIAL"
+done
+
 rc=0; "$TERMAUTH" login --dpop maybe >/dev/null 2>"$T/maybe.err" || rc=$?
 assert_eq "--dpop maybe: usage error" 2 "$rc"
 assert_contains "... says the values" "$T/maybe.err" "dpop must be yes or no, not 'maybe'"

@@ -153,7 +153,30 @@ static void par_clear_twice(void **state)
 	ta_par_clear(&p);
 }
 
+/* A renewal comes a little before the request expires, never sooner than
+ * 5 s, and stops after TA_PAR_RENEWALS_MAX. */
+static void par_renewal_table(void **state)
+{
+	static const struct { long long expires_in; int renewed; long long want; } rows[] = {
+		{ 60, 0, 50000 }, { 600, 0, 590000 }, { 30, 0, 20000 }, { 29, 0, 20000 },
+		{ 15, 0, 10000 }, { 6, 0, 5000 }, { 1, 0, 5000 }, { 1, 1, 5000 },
+		{ 60, TA_PAR_RENEWALS_MAX - 1, 50000 }, { 60, TA_PAR_RENEWALS_MAX, -1 },
+		{ 1, TA_PAR_RENEWALS_MAX, -1 }, { 1, TA_PAR_RENEWALS_MAX + 5, -1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++)
+		ROW_CHECK(ta_par_renew_after_ms(rows[i].expires_in, rows[i].renewed) == rows[i].want, i,
+		          "%lld s, renewed %d: %lld ms", rows[i].expires_in, rows[i].renewed,
+		          ta_par_renew_after_ms(rows[i].expires_in, rows[i].renewed));
+	/* The most a sign-in pushes at an IdP keeping them a second: once, then
+	 * TA_PAR_RENEWALS_MAX times, 5 s apart - a minute, not the whole timeout. */
+	assert_int_equal(TA_PAR_RENEWALS_MAX * ta_par_renew_after_ms(1, 0), 60000);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(par_renewal_table),
 	cmocka_unit_test(par_response_table),
 	cmocka_unit_test(par_clear_twice),
 };

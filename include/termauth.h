@@ -226,10 +226,10 @@ enum ta_option {
 	 * issuer and no token endpoint, ta_login asks the first resource where
 	 * to sign in (RFC 9728 protected-resource metadata, whose resource
 	 * must be it exactly) and sets TA_OPT_ISSUER, and TA_OPT_SCOPES (the
-	 * metadata's, with openid and offline_access) when unset: keep them
-	 * for the next sign-in. Such an IdP, which nobody vouched for, must
-	 * have all its endpoints on its issuer's origin (TA_E_INSECURE), and
-	 * may be on a loopback address only for a resource on one. */
+	 * metadata's, with openid and offline_access) when unset, and
+	 * TA_OPT_ISSUER_FROM: keep them for the next sign-in. Such an IdP, which
+	 * nobody vouched for, may be on a loopback address only for a resource
+	 * on one; see TA_OPT_ISSUER_FROM for what else it must do. */
 	TA_OPT_RESOURCE = 18,
 	/* "yes": bind the session to a key (DPoP, RFC 9449): a key pair made
 	 * at sign-in (EdDSA when the IdP lists it, else ES256) is kept with the
@@ -238,7 +238,15 @@ enum ta_option {
 	 * IdP binds them (token type DPoP) - are of no use without it. "no"
 	 * (the default): bearer tokens, as every program that sends
 	 * "Authorization: Bearer" expects. */
-	TA_OPT_DPOP = 19
+	TA_OPT_DPOP = 19,
+	/* "resource": the issuer is the one a resource's metadata named
+	 * (RFC 9728), which nobody vouched for; ta_login sets it with the
+	 * issuer it found, setting TA_OPT_ISSUER clears it, and a program sets
+	 * it again after TA_OPT_ISSUER from what it kept. Such an IdP must have
+	 * all its endpoints on its issuer's origin, must promise RFC 9207's iss
+	 * in its redirects and send it, and gets no device flow, whose sign-in
+	 * could be another IdP's passed on (TA_E_INSECURE; RFC 9700 4.4). */
+	TA_OPT_ISSUER_FROM = 20
 };
 
 /* Person-facing events. All members but size may be NULL. */
@@ -650,9 +658,9 @@ TA_API enum ta_result ta_store_path(const char *profile, char **out);
  * $XDG_CONFIG_HOME/termauth/config (default ~/.config), with sections
  * "[profile NAME]" and keys issuer, client_id, scopes, flow, port,
  * timeout, provider, tenant, authorization_endpoint, token_endpoint,
- * device_endpoint, client_secret, store and client_expires_at (each sets
- * the option of that name), and git_hosts and git_username (read by the
- * tool's git credential helper). */
+ * device_endpoint, client_secret, store, client_expires_at, resource,
+ * dpop and issuer_from (each sets the option of that name), and
+ * git_hosts and git_username (read by the tool's git credential helper). */
 
 struct ta_profile;
 

@@ -172,12 +172,19 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 	    (cli->store && (r = ta_profile_set(p, "store", ta_client_get(c, TA_OPT_STORE))) != TA_OK))
 		return r;
 	/* A client id given here is the person's, not a registration that
-	 * expires. */
-	for (i = 0; i < NSETTINGS; i++)
-		if (given(o, i) && settings[i].opt == TA_OPT_CLIENT_ID &&
+	 * expires; an issuer given here is the person's, not a resource's
+	 * (setting TA_OPT_ISSUER below clears the client's mark). */
+	for (i = 0; i < NSETTINGS; i++) {
+		if (!given(o, i))
+			continue;
+		if (settings[i].opt == TA_OPT_CLIENT_ID &&
 		    ((r = ta_client_set(c, TA_OPT_CLIENT_EXPIRES_AT, NULL)) != TA_OK ||
 		     (r = ta_profile_set(p, "client_expires_at", NULL)) != TA_OK))
 			return r;
+		if (settings[i].opt == TA_OPT_ISSUER &&
+		    (r = ta_profile_set(p, "issuer_from", NULL)) != TA_OK)
+			return r;
+	}
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given(o, i))
 			continue;
@@ -232,9 +239,11 @@ static enum ta_result ask_offline(struct ta_client *c)
 }
 
 /* What a resource's metadata (RFC 9728) may fill in during the sign-in,
- * and the profile keys that keep it. */
+ * and the profile keys that keep it; issuer_from marks the issuer as the
+ * resource's, so that the next sign-in holds it to the same rules. */
 static const struct { const char *key; enum ta_option opt; } found[] = {
 	{ "issuer", TA_OPT_ISSUER }, { "scopes", TA_OPT_SCOPES }, { "dpop", TA_OPT_DPOP },
+	{ "issuer_from", TA_OPT_ISSUER_FROM },
 };
 #define NFOUND (sizeof(found) / sizeof(found[0]))
 
@@ -271,6 +280,9 @@ static enum ta_result remember_client(struct cli *cli, struct ta_client *c,
 		const char *v = ta_client_get(c, found[i].opt);
 
 		if (had & (1u << i) || !v || ta_profile_get(p, found[i].key))
+			continue;
+		/* The mark without the issuer it is of would mark the next one. */
+		if (found[i].opt == TA_OPT_ISSUER_FROM && !ta_profile_get(p, "issuer"))
 			continue;
 		r = ta_profile_set(p, found[i].key, v);
 		if (r == TA_E_TOO_LARGE)

@@ -14,7 +14,9 @@
 #define TA_HIDDEN __attribute__((visibility("hidden")))
 #define TA_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-#define TA_MESSAGE_MAX 512
+/* Room for a message naming two issuers of TA_ISSUER_MAX bytes whole,
+ * with the command that fixes it. */
+#define TA_MESSAGE_MAX 1024
 
 struct ta_dpop_key; /* jose/dpop.h */
 
@@ -34,15 +36,16 @@ struct ta_client {
 	char *profile_name;      /* what the browser's last page calls this sign-in */
 	char *resources;         /* TA_OPT_RESOURCE: space separated */
 	char *dpop;              /* TA_OPT_DPOP: "yes" or "no" (NULL) */
+	/* TA_OPT_ISSUER_FROM: "resource" when a resource's metadata named the
+	 * issuer (RFC 9728), not the person; cleared when TA_OPT_ISSUER is
+	 * set. */
+	char *issuer_from;
 	/* The key the token requests of a sign-in or refresh prove they hold
 	 * (RFC 9449), set for its duration; and the last DPoP-Nonce a server
 	 * gave, sent in the next proof. */
 	const struct ta_dpop_key *dpop_key;
 	char *dpop_nonce;
 	unsigned preset_filled; /* 1 << option: filled by the provider's preset */
-	/* The issuer is the one a resource's metadata named (RFC 9728), not
-	 * the person's: until TA_OPT_ISSUER is set. */
-	int issuer_from_resource;
 	int port;
 	int timeout;      /* seconds, the whole sign-in */
 	int http_timeout; /* seconds, each request */

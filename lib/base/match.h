@@ -13,6 +13,13 @@
  * DNS) - the only hosts termauth talks to, or gives a token to, over
  * plain http. */
 __attribute__((visibility("hidden"))) int ta_host_is_loopback(const char *host, size_t len);
+/* 1 when host may reach this machine by its address alone: the above,
+ * and what ta_host_is_loopback leaves to the resolver or to https - IPv4
+ * in any form the resolver takes (127.1, 0x7f.1, 2130706433), 0.0.0.0/8,
+ * IPv6 loopback, unspecified or mapped from one of those, and localhost
+ * with a final dot, or under it (*.localhost, RFC 6761). For refusing a loopback address someone
+ * else named, where missing one is the failure. */
+__attribute__((visibility("hidden"))) int ta_host_may_be_loopback(const char *host, size_t len);
 /* 1 when the space-separated list holds word, in any case: the lists are
  * of host names (git_hosts, registry_hosts), which DNS compares so. */
 __attribute__((visibility("hidden"))) int ta_list_holds(const char *list, const char *word);

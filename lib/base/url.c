@@ -72,6 +72,15 @@ int ta_url_is_loopback(const char *url)
 	       ta_host_is_loopback(host, hlen);
 }
 
+int ta_url_may_be_loopback(const char *url)
+{
+	const char *host;
+	size_t hlen;
+	int https;
+
+	return url_host(url, &https, &host, &hlen) == 0 && ta_host_may_be_loopback(host, hlen);
+}
+
 enum ta_result ta_url_check(struct ta_client *c, const char *what, const char *url)
 {
 	const char *host;

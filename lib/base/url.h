@@ -11,6 +11,8 @@
 /* ta_url_check is API (termauth.h). */
 /* 1 when url is http(s) on a loopback host. */
 TA_HIDDEN int ta_url_is_loopback(const char *url);
+/* 1 when url's host may reach this machine (ta_host_may_be_loopback). */
+TA_HIDDEN int ta_url_may_be_loopback(const char *url);
 
 /* The longest resource indicator taken: a URI this long is no API's name. */
 #define TA_RESOURCE_MAX 2048

@@ -372,7 +372,7 @@ static enum ta_result fetch_named(struct ta_client *c, const char *resource, con
 
 	if ((r = ta_url_check(c, "resource metadata", url)) != TA_OK)
 		return ta_fail_wrap(c, r == TA_E_ARG ? TA_E_PROTOCOL : r, "the 401 of %s", resource);
-	if (ta_url_is_loopback(url) && !ta_url_is_loopback(resource))
+	if (ta_url_may_be_loopback(url) && !ta_url_is_loopback(resource))
 		return ta_fail(c, TA_E_INSECURE,
 		               "the 401 of %s sends termauth to the loopback address %s for its "
 		               "metadata; only a resource on loopback may (RFC 9728 7.7)",
@@ -483,7 +483,7 @@ enum ta_result ta_resource_pick_issuer(struct ta_client *c, const struct ta_reso
 	 * loopback address (RFC 9728 7.7): a local service is not its to
 	 * reach. The person's preferred issuer is theirs to name. */
 	for (i = 0; !preferred && i < as->n; i++)
-		if (!ta_url_is_loopback(as->v[i]) || ta_url_is_loopback(md->resource)) {
+		if (!ta_url_may_be_loopback(as->v[i]) || ta_url_is_loopback(md->resource)) {
 			*issuer = as->v[i];
 			return TA_OK;
 		}

@@ -43,6 +43,7 @@ void ta_client_free(struct ta_client *c)
 	free(c->tenant);
 	free(c->store);
 	free(c->client_expires_at);
+	free(c->issuer_from);
 	free(c->profile_name);
 	free(c->resources);
 	free(c->dpop);
@@ -109,6 +110,7 @@ static ptrdiff_t string_option_at(enum ta_option opt)
 	case TA_OPT_PROFILE_NAME: return offsetof(struct ta_client, profile_name);
 	case TA_OPT_RESOURCE: return offsetof(struct ta_client, resources);
 	case TA_OPT_DPOP: return offsetof(struct ta_client, dpop);
+	case TA_OPT_ISSUER_FROM: return offsetof(struct ta_client, issuer_from);
 	default: return -1;
 	}
 }
@@ -161,6 +163,10 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		if (value && strcmp(value, "yes") && strcmp(value, "no"))
 			return ta_fail(c, TA_E_ARG, "dpop must be yes or no, not '%s'", value);
 		break;
+	case TA_OPT_ISSUER_FROM:
+		if (value && strcmp(value, "resource"))
+			return ta_fail(c, TA_E_ARG, "issuer_from can only be resource, not '%.100s'", value);
+		break;
 	case TA_OPT_RESOURCE:
 		if (value && !resources_ok(value))
 			return ta_fail(c, TA_E_ARG, "a resource is an absolute URI without a fragment (RFC 8707), e.g. https://api.example.com/ - not '%.200s'",
@@ -183,8 +189,10 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		if ((unsigned char)*v < 0x20 || *v == 0x7f)
 			return ta_fail(c, TA_E_ARG, "option values cannot hold control characters");
 	c->preset_filled &= ~(1u << opt); /* the person's value, from now on */
-	if (opt == TA_OPT_ISSUER)
-		c->issuer_from_resource = 0;
+	if (opt == TA_OPT_ISSUER) {
+		free(c->issuer_from);
+		c->issuer_from = NULL;
+	}
 	/* The others are freed with free(): only the secret may be pooled. */
 	return opt == TA_OPT_CLIENT_SECRET ? ta_set_secret(slot, value) : ta_set_string(slot, value);
 }
@@ -266,4 +274,9 @@ int ta_client_expired(const struct ta_client *c, long long now)
 	long long at = c->client_expires_at ? atoll(c->client_expires_at) : 0;
 
 	return at > 0 && at <= now;
+}
+
+int ta_issuer_named_by_resource(const struct ta_client *c)
+{
+	return c->issuer && c->issuer_from && !strcmp(c->issuer_from, "resource");
 }

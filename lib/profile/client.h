@@ -15,4 +15,8 @@ TA_HIDDEN enum ta_result ta_provider_fill(struct ta_client *c);
  * expired by now. */
 TA_HIDDEN int ta_client_expired(const struct ta_client *c, long long now);
 
+/* 1 when the issuer is one a resource's metadata named (RFC 9728,
+ * TA_OPT_ISSUER_FROM), which nobody vouched for. */
+TA_HIDDEN int ta_issuer_named_by_resource(const struct ta_client *c);
+
 #endif

@@ -32,7 +32,7 @@ static const char *const known_keys[] = {
 	"authorization_endpoint", "token_endpoint", "device_endpoint", "client_secret", "store",
 	"git_hosts", "git_username", "registry_hosts", "registry_username", "client_expires_at",
 	"forward",
-	"aws_role_arn", "aws_endpoint", "aws_audience", "resource", "dpop",
+	"aws_role_arn", "aws_endpoint", "aws_audience", "resource", "dpop", "issuer_from",
 };
 
 static int key_known(const char *key)
@@ -734,6 +734,8 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "client_secret", TA_OPT_CLIENT_SECRET }, { "store", TA_OPT_STORE },
 		{ "client_expires_at", TA_OPT_CLIENT_EXPIRES_AT },
 		{ "resource", TA_OPT_RESOURCE }, { "dpop", TA_OPT_DPOP },
+		/* After issuer, which clears it. */
+		{ "issuer_from", TA_OPT_ISSUER_FROM },
 	};
 	size_t i;
 

@@ -26,6 +26,7 @@
 #include "oauth/idtoken.h"
 #include "oauth/par.h"
 #include "oauth/token.h"
+#include "profile/client.h"
 #include "profile/record.h"
 #include "signin/browser.h"
 #include "signin/callback.h"
@@ -439,7 +440,8 @@ enum ta_result ta_authcode_sign_in(struct ta_client *c, const struct ta_metadata
 		goto out;
 	l->expect.state = l->state;
 	l->expect.issuer = md->issuer;
-	l->expect.iss_required = md->iss_parameter_supported;
+	/* An IdP a resource named must name itself (login.c). */
+	l->expect.iss_required = md->iss_parameter_supported || ta_issuer_named_by_resource(c);
 	if ((r = start_sign_in(c, l)) != TA_OK || (r = wait_redirect(c, l)) != TA_OK)
 		goto out;
 	if (l->outcome.verdict == TA_CALLBACK_FAILED) {

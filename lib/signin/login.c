@@ -65,7 +65,9 @@ static enum ta_result resolve_metadata(struct ta_client *c, struct ta_metadata *
 }
 
 /* "auto" becomes device when no browser can be used here and the IdP
- * offers the device flow, else browser. */
+ * offers the device flow, else browser (which takes a pasted redirect
+ * too) - always browser at an IdP a resource named: see
+ * resource_idp_rules. */
 static const char *choose_flow(struct ta_client *c, const struct ta_metadata *md)
 {
 	const char *flow = c->flow ? c->flow : "auto";
@@ -74,6 +76,10 @@ static const char *choose_flow(struct ta_client *c, const struct ta_metadata *md
 	if (strcmp(flow, "auto")) {
 		ta_debug(c, 1, "flow: %s, as asked", flow);
 		return flow;
+	}
+	if (ta_issuer_named_by_resource(c) && md->authorization_endpoint) {
+		ta_debug(c, 1, "flow: browser (the IdP was named by a resource: no device flow)");
+		return "browser";
 	}
 	if (ta_browser_usable(c, why, sizeof(why))) {
 		flow = md->authorization_endpoint || !md->device_authorization_endpoint ? "browser" : "device";
@@ -133,9 +139,9 @@ static enum ta_result idp_of_resource(struct ta_client *c)
 	 * cut-off name can pass for another. */
 	ta_notice(c, "resource %.200s signs in at %s (its protected-resource metadata)", resource,
 	          issuer);
-	if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK)
+	if ((r = ta_set_string(&c->issuer, issuer)) != TA_OK ||
+	    (r = ta_set_string(&c->issuer_from, "resource")) != TA_OK)
 		goto out;
-	c->issuer_from_resource = 1;
 	if ((r = resource_scopes(c, &md)) != TA_OK)
 		goto out;
 	if (md.dpop_bound_access_tokens_required && !c->dpop) {
@@ -156,8 +162,10 @@ out:
  * (Google's endpoints are on three hosts). One a resource named (RFC 9728)
  * or one handing out the client id (RFC 7591; a client id valid elsewhere
  * costs it nothing) is vouched for by nobody: the browser, the code and
- * every secret go to its own origin only. An endpoint the person set
- * wins, as always. */
+ * every secret go to its own origin only, and so do its keys' fetch (no
+ * loopback service reached through it, RFC 9728 7.7). An endpoint the
+ * person set wins, as always. An IdP that relays from its own origin is
+ * resource_idp_rules's. */
 static enum ta_result endpoints_on_origin(struct ta_client *c, const struct ta_metadata *md)
 {
 	const struct { const char *what, *url, *set; } ends[] = {
@@ -169,21 +177,51 @@ static enum ta_result endpoints_on_origin(struct ta_client *c, const struct ta_m
 		{ "revocation endpoint", md->revocation_endpoint, NULL },
 		{ "userinfo endpoint", md->userinfo_endpoint, NULL },
 		{ "introspection endpoint", md->introspection_endpoint, NULL },
+		{ "key set (jwks_uri)", md->jwks_uri, NULL },
 	};
 	const char *profile = c->profile_name ? c->profile_name : "default";
+	int by_resource = ta_issuer_named_by_resource(c);
 	size_t i;
 
-	if (!c->issuer_from_resource && c->client_id && !c->client_expires_at)
+	if (!by_resource && c->client_id && !c->client_expires_at)
 		return TA_OK;
 	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
 		if (!ends[i].url || (ends[i].set && !strcmp(ends[i].set, ends[i].url)) ||
 		    ta_url_same_origin(ends[i].url, c->issuer))
 			continue;
 		return ta_fail(c, TA_E_INSECURE,
-		               "the IdP %s (%s) puts its %s at another origin (%.200s), and an IdP that does so could pass off another IdP's sign-in as its own: if you trust it, give a client id of your own: 'termauth -p %s login --issuer %s --client-id ID'",
-		               c->issuer, c->issuer_from_resource ? "named by a resource" : "registering termauth's client",
+		               "the IdP %s (%s) puts its %s at another origin (%.120s), and an IdP that does so could pass off another IdP's sign-in as its own: if you trust it, give a client id of your own: 'termauth -p %s login --issuer %s --client-id ID'",
+		               c->issuer, by_resource ? "named by a resource" : "registering termauth's client",
 		               ends[i].what, ends[i].url, profile, c->issuer);
 	}
+	return TA_OK;
+}
+
+/* An IdP a resource named can also pass another IdP's sign-in off as its
+ * own from its own origin: its authorization endpoint redirects the
+ * browser there, with that IdP's client id and this sign-in's state and
+ * challenge, and its token endpoint redeems the code with the verifier.
+ * Only RFC 9207's iss tells (RFC 9700 4.4.2): the honest IdP names itself
+ * in the redirect, or not at all. So such an IdP must promise iss, and
+ * every redirect must carry it (authcode.c); the device flow, whose codes
+ * it could fetch from another IdP and whose page is that IdP's, carries
+ * nothing that could tell, and is refused. A person who names the IdP
+ * vouches for it, as for any other. */
+static enum ta_result resource_idp_rules(struct ta_client *c, const struct ta_metadata *md,
+                                         const char *flow)
+{
+	const char *profile = c->profile_name ? c->profile_name : "default";
+
+	if (!ta_issuer_named_by_resource(c))
+		return TA_OK;
+	if (!strcmp(flow, "device"))
+		return ta_fail(c, TA_E_INSECURE,
+		               "the IdP %s was named by a resource, and a device sign-in there could be another IdP's passed on: sign in with --flow browser or paste, or, if you trust it, name it yourself: 'termauth -p %s login --issuer %s'",
+		               c->issuer, profile, c->issuer);
+	if (!md->iss_parameter_supported)
+		return ta_fail(c, TA_E_INSECURE,
+		               "the IdP %s (named by a resource) does not promise to name itself in its redirects (RFC 9207), so it could pass off another IdP's sign-in as its own: if you trust it, name it yourself: 'termauth -p %s login --issuer %s'",
+		               c->issuer, profile, c->issuer);
 	return TA_OK;
 }
 
@@ -235,11 +273,13 @@ enum ta_result ta_login(struct ta_client *c, struct ta_session **out)
 		return ta_fail(c, TA_E_ARG, "an issuer (or the endpoints) and a client id are needed to sign in");
 	if ((r = resolve_metadata(c, &md)) != TA_OK || (r = endpoints_on_origin(c, &md)) != TA_OK)
 		goto out;
+	flow = choose_flow(c, &md);
+	if ((r = resource_idp_rules(c, &md, flow)) != TA_OK)
+		goto out;
 	/* No client id, or a registered one that expired: register (again). */
 	if ((!c->client_id || ta_client_expired(c, (long long)time(NULL))) &&
 	    (r = ta_register_client(c, &md)) != TA_OK)
 		goto out;
-	flow = choose_flow(c, &md);
 	if ((r = ta_check_cancelled(c)) != TA_OK || (r = dpop_key_for(c, &md, &key)) != TA_OK)
 		goto out;
 	c->dpop_key = key;

@@ -3,7 +3,8 @@
  * metadata (ta_resource_metadata_parse, RFC 9728): what it accepts decides
  * where a person is sent to sign in, so the document must be the
  * resource's own and every authorization server https or loopback, and
- * one on loopback is never picked for this resource off loopback.
+ * one on loopback (in any form, ta_url_may_be_loopback) is never picked
+ * for this resource off loopback.
  */
 #include "fuzz.h"
 #include "base/result.h"
@@ -45,9 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(scope_token(md.scopes_supported.v[i]), "a scope that is not a token");
 		FUZZ_CHECK(md.dpop_bound_access_tokens_required == 0 ||
 		           md.dpop_bound_access_tokens_required == 1, "DPoP flag");
-		/* The resource is off loopback: the first one off loopback. */
+		/* The resource is off loopback: the first one that cannot
+		 * reach this machine by its address alone. */
 		for (i = 0; i < md.authorization_servers.n; i++)
-			if (!ta_url_is_loopback(md.authorization_servers.v[i]))
+			if (!ta_url_may_be_loopback(md.authorization_servers.v[i]))
 				break;
 		r = ta_resource_pick_issuer(c, &md, NULL, &issuer);
 		if (r == TA_OK)

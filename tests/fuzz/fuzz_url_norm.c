@@ -5,9 +5,11 @@
  * has the form of one: http:// or https://, a host, a path from '/', no
  * query, fragment, dot segment, or lower-case escape, nothing but
  * printable ASCII. ta_url_same_origin: a URL has its own origin exactly
- * when it is taken, and its normal form has it too.
+ * when it is taken, and its normal form has it too. The loopback tests
+ * (lib/base/url.c, match.c): a host certainly on loopback may be on it.
  */
 #include "fuzz.h"
+#include "base/url.h"
 #include "base/url_norm.h"
 
 static void normal_form(const char *u)
@@ -37,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > TA_URL_NORM_MAX + 16)
 		return 0;
 	url = fuzz_cstring(data, size);
+	FUZZ_CHECK(!ta_url_is_loopback(url) || ta_url_may_be_loopback(url), "loopback, but not near");
 	r = ta_url_normalize(url, &out, why, sizeof(why));
 	FUZZ_CHECK(ta_url_same_origin(url, url) == (r == 0), "its own origin");
 	FUZZ_CHECK(r || ta_url_same_origin(url, out), "another origin once normalised");

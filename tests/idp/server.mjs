@@ -71,6 +71,9 @@
 //                         expires_in, seconds (the request still lives 60 s),
 //                         for the tests of a request pushed again before it
 //                         expires
+//   IDP_NO_ISS=1          an IdP without RFC 9207 (as Microsoft Entra, GitHub
+//                         and Keycloak are): its redirects carry no iss, and
+//                         its metadata does not promise one
 //
 // Always on, besides the above:
 //
@@ -479,6 +482,26 @@ if (process.env.IDP_REFRESH_ID_TOKEN === 'omit') {
     const body = ctx.body;
     if (ctx.path === '/token' && ctx.oidc?.params?.grant_type === 'refresh_token' && body &&
         typeof body === 'object' && !Buffer.isBuffer(body)) delete body.id_token;
+  });
+}
+
+// IDP_NO_ISS=1: see the header. oidc-provider always sends iss, so it is
+// taken out of the redirects' Location (the authorization endpoint and its
+// resumption after the interaction) and out of the metadata.
+if (process.env.IDP_NO_ISS === '1') {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === '/.well-known/openid-configuration' && ctx.body && typeof ctx.body === 'object') {
+      delete ctx.body.authorization_response_iss_parameter_supported;
+      return;
+    }
+    const to = ctx.response.get('location');
+    if (!to || !ctx.path.startsWith('/auth')) return;
+    const u = new URL(to, 'http://relative.invalid'); // the interaction's Location is a path
+    if (!u.searchParams.has('iss')) return;
+    u.searchParams.delete('iss');
+    ctx.set('location', u.href);
+    ctx.body = '';
   });
 }
 

@@ -21,11 +21,13 @@ assert_contains "... says where" "$T/login.err" "signed in to $ISSUER as"
 assert_contains "... and, first, which IdP the resource chose" "$T/login.err" "resource $MCP_URL signs in at $ISSUER (its protected-resource metadata)"
 assert_eq "... one client registered" 1 \
   "$(grep -c '"registration":true,"method":"POST","path":"/reg","status":201' "$T/idp-record.jsonl" || true)"
-assert_eq "the profile remembers the IdP" "issuer = $ISSUER" "$(grep '^issuer' "$CONFIG")"
+assert_eq "the profile remembers the IdP" "issuer = $ISSUER" "$(grep '^issuer =' "$CONFIG")"
 assert_eq "... the resource" "resource = $MCP_URL" "$(grep '^resource' "$CONFIG")"
 assert_eq "... the scopes the metadata listed" "scopes = openid offline_access api:read api:write" \
   "$(grep '^scopes' "$CONFIG")"
 check "... the registered client" grep -q '^client_id = ' "$CONFIG"
+assert_eq "... and that the resource, not the person, chose the IdP" "issuer_from = resource" \
+  "$(grep '^issuer_from' "$CONFIG")"
 PROFILE=mcp
 OWN=$(store_field access_token)
 assert_eq "the session's token: for the MCP server" "$MCP_URL" "$(introspect_rs "$OWN" aud)"
@@ -43,6 +45,15 @@ age_session 10
 check "refreshed: another token" test "$(json "$T/h2.json" j.Authorization)" != "$(json "$T/h.json" j.Authorization)"
 mcp_call "$MCP_URL" <"$T/h2.json"
 assert_eq "... answered too" 0 "$rc"
+
+# The person names the IdP the resource chose: it is theirs from now on.
+rc=0
+BROWSER="$IDP_DIR/browser" "$TERMAUTH" -p mcp login --issuer "$ISSUER" --timeout 100 \
+  </dev/null >"$T/vouch.out" 2>"$T/vouch.err" || rc=$?
+assert_eq "login --issuer, the same IdP: signed in" 0 "$rc"
+assert_eq "... the profile no longer marks it as the resource's" "" "$(grep '^issuer_from' "$CONFIG" || true)"
+assert_eq "... and keeps the rest" "issuer = $ISSUER|resource = $MCP_URL" \
+  "$(grep '^issuer =' "$CONFIG")|$(grep '^resource' "$CONFIG")"
 PROFILE=
 
 # A server whose metadata is for another resource.

@@ -451,6 +451,41 @@ static void pick_loopback(void **state)
 	assert_string_equal(issuer, "https://idp.example.com");
 	ta_resource_metadata_clear(&md);
 
+	/* Forms the resolver takes for loopback, or 0.0.0.0, which Linux
+	 * connects here; https, so that the https rule does not decide. */
+	{
+		static const char *const near[] = {
+			"https://127.1", "https://0x7f.1", "https://2130706433", "https://0177.0.0.1",
+			"https://0.0.0.0", "https://[::ffff:127.0.0.1]", "https://[0:0:0:0:0:0:0:1]",
+			"https://[::]", "https://localhost.", "https://LOCALHOST", "https://idp.localhost",
+			"https://idp.localhost.:8443",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+			char doc[256];
+
+			snprintf(doc, sizeof(doc),
+			         "{\"resource\":\"https://api.example.com/mcp\",\"authorization_servers\":[\"%s\"]}",
+			         near[i]);
+			assert_int_equal(ta_resource_metadata_parse(c, RES, URL, doc, strlen(doc), &md), TA_OK);
+			if (ta_resource_pick_issuer(c, &md, NULL, &issuer) != TA_E_INSECURE)
+				fail_msg("'%s' was picked for a resource off loopback", near[i]);
+			ta_resource_metadata_clear(&md);
+		}
+	}
+	/* Names that only look near. */
+	{
+		static const char far[] =
+			"{\"resource\":\"https://api.example.com/mcp\",\"authorization_servers\":"
+			"[\"https://localhost.example.com\",\"https://128.0.0.1\"]}";
+
+		assert_int_equal(ta_resource_metadata_parse(c, RES, URL, far, strlen(far), &md), TA_OK);
+		assert_int_equal(ta_resource_pick_issuer(c, &md, NULL, &issuer), TA_OK);
+		assert_string_equal(issuer, "https://localhost.example.com");
+		ta_resource_metadata_clear(&md);
+	}
+
 	assert_int_equal(ta_resource_metadata_parse(c, "http://127.0.0.1:5/mcp", URL, local,
 	                                            strlen(local), &md), TA_OK);
 	assert_int_equal(ta_resource_pick_issuer(c, &md, NULL, &issuer), TA_OK);

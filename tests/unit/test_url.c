@@ -209,6 +209,34 @@ static void host_is_loopback_needs_an_address(void **state)
 	                 TA_E_INSECURE);
 }
 
+/* ta_host_may_be_loopback: every form that reaches this machine by its
+ * address alone, and none that only looks like one. */
+static void host_may_be_loopback_table(void **state)
+{
+	static const struct { const char *host; int near; } rows[] = {
+		{ "127.0.0.1", 1 }, { "[::1]", 1 }, { "localhost", 1 }, { "127.1", 1 },
+		{ "127.0.1", 1 }, { "0x7f.1", 1 }, { "0177.0.0.1", 1 }, { "2130706433", 1 },
+		{ "0x7f000001", 1 }, { "0.0.0.0", 1 }, { "0", 1 }, { "[::]", 1 },
+		{ "[0:0:0:0:0:0:0:1]", 1 }, { "[::ffff:127.0.0.1]", 1 }, { "[::ffff:7f00:1]", 1 },
+		{ "[::127.0.0.1]", 1 }, { "localhost.", 1 }, { "LocalHost", 1 }, { "a.localhost", 1 },
+		{ "a.b.localhost.", 1 },
+		{ "128.0.0.1", 0 }, { "10.0.0.1", 0 }, { "[::2]", 0 }, { "[::ffff:10.0.0.1]", 0 },
+		{ "localhost.example.com", 0 }, { "notlocalhost", 0 }, { "example.com", 0 },
+		{ "[fe80::1]", 0 }, { ".localhost", 0 }, { "[::1", 0 }, { "", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++)
+		ROW_CHECK(ta_host_may_be_loopback(rows[i].host, strlen(rows[i].host)) == rows[i].near,
+		          i, "'%s': expected %d", rows[i].host, rows[i].near);
+	assert_true(ta_url_may_be_loopback("https://127.1:8443/x"));
+	assert_false(ta_url_may_be_loopback("https://idp.example.com/"));
+	/* Not loopback enough for plain http: the resolver, not termauth,
+	 * would decide where it goes. */
+	assert_int_equal(ta_url_check(NULL, "issuer", "http://a.localhost/"), TA_E_INSECURE);
+}
+
 /* RFC 8707 2: an absolute URI, no fragment; and nothing that could break
  * out of a form parameter or a header once it is sent. */
 static void resource_ok_table(void **state)
@@ -267,6 +295,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(url_check_refuses_userinfo),
 	cmocka_unit_test(url_decode_table),
 	cmocka_unit_test(host_is_loopback_needs_an_address),
+	cmocka_unit_test(host_may_be_loopback_table),
 };
 
 UNIT_MAIN("url", tests)

@@ -240,9 +240,10 @@ enum ta_option {
 	 * "Authorization: Bearer" expects. */
 	TA_OPT_DPOP = 19,
 	/* "resource": the issuer is the one a resource's metadata named
-	 * (RFC 9728), which nobody vouched for; ta_login sets it with the
-	 * issuer it found, setting TA_OPT_ISSUER clears it, and a program sets
-	 * it again after TA_OPT_ISSUER from what it kept. Such an IdP must have
+	 * (RFC 9728), which nobody vouched for. ta_login sets it with the
+	 * issuer it found; keep it with the issuer, and set it again with it.
+	 * Only setting it to NULL clears it, not setting TA_OPT_ISSUER: do
+	 * that when the person names the issuer themselves. Such an IdP must have
 	 * all its endpoints on its issuer's origin, must promise RFC 9207's iss
 	 * in its redirects and send it, and gets no device flow, whose sign-in
 	 * could be another IdP's passed on (TA_E_INSECURE; RFC 9700 4.4). */

@@ -172,8 +172,7 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 	    (cli->store && (r = ta_profile_set(p, "store", ta_client_get(c, TA_OPT_STORE))) != TA_OK))
 		return r;
 	/* A client id given here is the person's, not a registration that
-	 * expires; an issuer given here is the person's, not a resource's
-	 * (setting TA_OPT_ISSUER below clears the client's mark). */
+	 * expires; an issuer given here is the person's, not a resource's. */
 	for (i = 0; i < NSETTINGS; i++) {
 		if (!given(o, i))
 			continue;
@@ -182,7 +181,8 @@ static enum ta_result configure(struct cli *cli, struct ta_client *c, struct ta_
 		     (r = ta_profile_set(p, "client_expires_at", NULL)) != TA_OK))
 			return r;
 		if (settings[i].opt == TA_OPT_ISSUER &&
-		    (r = ta_profile_set(p, "issuer_from", NULL)) != TA_OK)
+		    ((r = ta_client_set(c, TA_OPT_ISSUER_FROM, NULL)) != TA_OK ||
+		     (r = ta_profile_set(p, "issuer_from", NULL)) != TA_OK))
 			return r;
 	}
 	for (i = 0; i < NSETTINGS; i++) {

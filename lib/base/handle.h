@@ -37,8 +37,7 @@ struct ta_client {
 	char *resources;         /* TA_OPT_RESOURCE: space separated */
 	char *dpop;              /* TA_OPT_DPOP: "yes" or "no" (NULL) */
 	/* TA_OPT_ISSUER_FROM: "resource" when a resource's metadata named the
-	 * issuer (RFC 9728), not the person; cleared when TA_OPT_ISSUER is
-	 * set. */
+	 * issuer (RFC 9728), not the person; only unsetting it clears it. */
 	char *issuer_from;
 	/* The key the token requests of a sign-in or refresh prove they hold
 	 * (RFC 9449), set for its duration; and the last DPoP-Nonce a server

@@ -39,7 +39,7 @@ int ta_host_may_be_loopback(const char *host, size_t len)
 	struct in6_addr v6;
 	size_t n;
 
-	if (ta_host_is_loopback(host, len))
+	if (ta_host_is_loopback(host, len) || memchr(host, '%', len))
 		return 1;
 	if (len >= sizeof(name))
 		return 0;
@@ -64,6 +64,23 @@ int ta_host_may_be_loopback(const char *host, size_t len)
 		name[--n] = '\0';
 	return !strcasecmp(name, "localhost") ||
 	       (n > 10 && !strcasecmp(name + n - 10, ".localhost"));
+}
+
+int ta_shell_safe(const char *s, size_t n)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                           "0123456789-._~:/?=%@+,";
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!s[i] || !strchr(safe, s[i]))
+			return 0;
+	return n > 0;
+}
+
+const char *ta_shell_word(const char *word, const char *instead)
+{
+	return ta_shell_safe(word, strlen(word)) ? word : instead;
 }
 
 int ta_list_holds(const char *list, const char *word)

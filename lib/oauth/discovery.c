@@ -48,12 +48,24 @@ void ta_metadata_clear(struct ta_metadata *md)
 
 #define TENANT_MARK "{tenantid}"
 
+/* 1 when mark, in pattern, is a whole path segment after the origin. */
+static int mark_in_path(const char *pattern, const char *mark)
+{
+	const char *scheme_end = strstr(pattern, "://"), *path, *end;
+
+	if (!scheme_end || scheme_end > mark)
+		return 0;
+	path = strchr(scheme_end + 3, '/');
+	end = mark + strlen(TENANT_MARK);
+	return path && path < mark && mark[-1] == '/' && (*end == '/' || !*end);
+}
+
 int ta_issuer_matches(const char *pattern, const char *actual, const char *tenant)
 {
 	const char *mark = strstr(pattern, TENANT_MARK), *after;
 	size_t before, seg, rest;
 
-	if (!mark)
+	if (!mark || !mark_in_path(pattern, mark))
 		return !strcmp(pattern, actual);
 	before = (size_t)(mark - pattern);
 	after = mark + strlen(TENANT_MARK);
@@ -61,7 +73,7 @@ int ta_issuer_matches(const char *pattern, const char *actual, const char *tenan
 	if (strncmp(pattern, actual, before) || strlen(actual) < before + rest)
 		return 0;
 	seg = strlen(actual) - before - rest;
-	if (seg == 0 || memchr(actual + before, '/', seg) || strcmp(actual + before + seg, after))
+	if (seg == 0 || strcspn(actual + before, "/?#") < seg || strcmp(actual + before + seg, after))
 		return 0;
 	return !tenant || (strlen(tenant) == seg && !memcmp(actual + before, tenant, seg));
 }

@@ -30,8 +30,10 @@ struct ta_metadata {
  * side. */
 TA_HIDDEN int ta_issuer_equal(const char *a, const char *b);
 /* 1 when actual is pattern, where pattern may hold one "{tenantid}" that
- * stands for one path segment (Microsoft's multi-tenant issuer); with
- * tenant given, the segment must be that tenant. */
+ * stands for one whole path segment after the origin (Microsoft's
+ * multi-tenant issuer, https://login.microsoftonline.com/{tenantid}/v2.0);
+ * with tenant given, the segment must be that tenant. A mark anywhere
+ * else is no template: in a host it would let any IdP's iss through. */
 TA_HIDDEN int ta_issuer_matches(const char *pattern, const char *actual,
                                 const char *tenant);
 

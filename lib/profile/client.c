@@ -189,10 +189,6 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		if ((unsigned char)*v < 0x20 || *v == 0x7f)
 			return ta_fail(c, TA_E_ARG, "option values cannot hold control characters");
 	c->preset_filled &= ~(1u << opt); /* the person's value, from now on */
-	if (opt == TA_OPT_ISSUER) {
-		free(c->issuer_from);
-		c->issuer_from = NULL;
-	}
 	/* The others are freed with free(): only the secret may be pooled. */
 	return opt == TA_OPT_CLIENT_SECRET ? ta_set_secret(slot, value) : ta_set_string(slot, value);
 }

@@ -734,7 +734,6 @@ enum ta_result ta_profile_apply(const struct ta_profile *p, struct ta_client *c)
 		{ "client_secret", TA_OPT_CLIENT_SECRET }, { "store", TA_OPT_STORE },
 		{ "client_expires_at", TA_OPT_CLIENT_EXPIRES_AT },
 		{ "resource", TA_OPT_RESOURCE }, { "dpop", TA_OPT_DPOP },
-		/* After issuer, which clears it. */
 		{ "issuer_from", TA_OPT_ISSUER_FROM },
 	};
 	size_t i;

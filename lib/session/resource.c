@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
+#include "base/match.h"
 #include "base/result.h"
 #include "base/secret.h"
 #include "base/url.h"
@@ -87,12 +88,10 @@ int ta_resource_token_ignored(const char *token, const char *resource, char *aud
 	return ignored;
 }
 
-/* The resource as a command to paste shows it: as it is when a shell
- * takes it so (an URI may hold $, ;, & or quotes), else "URL". */
-#define SHELL_SAFE "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?=%@+,"
+/* The resource as a command to paste shows it, when a shell takes it. */
 static const char *as_word(const char *resource)
 {
-	return strspn(resource, SHELL_SAFE) == strlen(resource) ? resource : "URL";
+	return ta_shell_word(resource, "URL");
 }
 
 /* The IdP's refusal of q, said with what to do next. */
@@ -146,7 +145,7 @@ static enum ta_result not_signed_in_for(struct ta_client *c, const struct reques
 
 	while (*(p += strspn(p, " ")) && len < sizeof(all)) {
 		n = strcspn(p, " ");
-		safe &= strspn(p, SHELL_SAFE) >= n;
+		safe &= ta_shell_safe(p, n);
 		len += (size_t)snprintf(all + len, sizeof(all) - len, "--resource %.*s ", (int)n, p);
 		p += n;
 	}

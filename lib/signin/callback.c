@@ -76,7 +76,7 @@ void ta_callback_judge(const char *query, size_t len, const struct ta_expect *e,
 		if (iss)
 			fail(out, TA_E_ISSUER, "the redirect names another issuer (%s): possible mix-up attack", shown);
 		else
-			fail(out, TA_E_ISSUER, "the redirect lacks the iss its IdP promises");
+			fail(out, TA_E_ISSUER, "the redirect lacks the iss its IdP promises (RFC 9207): possibly another IdP's sign-in passed off as this one's (mix-up attack); its code was not used");
 		goto out;
 	}
 	if ((error = ta_query_get(&q, "error"))) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "base/match.h"
 #include "base/result.h"
 #include "base/secret.h"
 #include "base/url.h"
@@ -192,7 +193,7 @@ static enum ta_result endpoints_on_origin(struct ta_client *c, const struct ta_m
 		return ta_fail(c, TA_E_INSECURE,
 		               "the IdP %s (%s) puts its %s at another origin (%.120s), and an IdP that does so could pass off another IdP's sign-in as its own: if you trust it, give a client id of your own: 'termauth -p %s login --issuer %s --client-id ID'",
 		               c->issuer, by_resource ? "named by a resource" : "registering termauth's client",
-		               ends[i].what, ends[i].url, profile, c->issuer);
+		               ends[i].what, ends[i].url, profile, ta_shell_word(c->issuer, "URL"));
 	}
 	return TA_OK;
 }
@@ -217,11 +218,11 @@ static enum ta_result resource_idp_rules(struct ta_client *c, const struct ta_me
 	if (!strcmp(flow, "device"))
 		return ta_fail(c, TA_E_INSECURE,
 		               "the IdP %s was named by a resource, and a device sign-in there could be another IdP's passed on: sign in with --flow browser or paste, or, if you trust it, name it yourself: 'termauth -p %s login --issuer %s'",
-		               c->issuer, profile, c->issuer);
+		               c->issuer, profile, ta_shell_word(c->issuer, "URL"));
 	if (!md->iss_parameter_supported)
 		return ta_fail(c, TA_E_INSECURE,
 		               "the IdP %s (named by a resource) does not promise to name itself in its redirects (RFC 9207), so it could pass off another IdP's sign-in as its own: if you trust it, name it yourself: 'termauth -p %s login --issuer %s'",
-		               c->issuer, profile, c->issuer);
+		               c->issuer, profile, ta_shell_word(c->issuer, "URL"));
 	return TA_OK;
 }
 

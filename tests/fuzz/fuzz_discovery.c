@@ -2,7 +2,8 @@
  * fuzz_discovery.c - libFuzzer target for the IdP's metadata document
  * (ta_metadata_parse, OpenID Connect discovery / RFC 8414): what it accepts
  * decides where tokens and codes are sent, so every endpoint it hands back
- * must pass the https-or-loopback rule.
+ * must pass the https-or-loopback rule. The issuer it keeps (a template,
+ * perhaps) must take no other origin's iss for its own.
  */
 #include "fuzz.h"
 #include "base/url.h"
@@ -27,7 +28,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		};
 		size_t i;
 
+		static const char *const foreign[] = {
+			"https://evil.example", "https://evil.example/", "https://idp.example.com.evil.example",
+			"https://idp.example.co", "https://idp.example.comx", "http://idp.example.com",
+			"https://idp.evil.com",
+		};
+
 		FUZZ_CHECK(md.issuer != NULL, "no issuer");
+		for (i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++)
+			FUZZ_CHECK(!ta_issuer_matches(md.issuer, foreign[i], NULL),
+			           "the issuer takes another origin's iss");
 		FUZZ_CHECK(md.authorization_endpoint && md.token_endpoint,
 		           "a required endpoint is missing");
 		for (i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)

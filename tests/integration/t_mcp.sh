@@ -46,6 +46,15 @@ check "refreshed: another token" test "$(json "$T/h2.json" j.Authorization)" != 
 mcp_call "$MCP_URL" <"$T/h2.json"
 assert_eq "... answered too" 0 "$rc"
 
+# A later sign-in is held to the rules of an IdP a resource named, and the
+# test IdP keeps them (it names itself in its redirects, RFC 9207).
+rc=0
+BROWSER="$IDP_DIR/browser" "$TERMAUTH" -p mcp login --timeout 100 \
+  </dev/null >"$T/again.out" 2>"$T/again.err" || rc=$?
+assert_eq "login again, the profile marked as the resource's: signed in" 0 "$rc"
+[ "$rc" = 0 ] || cat "$T/again.err"
+assert_eq "... still marked" "issuer_from = resource" "$(grep '^issuer_from' "$CONFIG")"
+
 # The person names the IdP the resource chose: it is theirs from now on.
 rc=0
 BROWSER="$IDP_DIR/browser" "$TERMAUTH" -p mcp login --issuer "$ISSUER" --timeout 100 \

@@ -12,6 +12,68 @@
 
 #define MD_ISSUER "https://idp.example.com"
 
+/* Microsoft's template stands for one path segment after the origin, and
+ * matches nothing when it is anywhere else: a template in the host would
+ * take any IdP's iss for its own. */
+static void issuer_template_table(void **state)
+{
+	static const struct { const char *pattern, *actual, *tenant; int match; } rows[] = {
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://login.microsoftonline.com/abc-123/v2.0", NULL, 1 },
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://login.microsoftonline.com/abc-123/v2.0", "abc-123", 1 },
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://login.microsoftonline.com/other/v2.0", "abc-123", 0 },
+		{ "https://login.microsoftonline.com/{tenantid}",
+		  "https://login.microsoftonline.com/abc", NULL, 1 },
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://login.microsoftonline.com/a/b/v2.0", NULL, 0 },
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://login.microsoftonline.com/a?b/v2.0", NULL, 0 },
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://login.microsoftonline.com//v2.0", NULL, 0 },
+		{ "https://login.microsoftonline.com/{tenantid}/v2.0",
+		  "https://evil.example/abc/v2.0", NULL, 0 },
+		/* Not templates: compared as they are. */
+		{ "https://{tenantid}", "https://accounts.google.com", NULL, 0 },
+		{ "https://{tenantid}/realms/x", "https://evil.example/realms/x", NULL, 0 },
+		{ "https://idp.{tenantid}.com/", "https://idp.evil.com/", NULL, 0 },
+		{ "https://idp.example.com/t{tenantid}", "https://idp.example.com/tx", NULL, 0 },
+		{ "https://idp.example.com/{tenantid}x", "https://idp.example.com/ax", NULL, 0 },
+		{ "{tenantid}", "https://accounts.google.com", NULL, 0 },
+		{ "https://{tenantid}", "https://{tenantid}", NULL, 1 },
+		{ "https://idp.example.com", "https://idp.example.com", NULL, 1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++)
+		ROW_CHECK(ta_issuer_matches(rows[i].pattern, rows[i].actual, rows[i].tenant) ==
+		                  rows[i].match,
+		          i, "'%s' against '%s': expected %d", rows[i].pattern, rows[i].actual,
+		          rows[i].match);
+}
+
+/* Metadata whose issuer is a template in the host is not taken for
+ * another IdP's. */
+static void metadata_template_in_host(void **state)
+{
+	static const char doc[] =
+		"{\"issuer\":\"https://{tenantid}\","
+		"\"authorization_endpoint\":\"https://evil.example/auth\","
+		"\"token_endpoint\":\"https://evil.example/token\","
+		"\"authorization_response_iss_parameter_supported\":true}";
+	struct ta_metadata md;
+	struct ta_client *c;
+
+	(void)state;
+	assert_int_equal(ta_client_new(&c), TA_OK);
+	assert_int_equal(ta_metadata_parse(c, "https://evil.example", doc, strlen(doc), &md),
+	                 TA_E_PROTOCOL);
+	assert_non_null(strstr(ta_client_message(c), "another issuer"));
+	ta_client_free(c);
+}
+
 static void metadata_good(void **state)
 {
 	static const char doc[] =
@@ -297,6 +359,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(metadata_dpop_algs),
 	cmocka_unit_test(metadata_good),
 	cmocka_unit_test(metadata_table),
+	cmocka_unit_test(issuer_template_table),
+	cmocka_unit_test(metadata_template_in_host),
 	cmocka_unit_test(metadata_par),
 	cmocka_unit_test(metadata_message_is_printable),
 };

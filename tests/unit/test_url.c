@@ -219,7 +219,8 @@ static void host_may_be_loopback_table(void **state)
 		{ "0x7f000001", 1 }, { "0.0.0.0", 1 }, { "0", 1 }, { "[::]", 1 },
 		{ "[0:0:0:0:0:0:0:1]", 1 }, { "[::ffff:127.0.0.1]", 1 }, { "[::ffff:7f00:1]", 1 },
 		{ "[::127.0.0.1]", 1 }, { "localhost.", 1 }, { "LocalHost", 1 }, { "a.localhost", 1 },
-		{ "a.b.localhost.", 1 },
+		{ "a.b.localhost.", 1 }, { "%31%32%37.0.0.1", 1 }, { "%6c%6f%63alhost", 1 },
+		{ "[::1%25lo]", 1 },
 		{ "128.0.0.1", 0 }, { "10.0.0.1", 0 }, { "[::2]", 0 }, { "[::ffff:10.0.0.1]", 0 },
 		{ "localhost.example.com", 0 }, { "notlocalhost", 0 }, { "example.com", 0 },
 		{ "[fe80::1]", 0 }, { ".localhost", 0 }, { "[::1", 0 }, { "", 0 },
@@ -235,6 +236,27 @@ static void host_may_be_loopback_table(void **state)
 	/* Not loopback enough for plain http: the resolver, not termauth,
 	 * would decide where it goes. */
 	assert_int_equal(ta_url_check(NULL, "issuer", "http://a.localhost/"), TA_E_INSECURE);
+}
+
+/* A word in a command to paste is shown only when a shell takes it as it
+ * is. */
+static void shell_word_table(void **state)
+{
+	static const struct { const char *word; int shown; } rows[] = {
+		{ "https://idp.example.com/realms/a-b_c.d~e", 1 },
+		{ "http://127.0.0.1:8080/x?y=z%20,@+", 1 },
+		{ "https://idp.example.com/x';id;'", 0 }, { "https://a/$(id)", 0 },
+		{ "https://a/`id`", 0 }, { "https://a/x|sh", 0 }, { "https://a/x&y", 0 },
+		{ "https://a/\"", 0 }, { "https://a/x\\y", 0 }, { "https://a/{x}", 0 },
+		{ "https://a/x*", 0 }, { "https://a/!x", 0 }, { "https://a/x y", 0 },
+		{ "https://a/#x", 0 }, { "https://a/<x>", 0 }, { "", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEMS(rows); i++)
+		ROW_CHECK(!strcmp(ta_shell_word(rows[i].word, "URL"), rows[i].shown ? rows[i].word : "URL"),
+		          i, "'%s': expected %s", rows[i].word, rows[i].shown ? "itself" : "URL");
 }
 
 /* RFC 8707 2: an absolute URI, no fragment; and nothing that could break
@@ -296,6 +318,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(url_decode_table),
 	cmocka_unit_test(host_is_loopback_needs_an_address),
 	cmocka_unit_test(host_may_be_loopback_table),
+	cmocka_unit_test(shell_word_table),
 };
 
 UNIT_MAIN("url", tests)

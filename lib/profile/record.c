@@ -160,7 +160,8 @@ static int meta_to_json(const struct ta_session *s, json_t *o)
 
 	return (m->id[0] && json_object_set_new(o, "session_id", json_string(m->id))) ||
 	       (m->obtained_at && json_object_set_new(o, "obtained_at", json_integer(m->obtained_at))) ||
-	       (m->lifetime && json_object_set_new(o, "lifetime", json_integer(m->lifetime)));
+	       (m->lifetime && json_object_set_new(o, "lifetime", json_integer(m->lifetime))) ||
+	       (m->refreshes && json_object_set_new(o, "refreshes", json_integer(m->refreshes)));
 }
 
 static enum ta_result to_json(const struct ta_session *s, int access_only, char **out)
@@ -209,7 +210,8 @@ static long long seconds_member(json_t *o, const char *key)
 	return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
 }
 
-/* session_id, obtained_at and lifetime: each optional (older files). */
+/* session_id, obtained_at, lifetime and refreshes: each optional (older
+ * files). */
 static enum ta_result meta_from_json(struct ta_client *c, json_t *o, struct ta_session *s)
 {
 	struct ta_session_meta *m = ta_session_meta(s);
@@ -223,8 +225,9 @@ static enum ta_result meta_from_json(struct ta_client *c, json_t *o, struct ta_s
 	}
 	m->obtained_at = seconds_member(o, "obtained_at");
 	m->lifetime = seconds_member(o, "lifetime");
-	if (m->obtained_at < 0 || m->lifetime < 0)
-		return ta_fail(c, TA_E_STORE, "the session file's obtained_at or lifetime is not a number");
+	m->refreshes = seconds_member(o, "refreshes");
+	if (m->obtained_at < 0 || m->lifetime < 0 || m->refreshes < 0)
+		return ta_fail(c, TA_E_STORE, "the session file's obtained_at, lifetime or refreshes is not a number");
 	return TA_OK;
 }
 

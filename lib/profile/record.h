@@ -26,6 +26,10 @@ struct ta_session_meta {
 	 * the store has settled the expiry of a token that had none; 0: not
 	 * known (a fresh answer without expires_in, an older session). */
 	long long lifetime;
+	/* Refreshes since the sign-in: of two copies of one session in two
+	 * backends, the one refreshed more often is the newer (their times
+	 * tie when a refresh follows within the second). 0 in older files. */
+	long long refreshes;
 };
 
 struct ta_session {

@@ -62,8 +62,10 @@ static enum ta_result merge(struct ta_session *fresh, const struct ta_session *o
 		if (!*dst && *src && (r = ta_set_secret(dst, *src)) != TA_OK)
 			return r;
 	}
-	/* The same sign-in: its cached copies stay its own. */
+	/* The same sign-in: its cached copies stay its own; and one refresh
+	 * on, so that no copy of it can pass for newer. */
 	memcpy(ta_session_meta(fresh)->id, ta_session_meta(old)->id, sizeof(ta_session_meta(old)->id));
+	ta_session_meta(fresh)->refreshes = ta_session_meta(old)->refreshes + 1;
 	return TA_OK;
 }
 

@@ -120,11 +120,33 @@ static void cache_refill(struct ta_client *c, const struct ta_store_backend *onl
 	ta_store_unlock(lock);
 }
 
+/* 1 when a, found in a backend before b's, is the newer. Copies of one
+ * sign-in: the one refreshed more often (their times tie when a refresh
+ * follows within the second, and the older copy's refresh token is spent:
+ * using it would end the session). Of two sign-ins: the one the store's
+ * id names (the last saved), else the later received. On a tie, a. */
+static int earlier_is_newer(const char *profile, const struct ta_session *a,
+                            const struct ta_session *b)
+{
+	const struct ta_session_meta *ma = ta_session_meta(a), *mb = ta_session_meta(b);
+	int marked_a, marked_b;
+
+	if (ma->id[0] && !strcmp(ma->id, mb->id) && ma->refreshes != mb->refreshes)
+		return ma->refreshes > mb->refreshes;
+	if (strcmp(ma->id, mb->id)) {
+		marked_a = ta_mark_matches(profile, a);
+		marked_b = ta_mark_matches(profile, b);
+		if (marked_a != marked_b)
+			return marked_a;
+	}
+	return ma->obtained_at >= mb->obtained_at;
+}
+
 /* A session found in chain[i] when a backend before it holds one too: a
- * writer was killed between saving there and removing the copy here
- * (saved()), so the order does not say which is newer - the time its
- * access token was received does (the preferred one's on a tie). Only
- * backends whose holds() is cheap are asked. */
+ * save that backend refused went to a later one, or a writer was killed
+ * between saving there and removing the copy here (saved()), so the order
+ * does not say which is newer: earlier_is_newer does. Only backends whose
+ * holds() is cheap are asked. */
 static void newest(struct ta_client *c, const char *profile, size_t i, struct ta_session **out,
                    const struct ta_store_backend **from)
 {
@@ -138,7 +160,7 @@ static void newest(struct ta_client *c, const char *profile, size_t i, struct ta
 			ta_fail_undo(c);
 			continue;
 		}
-		if (ta_session_meta(other)->obtained_at >= ta_session_meta(*out)->obtained_at) {
+		if (earlier_is_newer(profile, other, *out)) {
 			ta_session_free(*out);
 			*out = other;
 			*from = chain[j];

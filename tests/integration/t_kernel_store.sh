@@ -270,9 +270,14 @@ check "... in a key" test -n "$BIG_KEY"
 # No ID token, and the revocation endpoint (kept through refreshes) padded:
 # 100 bytes under what a key holds, until the refresh brings an ID token;
 # the access token aged (here and in the cache) as age_session 10 does.
+# Received, it says, a minute from now: the copy left in the key after the
+# refresh must not pass for the newer by its time (it did when the refresh
+# came within the second of the sign-in, and its spent refresh token then
+# ended the session).
 PROFILE=big session_json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
   const j = JSON.parse(s); delete j.id_token;
   j.expires_at = Math.floor(Date.now() / 1000) + 10; // as age_session 10
+  j.obtained_at = Math.floor(Date.now() / 1000) + 60;
   const room = 32767 - 100 - JSON.stringify(j, null, 2).length - "?pad=".length;
   j.revocation_endpoint += "?pad=" + "x".repeat(room);
   process.stdout.write(JSON.stringify(j, null, 2))})' >"$T/big.json"

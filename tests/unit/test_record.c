@@ -22,6 +22,7 @@ static void session_meta_round_trip(void **state)
 		"{\"format\":1,\"session_id\":5}",
 		"{\"format\":1,\"obtained_at\":-1}",
 		"{\"format\":1,\"lifetime\":\"60\"}",
+		"{\"format\":1,\"refreshes\":-2}",
 	};
 	struct ta_session *s = NULL, *back = NULL;
 	char *json = NULL;
@@ -36,12 +37,14 @@ static void session_meta_round_trip(void **state)
 	assert_int_equal(strlen(ta_session_meta(s)->id), TA_SESSION_ID_LEN);
 	ta_session_meta(s)->obtained_at = NOW;
 	ta_session_meta(s)->lifetime = 60;
+	ta_session_meta(s)->refreshes = 7;
 	s->expires_at = NOW + 60;
 	assert_int_equal(ta_session_to_json(s, &json), TA_OK);
 	assert_int_equal(ta_session_from_json(NULL, json, strlen(json), &back), TA_OK);
 	assert_string_equal(ta_session_meta(back)->id, ta_session_meta(s)->id);
 	assert_int_equal(ta_session_meta(back)->obtained_at, NOW);
 	assert_int_equal(ta_session_meta(back)->lifetime, 60);
+	assert_int_equal(ta_session_meta(back)->refreshes, 7);
 	assert_string_equal(ta_session_refresh_token(back), "RT");
 	ta_session_free(back);
 	back = NULL;

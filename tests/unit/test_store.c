@@ -677,15 +677,26 @@ static void store_kernel_too_large(void **state)
 	ta_client_free(c);
 }
 
-/* Two copies, one in the file and one in the kernel keyring (a writer
- * killed between saving into the keyring and removing the file): auto
- * reads the one whose access token was received last, whichever store. */
+/* Two copies, one in the file and one in the kernel keyring: auto reads
+ * the newer, whichever store. Copies of one sign-in (a writer killed
+ * between saving into the keyring and removing the file, or a refresh the
+ * keyring refused, kept in the file): the one refreshed more often, else
+ * the one received last, else the keyring's. Of two sign-ins: the one
+ * saved last, which the store's id names, whatever the times say. */
 static void store_auto_takes_newest_copy(void **state)
 {
-	static const struct { long long file_at, kernel_at; const char *want, *from; } rows[] = {
-		{ 100, 200, "at-1.abc", "kernel" }, /* the file's the older: a kill mid-move */
-		{ 300, 200, "at-2.file", "file" },  /* the file's the newer */
-		{ 200, 200, "at-1.abc", "kernel" }, /* a tie: the preferred store's */
+	static const struct {
+		int same;
+		long long file_refreshes, kernel_refreshes, file_at, kernel_at;
+		const char *want, *from;
+	} rows[] = {
+		{ 1, 0, 1, 200, 200, "at-1.abc", "kernel" }, /* a kill mid-move, within the second */
+		{ 1, 1, 0, 200, 200, "at-2.file", "file" },  /* refused by the keyring, within the second */
+		{ 1, 1, 0, 100, 300, "at-2.file", "file" },  /* the count, not the clock */
+		{ 1, 0, 0, 100, 200, "at-1.abc", "kernel" }, /* older files: the time */
+		{ 1, 0, 0, 300, 200, "at-2.file", "file" },
+		{ 1, 0, 0, 200, 200, "at-1.abc", "kernel" }, /* a tie: the preferred store's */
+		{ 0, 0, 0, 100, 200, "at-2.file", "file" },  /* two sign-ins: the file's saved last */
 	};
 	size_t i;
 
@@ -699,8 +710,22 @@ static void store_auto_takes_newest_copy(void **state)
 		ROW_CHECK(ta_set_string(&in_file->access_token, "at-2.file") == TA_OK, i, "set");
 		ta_session_meta(in_kernel_s)->obtained_at = rows[i].kernel_at;
 		ta_session_meta(in_file)->obtained_at = rows[i].file_at;
-		ROW_CHECK(ta_store_save(k, "two", in_kernel_s) == TA_OK, i, "kernel save");
-		ROW_CHECK(ta_store_save(f, "two", in_file) == TA_OK, i, "file save");
+		ta_session_meta(in_kernel_s)->refreshes = rows[i].kernel_refreshes;
+		ta_session_meta(in_file)->refreshes = rows[i].file_refreshes;
+		if (rows[i].same) {
+			/* One sign-in's copies, written as a refresh writes them
+			 * (the id kept); the keyring's first, since a save there
+			 * removes the file's copy. */
+			ROW_CHECK(ta_session_new_id(in_file) == TA_OK, i, "id");
+			memcpy(ta_session_meta(in_kernel_s)->id, ta_session_meta(in_file)->id,
+			       sizeof(ta_session_meta(in_file)->id));
+			ROW_CHECK(ta_store_write_locked(k, NULL, "two", in_kernel_s) == TA_OK, i,
+			          "kernel write");
+			ROW_CHECK(ta_store_write_locked(f, NULL, "two", in_file) == TA_OK, i, "file write");
+		} else {
+			ROW_CHECK(ta_store_save(k, "two", in_kernel_s) == TA_OK, i, "kernel save");
+			ROW_CHECK(ta_store_save(f, "two", in_file) == TA_OK, i, "file save");
+		}
 		ROW_CHECK(ta_store_load(c, "two", &back) == TA_OK, i, "load: %s", ta_client_message(c));
 		ROW_CHECK(back && !strcmp(ta_session_access_token(back), rows[i].want), i, "got %s",
 		          back ? ta_session_access_token(back) : "(none)");

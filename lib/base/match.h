@@ -19,8 +19,8 @@ __attribute__((visibility("hidden"))) int ta_host_is_loopback(const char *host, 
  * IPv6 loopback, unspecified or mapped from one of those, and localhost
  * with a final dot, or under it (*.localhost, RFC 6761); and any host
  * with a '%' (an escape, an IPv6 zone), which curl may take apart
- * differently. For refusing a loopback address someone
- * else named, where missing one is the failure. */
+ * differently. For refusing a loopback address someone else named, where
+ * missing one is the failure. */
 __attribute__((visibility("hidden"))) int ta_host_may_be_loopback(const char *host, size_t len);
 /* word, in a command the person is told to paste, when a shell takes it
  * as it is (a URL may hold $, ;, quotes or parentheses, and may come from

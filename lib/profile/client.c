@@ -165,7 +165,7 @@ enum ta_result ta_client_set(struct ta_client *c, enum ta_option opt,
 		break;
 	case TA_OPT_ISSUER_FROM:
 		if (value && strcmp(value, "resource"))
-			return ta_fail(c, TA_E_ARG, "issuer_from can only be resource, not '%.100s'", value);
+			return ta_fail(c, TA_E_ARG, "issuer_from can only be resource (a resource chose the issuer), not '%.100s': remove the key if you chose the issuer yourself", value);
 		break;
 	case TA_OPT_RESOURCE:
 		if (value && !resources_ok(value))

@@ -116,19 +116,30 @@ refused "relay without iss" relay \
   "if you trust it, name it yourself: 'termauth -p relay login --issuer $FAKE'" --resource "$FAKE/mcp"
 assert_eq "... and the honest IdP saw nothing of it" 0 "$(cat "$T/idp-record.jsonl" 2>/dev/null | grep -c . || true)"
 
+# relay_profile NAME MARK: a profile of the relay's issuer, with the test
+# IdP's client id and issuer_from = MARK.
+relay_profile() {
+  printf '\n[profile %s]\nissuer = %s\nclient_id = termauth-test\nissuer_from = %s\n' \
+    "$1" "$FAKE_RELAY" "$2" >>"$CONFIG"
+}
+
 # 6. The same issuer kept in a profile by an earlier sign-in through the
 #    resource, with a client id of the person's own: the mark holds.
-cat >>"$CONFIG" <<CONF
-
-[profile marked]
-issuer = $FAKE_RELAY
-client_id = termauth-test
-issuer_from = resource
-CONF
+relay_profile marked resource
 : >"$T/relay.jsonl"
 refused "a profile the resource chose the IdP of" marked \
   "the IdP $FAKE_RELAY (named by a resource) does not promise to name itself in its redirects (RFC 9207)" \
   "if you trust it, name it yourself: 'termauth -p marked login --issuer $FAKE_RELAY'"
+
+# A mark by hand that is no mark: said, with the profile and the fix,
+# before anything is asked of anyone.
+relay_profile odd person
+rc=0
+"$TERMAUTH" -p odd login --timeout 30 </dev/null >"$T/odd.out" 2>"$T/odd.err" || rc=$?
+assert_eq "issuer_from = person: refused, exit 1" 1 "$rc"
+assert_one_line "... in one line" "$T/odd.err"
+assert_contains "... saying what it may be and what to do" "$T/odd.err" \
+  "profile 'odd': issuer_from can only be resource (a resource chose the issuer), not 'person': remove the key if you chose the issuer yourself"
 
 # 7. A relay that promises iss it cannot give: the browser goes through it
 #    to the honest IdP, whose redirect has no iss, and the code is kept.
